@@ -1,0 +1,64 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** A recording session: the folder the tracer writes into, and how to inject it. */
+export interface SessionFolder {
+  /** Absolute path of the folder holding one stream file per thread. */
+  dir: string;
+  /** The file that `--require` loads: it starts the tracer with this session's options. */
+  preloadPath: string;
+  /** `process.hrtime.bigint()` at creation: time zero of every stream. */
+  epochNs: bigint;
+}
+
+/** Where sessions live unless a caller says otherwise. */
+export function defaultSessionsRoot(): string {
+  return path.join(os.tmpdir(), 'concurrency-visualizer');
+}
+
+/**
+ * Creates a session folder and its preload file. The preload carries the folder and the epoch
+ * in its own text, so every thread that loads it (workers with their own `env`, children of
+ * children) writes to the same session without any extra environment variable.
+ */
+export function createSession(tracerPath: string, root = defaultSessionsRoot()): SessionFolder {
+  const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}`;
+  const dir = path.join(root, id);
+  fs.mkdirSync(dir, { recursive: true });
+  const epochNs = process.hrtime.bigint();
+  const preloadPath = path.join(dir, 'preload.cjs');
+  fs.writeFileSync(
+    preloadPath,
+    [
+      '// Written by Concurrency Visualizer: starts its tracer in this thread.',
+      `require(${JSON.stringify(tracerPath)}).start(${JSON.stringify({
+        dir,
+        epochNs: epochNs.toString(),
+      })});`,
+      '',
+    ].join('\n'),
+  );
+  return { dir, preloadPath, epochNs };
+}
+
+/**
+ * The NODE_OPTIONS a traced program gets: the user's own, with `--require <preload>` appended.
+ * Node parses NODE_OPTIONS with double quotes and backslash escapes, so a path is quoted and
+ * its backslashes and quotes escaped.
+ */
+export function withTracerNodeOptions(userNodeOptions: string | undefined, preloadPath: string): string {
+  const quoted = `"${preloadPath.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const own = `--require ${quoted}`;
+  return userNodeOptions && userNodeOptions.trim() ? `${userNodeOptions} ${own}` : own;
+}
+
+/** Stream files currently in a session folder. */
+export function listStreamFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.cvt'))
+    .sort()
+    .map((name) => path.join(dir, name));
+}

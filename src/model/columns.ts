@@ -1,0 +1,39 @@
+/** Growable typed-array columns: bulk data stays in flat typed arrays, never arrays of objects. */
+
+type TypedArray = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+type TypedArrayCtor<T extends TypedArray> = { new (length: number): T };
+
+/** A typed array that doubles its capacity as values are pushed. */
+export class Column<T extends TypedArray> {
+  /** Backing storage; only indices below `length` are meaningful. */
+  data: T;
+  /** Number of values pushed. */
+  length = 0;
+
+  constructor(
+    private readonly ctor: TypedArrayCtor<T>,
+    initialCapacity = 1024,
+  ) {
+    this.data = new ctor(initialCapacity);
+  }
+
+  /** Appends a value and returns its index. */
+  push(value: number): number {
+    if (this.length === this.data.length) {
+      const grown = new this.ctor(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length] = value;
+    return this.length++;
+  }
+}
+
+/** A Float64 column. */
+export const f64 = (): Column<Float64Array> => new Column(Float64Array);
+/** An Int32 column. */
+export const i32 = (): Column<Int32Array> => new Column(Int32Array);
+/** A Uint32 column. */
+export const u32 = (): Column<Uint32Array> => new Column(Uint32Array);
+/** A Uint16 column. */
+export const u16 = (): Column<Uint16Array> => new Column(Uint16Array);

@@ -1,0 +1,296 @@
+import type { ThreadEnd, ThreadInfo } from '../shared/traceFormat';
+import { Column, f64, i32, u16, u32 } from './columns';
+import type { TraceLocation, TraceSink } from './decoder';
+import { OP_KINDS, opKindOf } from './opKinds';
+
+/** One JS thread (an event loop): the main thread of a process or a worker. */
+export interface ThreadRow {
+  /** Index in `TraceModel.threads`. */
+  index: number;
+  /** `pid:threadId`. */
+  stream: string;
+  info: ThreadInfo;
+  /** Set once the thread's End record arrived. */
+  end?: ThreadEnd;
+  endNs?: number;
+  /** Events the tracer counted but could not record. */
+  dropped: number;
+  /** Deepest nesting of callbacks seen (0 = only top-level callbacks). */
+  maxDepth: number;
+  /** Number of callback spans on this thread. */
+  spanCount: number;
+}
+
+interface ThreadState {
+  row: ThreadRow;
+  /** asyncId -> resource index. */
+  resources: Map<number, number>;
+  /** Open spans, innermost last. */
+  stack: number[];
+}
+
+/**
+ * The columnar store of a trace: threads, async operations (resources) and callback spans.
+ * Pure: fed by a TraceDecoder, read by the timeline and the host. Times are ns since the
+ * session epoch; an open interval has NaN as its end.
+ */
+export class TraceModel implements TraceSink {
+  /** JS threads in order of appearance. */
+  readonly threads: ThreadRow[] = [];
+  /** Interned strings (resource types). */
+  readonly types: string[] = [];
+  /** Interned creation sites. */
+  readonly locations: TraceLocation[] = [];
+
+  /** Resource columns: one entry per async operation. */
+  readonly resThread = u16();
+  readonly resAsyncId = f64();
+  readonly resTriggerId = f64();
+  readonly resType = u16();
+  /** Index into `locations`, or -1. */
+  readonly resLoc = i32();
+  readonly resInitNs = f64();
+  readonly resResolveNs = f64();
+  readonly resDestroyNs = f64();
+  /** Start of the first callback, NaN while it has not run. */
+  readonly resFirstRunNs = f64();
+  /** Resource index of the trigger, or -1 when unknown. */
+  readonly resTrigger = i32();
+  /** First span of this resource, or -1; spans of a resource are chained by `spanNextOfRes`. */
+  readonly resFirstSpan = i32();
+  private readonly resLastSpan = i32();
+
+  /** Span columns: one entry per callback run. */
+  readonly spanThread = u16();
+  readonly spanRes = u32();
+  readonly spanStartNs = f64();
+  readonly spanEndNs = f64();
+  readonly spanDepth = u16();
+  readonly spanNextOfRes = i32();
+
+  /** Earliest and latest time seen. */
+  startNs = Infinity;
+  endNs = -Infinity;
+  /** Bumped on every change, so views know when to redraw. */
+  version = 0;
+
+  private readonly state = new Map<string, ThreadState>();
+  private readonly typeIndex = new Map<string, number>();
+  private readonly locIndex = new Map<TraceLocation, number>();
+
+  /** Number of async operations. */
+  get resourceCount(): number {
+    return this.resAsyncId.length;
+  }
+
+  /** Number of callback spans. */
+  get spanCount(): number {
+    return this.spanStartNs.length;
+  }
+
+  /** The colour kind (index into OP_KINDS) of a resource. */
+  kindIndexOf(resIndex: number): number {
+    return this.kindOfType[this.resType.data[resIndex]];
+  }
+
+  /** The creation site of a resource, if recorded. */
+  locationOf(resIndex: number): TraceLocation | undefined {
+    const loc = this.resLoc.data[resIndex];
+    return loc < 0 ? undefined : this.locations[loc];
+  }
+
+  /** The type name of a resource, e.g. 'Timeout'. */
+  typeOf(resIndex: number): string {
+    return this.types[this.resType.data[resIndex]];
+  }
+
+  private readonly kindOfType: number[] = [];
+
+  private touch(timeNs: number): void {
+    if (timeNs < this.startNs) {
+      this.startNs = timeNs;
+    }
+    if (timeNs > this.endNs) {
+      this.endNs = timeNs;
+    }
+    this.version++;
+  }
+
+  private threadState(stream: string): ThreadState {
+    let st = this.state.get(stream);
+    if (!st) {
+      // A stream whose Thread record was lost still gets a lane.
+      const [pid, threadId] = stream.split(':').map(Number);
+      const row: ThreadRow = {
+        index: this.threads.length,
+        stream,
+        info: {
+          pid,
+          threadId,
+          osTid: -1,
+          kind: threadId === 0 ? 'main' : 'worker',
+          name: threadId === 0 ? 'main' : `worker ${threadId}`,
+          parentPid: -1,
+          parentThreadId: -1,
+          nodeVersion: '',
+          platform: '',
+          arch: '',
+          cores: 0,
+          argv: [],
+          startNs: NaN,
+        },
+        dropped: 0,
+        maxDepth: 0,
+        spanCount: 0,
+      };
+      this.threads.push(row);
+      st = { row, resources: new Map(), stack: [] };
+      this.state.set(stream, st);
+    }
+    return st;
+  }
+
+  private internType(type: string): number {
+    let i = this.typeIndex.get(type);
+    if (i === undefined) {
+      i = this.types.length;
+      this.types.push(type);
+      this.kindOfType.push(OP_KINDS.indexOf(opKindOf(type)));
+      this.typeIndex.set(type, i);
+    }
+    return i;
+  }
+
+  private internLocation(loc: TraceLocation): number {
+    // The decoder hands out one object per defined location, so identity interns it.
+    let i = this.locIndex.get(loc);
+    if (i === undefined) {
+      i = this.locations.length;
+      this.locations.push(loc);
+      this.locIndex.set(loc, i);
+    }
+    return i;
+  }
+
+  private addResource(
+    st: ThreadState,
+    asyncId: number,
+    triggerId: number,
+    type: string,
+    loc: TraceLocation | undefined,
+    initNs: number,
+  ): number {
+    const i = this.resAsyncId.push(asyncId);
+    this.resThread.push(st.row.index);
+    this.resTriggerId.push(triggerId);
+    this.resType.push(this.internType(type));
+    this.resLoc.push(loc ? this.internLocation(loc) : -1);
+    this.resInitNs.push(initNs);
+    this.resResolveNs.push(NaN);
+    this.resDestroyNs.push(NaN);
+    this.resFirstRunNs.push(NaN);
+    this.resTrigger.push(st.resources.get(triggerId) ?? -1);
+    this.resFirstSpan.push(-1);
+    this.resLastSpan.push(-1);
+    st.resources.set(asyncId, i);
+    return i;
+  }
+
+  thread(stream: string, info: ThreadInfo, timeNs: number): void {
+    this.threadState(stream).row.info = info;
+    this.touch(timeNs);
+  }
+
+  init(
+    stream: string,
+    timeNs: number,
+    asyncId: number,
+    triggerId: number,
+    _execId: number,
+    type: string,
+    location: TraceLocation | undefined,
+  ): void {
+    this.addResource(this.threadState(stream), asyncId, triggerId, type, location, timeNs);
+    this.touch(timeNs);
+  }
+
+  before(stream: string, timeNs: number, asyncId: number): void {
+    const st = this.threadState(stream);
+    let res = st.resources.get(asyncId);
+    if (res === undefined) {
+      // Created before the tracer started (e.g. the main module's own resources).
+      res = this.addResource(st, asyncId, -1, '(before tracing)', undefined, NaN);
+    }
+    const depth = st.stack.length;
+    const span = this.spanStartNs.push(timeNs);
+    this.spanThread.push(st.row.index);
+    this.spanRes.push(res);
+    this.spanEndNs.push(NaN);
+    this.spanDepth.push(depth);
+    this.spanNextOfRes.push(-1);
+    if (this.resFirstSpan.data[res] < 0) {
+      this.resFirstSpan.data[res] = span;
+      this.resFirstRunNs.data[res] = timeNs;
+    } else {
+      this.spanNextOfRes.data[this.resLastSpan.data[res]] = span;
+    }
+    this.resLastSpan.data[res] = span;
+    st.stack.push(span);
+    st.row.spanCount++;
+    if (depth > st.row.maxDepth) {
+      st.row.maxDepth = depth;
+    }
+    this.touch(timeNs);
+  }
+
+  after(stream: string, timeNs: number, asyncId: number): void {
+    const st = this.threadState(stream);
+    // Close up to the matching span; unmatched afters (hooks enabled mid-callback) are ignored.
+    for (let k = st.stack.length - 1; k >= 0; k--) {
+      const span = st.stack[k];
+      if (this.resAsyncId.data[this.spanRes.data[span]] === asyncId) {
+        while (st.stack.length > k) {
+          this.spanEndNs.data[st.stack.pop()!] = timeNs;
+        }
+        break;
+      }
+    }
+    this.touch(timeNs);
+  }
+
+  promiseResolve(stream: string, timeNs: number, asyncId: number): void {
+    const res = this.threadState(stream).resources.get(asyncId);
+    if (res !== undefined) {
+      this.resResolveNs.data[res] = timeNs;
+    }
+    this.touch(timeNs);
+  }
+
+  destroy(stream: string, timeNs: number, asyncId: number): void {
+    const st = this.threadState(stream);
+    const res = st.resources.get(asyncId);
+    if (res !== undefined) {
+      this.resDestroyNs.data[res] = timeNs;
+    }
+    this.touch(timeNs);
+  }
+
+  end(stream: string, timeNs: number, end: ThreadEnd): void {
+    const st = this.threadState(stream);
+    st.row.end = end;
+    st.row.endNs = timeNs;
+    // A thread that dies inside a callback (uncaught exception, exit) closes its open spans.
+    while (st.stack.length) {
+      this.spanEndNs.data[st.stack.pop()!] = timeNs;
+    }
+    this.touch(timeNs);
+  }
+
+  dropped(stream: string, timeNs: number, count: number): void {
+    this.threadState(stream).row.dropped += count;
+    this.touch(timeNs);
+  }
+}
+
+/** Columns re-exported for views that read them. */
+export type { Column };

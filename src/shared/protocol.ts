@@ -1,0 +1,114 @@
+/**
+ * Messages between the extension host and the timeline webview.
+ *
+ * The host keeps the trace bytes of a session. When the webview (re)appears it posts `ready`;
+ * the host answers with `hydrate` (the session and every byte recorded so far), then sends
+ * `append` deltas as frames arrive and `status` when the program's state changes. Trace bytes
+ * cross the boundary as Uint8Array (copied by structured clone, never inlined into HTML).
+ */
+
+//#region to webview
+
+/** The program a session runs, as shown in the panel header. */
+export interface SessionInfo {
+  /** Panel title, e.g. the program's file name. */
+  title: string;
+  /** The command line, for display. */
+  commandLine: string;
+  /** Absolute path of the program file, when there is one. */
+  programPath?: string;
+}
+
+/** Where the traced program is in its life. */
+export interface ProgramStatus {
+  state: 'starting' | 'running' | 'exited' | 'stopped' | 'failed' | 'replay';
+  /** Exit code, once exited. */
+  exitCode?: number;
+  /** Signal that ended it, if any. */
+  signal?: string;
+  /** Human-readable detail (e.g. why it failed to start). */
+  message?: string;
+}
+
+/** Full state for a webview that has just (re)appeared. */
+export interface HydrateMessage {
+  type: 'hydrate';
+  session: SessionInfo;
+  status: ProgramStatus;
+  /** Trace bytes (file header + frames), possibly in several chunks. */
+  chunks: Uint8Array[];
+  /** What the webview must keep with `setState` so that a window reload can restore it. */
+  persist?: PersistedState;
+}
+
+/** New frames recorded since the last message. */
+export interface AppendMessage {
+  type: 'append';
+  /** Whole frames (no file header). */
+  chunk: Uint8Array;
+}
+
+/** The program's state changed. */
+export interface StatusMessage {
+  type: 'status';
+  status: ProgramStatus;
+}
+
+/** Something went wrong that the user must read (e.g. a corrupt trace). */
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+/** Messages the host posts to the webview. */
+export type ToWebviewMessage = HydrateMessage | AppendMessage | StatusMessage | ErrorMessage;
+
+//#endregion
+
+//#region from webview
+
+/** A source position in the user's program (1-based line and column). */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** The webview is loaded and wants its state. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** The pointer is over a span created at `position`, or over nothing (`position` absent). */
+export interface HoverMessage {
+  type: 'hover';
+  position?: SourcePosition;
+}
+
+/** The user clicked a span: open its creation site. */
+export interface JumpMessage {
+  type: 'jump';
+  position: SourcePosition;
+}
+
+/** The user asked to stop the program or to run it again. */
+export interface ControlMessage {
+  type: 'stop' | 'runAgain';
+}
+
+/** Messages the webview posts to the host. */
+export type FromWebviewMessage = ReadyMessage | HoverMessage | JumpMessage | ControlMessage;
+
+//#endregion
+
+/** State the webview keeps with `setState` so a window reload can restore the panel. */
+export interface PersistedState {
+  /** Session folder holding the trace streams. */
+  sessionDir: string;
+  session: SessionInfo;
+}
+
+/** Fails to compile when a switch over a union misses a case. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected message: ${JSON.stringify(value)}`);
+}

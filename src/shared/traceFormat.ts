@@ -1,0 +1,114 @@
+/**
+ * The trace format, version 1: what the tracer writes, the extension tails and the viewer reads.
+ *
+ * One format on disk and on the wire. A trace is a file header followed by frames:
+ *
+ *   file   := header frame*
+ *   header := "CVTR" (4 bytes) version:u16le flags:u16le                       (8 bytes)
+ *   frame  := payloadBytes:u32le pid:u32le threadId:u32le payload              (12 + n bytes)
+ *
+ * Every JS thread (main, each worker, each child Node process) writes its own stream of frames
+ * to its own file (`<pid>-<threadId>.cvt` in the session folder, frames only, no header); a
+ * saved trace is the header followed by all streams' frames, in any interleaving, as long as
+ * the frames of one stream stay in order.
+ *
+ * A payload is a sequence of records, each `kind:u8` followed by its fields. Integers are
+ * unsigned LEB128 varints ("uv") or zigzag varints ("zv"). Times are nanoseconds since the
+ * session epoch (`process.hrtime` of the launcher, one clock for every thread and process);
+ * every record that has a time stores `dt`, the delta to the previous time in the same stream.
+ * Each frame restarts the delta at 0, so a frame decodes with only the stream's string and
+ * location tables. Strings and locations are defined once per stream before their first use.
+ *
+ * Why this shape: a callback enter/exit costs 1 + ~2 + ~2 bytes, an init ~10 bytes; the frame
+ * header is amortised over up to 64 KiB of records.
+ */
+export const TRACE_MAGIC = [0x43, 0x56, 0x54, 0x52] as const; // "CVTR"
+/** Format version: bump on any incompatible change of a record layout. */
+export const TRACE_VERSION = 1;
+/** Bytes of the file header. */
+export const FILE_HEADER_BYTES = 8;
+/** Bytes of a frame header. */
+export const FRAME_HEADER_BYTES = 12;
+/** Upper bound of a frame payload a reader accepts; larger lengths mean corruption. */
+export const MAX_FRAME_PAYLOAD = 16 * 1024 * 1024;
+
+/** Record kinds. Each comment gives the fields after the kind byte. */
+export const Rec = {
+  /** `dt:uv asyncId:uv triggerDelta:zv execDelta:zv type:uv(string id) loc:uv(location id, 0 = none)`
+   * An async operation was created. `triggerDelta = asyncId - triggerAsyncId`,
+   * `execDelta = asyncId - executionAsyncId` (the operation whose code was running). */
+  Init: 1,
+  /** `dt:uv asyncId:uv` A callback of the operation starts running. */
+  Before: 2,
+  /** `dt:uv asyncId:uv` That callback returned. */
+  After: 3,
+  /** `dt:uv asyncId:uv` A promise was resolved. */
+  PromiseResolve: 4,
+  /** `dt:uv asyncId:uv` The operation was destroyed (for promises: garbage collected). */
+  Destroy: 5,
+  /** `id:uv byteLength:uv utf8` Defines string `id` (ids start at 1 in each stream). */
+  String: 6,
+  /** `id:uv file:uv(string id) line:uv column:uv flags:u8` Defines location `id` (from 1).
+   * flags bit 0: inferred from the trigger chain rather than captured from a stack. */
+  Location: 7,
+  /** `dt:uv byteLength:uv utf8(JSON ThreadInfo)` First record of every stream. */
+  Thread: 8,
+  /** `dt:uv byteLength:uv utf8(JSON ThreadEnd)` The thread (or process) is ending. */
+  End: 9,
+  /** `dt:uv count:uv` Events that were not recorded (counted, never hidden). */
+  Dropped: 10,
+} as const;
+
+/** A record kind. */
+export type RecKind = (typeof Rec)[keyof typeof Rec];
+
+/** Location flags. */
+export const LocFlag = {
+  /** Filled in from the trigger chain, not captured from the stack. */
+  Inferred: 1,
+} as const;
+
+/** What a stream says about its thread, once, in its Thread record. */
+export interface ThreadInfo {
+  /** OS process id. */
+  pid: number;
+  /** Node's `worker_threads.threadId` (0 for the main thread). */
+  threadId: number;
+  /** OS thread id (Linux `/proc/thread-self`), or -1 where unknown. */
+  osTid: number;
+  /** 'main' for a process's main thread, 'worker' for a worker thread. */
+  kind: 'main' | 'worker';
+  /** The worker's name (`new Worker(f, { name })`), the script, or 'main'. */
+  name: string;
+  /** Parent process id (for child processes) or the parent thread's id (for workers). */
+  parentPid: number;
+  /** For workers: the threadId of the thread that created it. */
+  parentThreadId: number;
+  /** `process.version`. */
+  nodeVersion: string;
+  /** `process.platform`. */
+  platform: string;
+  /** `process.arch`. */
+  arch: string;
+  /** Logical cores (`os.availableParallelism()` or `os.cpus().length`). */
+  cores: number;
+  /** The process's argv (main threads only). */
+  argv: string[];
+  /** Time of the tracer's start in this thread, ns since the session epoch. */
+  startNs: number;
+}
+
+/** Why and how a thread ended, in its End record. */
+export interface ThreadEnd {
+  /** 'exit' (return or process.exit), 'signal', 'uncaught', 'worker-exit'. */
+  reason: string;
+  /** Exit code, where known. */
+  exitCode?: number;
+  /** Signal name (e.g. 'SIGINT') when the end was caused by one. */
+  signal?: string;
+}
+
+/** The name of the file a stream writes in the session folder. */
+export function streamFileName(pid: number, threadId: number): string {
+  return `${pid}-${threadId}.cvt`;
+}
