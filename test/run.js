@@ -1,0 +1,47 @@
+// Runs the test suites in one mocha process and ends with the line CI reads:
+// "N passed, N failed". Usage: node test/run.js [unit] [tracer] [webview] [e2e]
+// (default: all four, in that order: the cheap ones fail first).
+'use strict';
+require('tsx/cjs');
+const fs = require('node:fs');
+const path = require('node:path');
+const Mocha = require('mocha');
+
+const ALL = ['unit', 'tracer', 'webview', 'e2e'];
+const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const chosen = suites.length ? suites : ALL;
+for (const s of chosen) {
+  if (!ALL.includes(s)) {
+    console.error(`unknown suite "${s}": choose from ${ALL.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+function testFiles(dir) {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? testFiles(path.join(dir, e.name))
+        : e.name.endsWith('.test.ts')
+          ? [path.join(dir, e.name)]
+          : [],
+    )
+    .sort();
+}
+
+const mocha = new Mocha({ timeout: 60000, reporter: 'spec', color: !process.env.CI });
+for (const suite of chosen) {
+  for (const file of testFiles(path.join(__dirname, suite))) {
+    mocha.addFile(file);
+  }
+}
+const runner = mocha.run((failures) => {
+  const { passes = 0, pending = 0 } = runner.stats || {};
+  console.log('');
+  console.log(`${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
+  process.exitCode = failures ? 1 : 0;
+});
