@@ -62,3 +62,24 @@ export function listStreamFiles(dir: string): string[] {
     .sort()
     .map((name) => path.join(dir, name));
 }
+
+/** Removes session folders older than `maxAgeMs` (default: a week). Best effort. */
+export function cleanOldSessions(root = defaultSessionsRoot(), maxAgeMs = 7 * 24 * 3600_000): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return;
+  }
+  const cutoff = Date.now() - maxAgeMs;
+  for (const name of names) {
+    const dir = path.join(root, name);
+    try {
+      if (fs.statSync(dir).mtimeMs < cutoff) {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    } catch {
+      // In use or already gone.
+    }
+  }
+}

@@ -1,0 +1,339 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import * as vscode from 'vscode';
+import { SourceHighlighter } from './editor/sourceHighlight';
+import { LaunchError, resolveProgram, type ResolvedProgram } from './launch/config';
+import type { ExitInfo } from './launch/runner';
+import { readSessionTrace, traceFileHeader } from './launch/tail';
+import { ProgramTerminal } from './launch/terminal';
+import { TraceSession } from './launch/traceSession';
+import { TimelinePanel, type TraceSource } from './panel/timelinePanel';
+import type { PersistedState, ProgramStatus } from './shared/protocol';
+
+/** One program's panel and its latest run. */
+interface Run {
+  program: ResolvedProgram;
+  panel: TimelinePanel;
+  session?: TraceSession;
+  terminal?: vscode.Terminal;
+  pty?: ProgramTerminal;
+  status: ProgramStatus;
+}
+
+/** What `concurrencyVisualizer.debugState` returns (tests and diagnostics). */
+export interface DebugState {
+  running: boolean;
+  lastExitCode?: number | null;
+  lastSignal?: string | null;
+  panels: number;
+  lastSessionDir?: string;
+}
+
+/**
+ * Runs programs under the tracer and keeps one timeline panel per program: Visualize, Stop,
+ * Run again, the status bar item, and restoring panels after a window reload.
+ */
+export class Controller implements vscode.Disposable {
+  private readonly runs = new Map<string, Run>();
+  private current?: Run;
+  private lastExit?: ExitInfo;
+  private readonly highlighter = new SourceHighlighter();
+  private readonly statusItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  private readonly tracerPath: string;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.tracerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer.js').fsPath;
+    this.statusItem.name = 'Concurrency Visualizer';
+  }
+
+  /** The Visualize Concurrency command: `target` is the file chosen in the explorer or title bar. */
+  async visualize(target?: vscode.Uri): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      const choice = await vscode.window.showWarningMessage(
+        'Visualize Concurrency runs your program, and running code needs a trusted workspace. Trust this workspace to use it.',
+        'Manage Workspace Trust',
+      );
+      if (choice) {
+        await vscode.commands.executeCommand('workbench.trust.manage');
+      }
+      return;
+    }
+    let program: ResolvedProgram;
+    try {
+      program = await resolveProgram(target instanceof vscode.Uri ? target : undefined);
+    } catch (err) {
+      await this.showLaunchError(err);
+      return;
+    }
+    const sourceColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
+    this.highlighter.setColumn(sourceColumn);
+    const existing = this.runs.get(program.program);
+    if (existing) {
+      existing.program = program;
+      this.start(existing);
+      existing.panel.reveal();
+      return;
+    }
+    const run: Run = { program, panel: undefined as unknown as TimelinePanel, status: { state: 'starting' } };
+    run.panel = TimelinePanel.create(
+      this.context.extensionUri,
+      this.emptySource(program),
+      this.panelHandler(() => run),
+      vscode.ViewColumn.Beside,
+    );
+    this.track(run);
+    this.start(run);
+  }
+
+  /** Stops the current program (SIGINT, escalating to SIGKILL); the trace stays. */
+  stop(): void {
+    const run = this.current?.session?.runner.running ? this.current : this.anyRunning();
+    if (!run?.session) {
+      void vscode.window.showInformationMessage('No traced program is running.');
+      return;
+    }
+    this.log.info(`stopping ${run.program.program}`);
+    run.session.stop();
+  }
+
+  /** Runs the current panel's program again, in the same panel. */
+  async runAgain(): Promise<void> {
+    const run = this.current;
+    if (!run) {
+      await this.visualize();
+      return;
+    }
+    if (run.session?.runner.running) {
+      run.session.stop();
+      return;
+    }
+    this.start(run);
+  }
+
+  /** Re-creates a panel VS Code restored after a window reload, from its session folder. */
+  async restore(panel: vscode.WebviewPanel, state: PersistedState | undefined): Promise<void> {
+    const handler = { hover: () => undefined, jump: () => undefined, stop: () => undefined, runAgain: () => undefined };
+    if (!state?.sessionDir) {
+      const p = TimelinePanel.revive(panel, this.context.extensionUri, this.replaySource(undefined), handler);
+      p.error('This panel has no saved trace to restore. Run Visualize Concurrency again.');
+      return;
+    }
+    let chunks: Uint8Array[];
+    let status: ProgramStatus = { state: 'replay' };
+    try {
+      chunks = [readSessionTrace(state.sessionDir)];
+    } catch (err) {
+      chunks = [traceFileHeader()];
+      status = { state: 'failed', message: `The trace in ${state.sessionDir} could not be read: ${String(err)}` };
+    }
+    const source: TraceSource = { session: state.session, sessionDir: state.sessionDir, status, chunks };
+    const revived = TimelinePanel.revive(panel, this.context.extensionUri, source, {
+      hover: (m) => this.highlighter.hover(m.position),
+      jump: (m) => void this.highlighter.jump(m.position),
+      stop: () => undefined,
+      runAgain: () => {
+        const program = state.session.programPath;
+        if (program && fs.existsSync(program)) {
+          revived.dispose();
+          void this.visualize(vscode.Uri.file(program));
+        }
+      },
+    });
+  }
+
+  /** For tests and diagnostics. */
+  debugState(): DebugState {
+    return {
+      running: this.anyRunning() !== undefined,
+      lastExitCode: this.lastExit?.code,
+      lastSignal: this.lastExit?.signal,
+      panels: this.runs.size,
+      lastSessionDir: this.current?.session?.folder.dir,
+    };
+  }
+
+  private start(run: Run): void {
+    if (run.session?.runner.running) {
+      void vscode.window.showInformationMessage(
+        `${path.basename(run.program.program)} is still running: stop it first (Concurrency Visualizer: Stop Traced Program).`,
+      );
+      return;
+    }
+    const { program } = run;
+    const title = path.basename(program.program);
+    const args = [...program.runtimeArgs, program.program, ...program.args];
+    const commandLine = [program.command, ...args].map(quoteForDisplay).join(' ');
+    const out = new StringDecoder('utf8');
+    const err = new StringDecoder('utf8');
+    const session = new TraceSession(
+      {
+        command: program.command,
+        args,
+        cwd: program.cwd,
+        env: program.env,
+        tracerPath: this.tracerPath,
+        graceMs: vscode.workspace.getConfiguration('concurrencyVisualizer').get<number>('stopGraceMs', 2000),
+      },
+      {
+        stdout: (d) => run.pty?.output(out.write(d)),
+        stderr: (d) => run.pty?.output(err.write(d)),
+        frames: (chunk) => run.panel.append(chunk),
+        exit: (info) => this.onExit(run, session, info),
+      },
+    );
+    run.session = session;
+    this.current = run;
+    this.log.info(`running ${commandLine} in ${program.cwd}; trace in ${session.folder.dir}`);
+
+    run.terminal?.dispose();
+    run.pty?.dispose();
+    const pty = new ProgramTerminal(session.runner, `$ ${commandLine}`);
+    pty.onUserClose = () => session.stop();
+    run.pty = pty;
+    run.terminal = vscode.window.createTerminal({ name: title, pty, iconPath: new vscode.ThemeIcon('pulse') });
+    run.terminal.show(true);
+
+    run.status = { state: 'running' };
+    run.panel.setSource({
+      session: { title, commandLine, programPath: program.program },
+      sessionDir: session.folder.dir,
+      status: run.status,
+      chunks: session.chunks,
+    });
+    session.start();
+    this.updateStatusBar();
+  }
+
+  private onExit(run: Run, session: TraceSession, info: ExitInfo): void {
+    this.lastExit = info;
+    const summary = info.error
+      ? `Could not start: ${info.error}`
+      : info.signal
+        ? `Process ended by ${info.signal}`
+        : `Process exited with code ${info.code}`;
+    this.log.info(`${run.program.program}: ${summary}`);
+    run.pty?.exited(summary);
+    if (run.session !== session) {
+      return; // an older run of a panel that has started again
+    }
+    run.status = info.error
+      ? { state: 'failed', message: info.error }
+      : {
+          state: info.stopped ? 'stopped' : 'exited',
+          exitCode: info.code ?? undefined,
+          signal: info.signal ?? undefined,
+        };
+    run.panel.status(run.status);
+    if (info.error) {
+      void vscode.window.showErrorMessage(`Visualize Concurrency: ${info.error}`);
+    }
+    this.updateStatusBar();
+  }
+
+  private panelHandler(getRun: () => Run): Parameters<typeof TimelinePanel.create>[2] {
+    return {
+      hover: (m) => this.highlighter.hover(m.position),
+      jump: (m) => void this.highlighter.jump(m.position),
+      stop: () => getRun().session?.stop(),
+      runAgain: () => {
+        this.current = getRun();
+        void this.runAgain();
+      },
+    };
+  }
+
+  private track(run: Run): void {
+    this.runs.set(run.program.program, run);
+    run.panel.panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) {
+        this.current = run;
+        this.updateStatusBar();
+      }
+    });
+    run.panel.onDispose = () => {
+      this.runs.delete(run.program.program);
+      run.session?.stop();
+      if (this.current === run) {
+        this.current = undefined;
+      }
+      this.highlighter.hover(undefined);
+      this.updateStatusBar();
+    };
+  }
+
+  private anyRunning(): Run | undefined {
+    return [...this.runs.values()].find((r) => r.session?.runner.running);
+  }
+
+  private updateStatusBar(): void {
+    const running = this.anyRunning();
+    void vscode.commands.executeCommand('setContext', 'concurrencyVisualizer.running', !!running);
+    void vscode.commands.executeCommand('setContext', 'concurrencyVisualizer.hasRun', this.runs.size > 0);
+    if (running) {
+      const name = path.basename(running.program.program);
+      this.statusItem.text = `$(loading~spin) Tracing ${name}`;
+      this.statusItem.tooltip = `Concurrency Visualizer is tracing ${name}. Click to stop it.`;
+      this.statusItem.command = 'concurrencyVisualizer.stop';
+      this.statusItem.show();
+    } else if (this.current) {
+      const name = path.basename(this.current.program.program);
+      const s = this.current.status;
+      const how = s.state === 'failed' ? 'failed' : s.signal ? `ended by ${s.signal}` : `exited (${s.exitCode})`;
+      this.statusItem.text = `$(pulse) ${name} ${how}`;
+      this.statusItem.tooltip = `Run ${name} again under Concurrency Visualizer`;
+      this.statusItem.command = 'concurrencyVisualizer.runAgain';
+      this.statusItem.show();
+    } else {
+      this.statusItem.hide();
+    }
+  }
+
+  private emptySource(program: ResolvedProgram): TraceSource {
+    const title = path.basename(program.program);
+    return {
+      session: { title, commandLine: title, programPath: program.program },
+      sessionDir: '',
+      status: { state: 'starting' },
+      chunks: [traceFileHeader()],
+    };
+  }
+
+  private replaySource(state: PersistedState | undefined): TraceSource {
+    return {
+      session: state?.session ?? { title: 'trace', commandLine: '' },
+      sessionDir: state?.sessionDir ?? '',
+      status: { state: 'replay' },
+      chunks: [traceFileHeader()],
+    };
+  }
+
+  private async showLaunchError(err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.error(message);
+    if (err instanceof LaunchError && err.setting) {
+      const choice = await vscode.window.showErrorMessage(message, 'Open Settings');
+      if (choice) {
+        await vscode.commands.executeCommand('workbench.action.openSettings', err.setting);
+      }
+    } else {
+      await vscode.window.showErrorMessage(message);
+    }
+  }
+
+  dispose(): void {
+    for (const run of this.runs.values()) {
+      run.session?.stop();
+      run.pty?.dispose();
+    }
+    this.highlighter.dispose();
+    this.statusItem.dispose();
+  }
+}
+
+function quoteForDisplay(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { Controller } from './controller';
+import { cleanOldSessions } from './launch/session';
+import { TIMELINE_VIEW_TYPE } from './panel/timelinePanel';
+import type { PersistedState } from './shared/protocol';
+
+/** Wires the commands, the panel serializer and the controller; nothing else. */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Concurrency Visualizer', { log: true });
+  const controller = new Controller(context, log);
+  context.subscriptions.push(
+    log,
+    controller,
+    vscode.commands.registerCommand('concurrencyVisualizer.visualize', (uri?: vscode.Uri) =>
+      controller.visualize(uri),
+    ),
+    vscode.commands.registerCommand('concurrencyVisualizer.stop', () => controller.stop()),
+    vscode.commands.registerCommand('concurrencyVisualizer.runAgain', () => controller.runAgain()),
+    vscode.commands.registerCommand('concurrencyVisualizer.debugState', () => controller.debugState()),
+    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: PersistedState | undefined) =>
+        controller.restore(panel, state),
+    }),
+  );
+  // Session folders are kept for restoring panels after a reload; old ones go.
+  setTimeout(() => cleanOldSessions(), 10_000).unref();
+}
+
+/** Nothing to do: every resource is in context.subscriptions. */
+export function deactivate(): void {}

@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** What to run: a complete, resolved command. */
+export interface LaunchSpec {
+  /** Node executable (or another runtime) to start. */
+  command: string;
+  /** Everything after it: runtime arguments, the program, its arguments. */
+  args: string[];
+  cwd: string;
+  /** The complete environment of the program (tracer already injected). */
+  env: NodeJS.ProcessEnv;
+}
+
+/** How a program ended. */
+export interface ExitInfo {
+  /** Exit code, or null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when the user asked to stop it. */
+  stopped: boolean;
+  /** Set when it could not be started at all. */
+  error?: string;
+}
+
+/** Callbacks of a running program. */
+export interface RunnerEvents {
+  stdout(data: Buffer): void;
+  stderr(data: Buffer): void;
+  exit(info: ExitInfo): void;
+}
+
+/**
+ * Runs a program with piped stdio and stops it on request: SIGINT first (a traced program
+ * flushes and re-raises it), then SIGTERM, then SIGKILL for a program too busy to react.
+ */
+export class ProgramRunner {
+  private child?: ChildProcess;
+  private stopRequested = false;
+  private escalation?: ReturnType<typeof setTimeout>;
+  private exited = false;
+
+  constructor(
+    private readonly spec: LaunchSpec,
+    private readonly events: RunnerEvents,
+    private readonly graceMs = 2000,
+  ) {}
+
+  /** Starts the program; `exit` fires with `error` set if it cannot start. */
+  start(): void {
+    let child: ChildProcess;
+    try {
+      child = spawn(this.spec.command, this.spec.args, {
+        cwd: this.spec.cwd,
+        env: this.spec.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (err) {
+      this.finish({ code: null, signal: null, stopped: false, error: String(err) });
+      return;
+    }
+    this.child = child;
+    child.stdout?.on('data', (d: Buffer) => this.events.stdout(d));
+    child.stderr?.on('data', (d: Buffer) => this.events.stderr(d));
+    // A program that exits without reading its stdin closes the pipe under us: not an error.
+    child.stdin?.on('error', () => undefined);
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      const hint =
+        err.code === 'ENOENT'
+          ? `"${this.spec.command}" was not found. Set concurrencyVisualizer.nodePath to your Node.js executable.`
+          : err.message;
+      this.finish({ code: null, signal: null, stopped: false, error: hint });
+    });
+    // 'close' (not 'exit') so that every byte of stdout/stderr has been delivered first.
+    child.on('close', (code, signal) => {
+      this.finish({ code, signal, stopped: this.stopRequested });
+    });
+  }
+
+  /** The program's process id, once started. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** True until the program has ended. */
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  /** Sends text to the program's stdin. */
+  write(data: string | Buffer): void {
+    if (this.child?.stdin?.writable) {
+      this.child.stdin.write(data);
+    }
+  }
+
+  /** Closes the program's stdin (Ctrl+D). */
+  endInput(): void {
+    this.child?.stdin?.end();
+  }
+
+  /** Stops the program, escalating SIGINT -> SIGTERM -> SIGKILL every `graceMs`. */
+  stop(): void {
+    if (this.exited || !this.child || this.stopRequested) {
+      return;
+    }
+    this.stopRequested = true;
+    const steps: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGKILL'];
+    const next = (i: number): void => {
+      if (this.exited || i >= steps.length) {
+        return;
+      }
+      this.child?.kill(steps[i]);
+      this.escalation = setTimeout(() => next(i + 1), this.graceMs);
+    };
+    next(0);
+  }
+
+  private finish(info: ExitInfo): void {
+    if (this.exited) {
+      return;
+    }
+    this.exited = true;
+    clearTimeout(this.escalation);
+    this.events.exit(info);
+  }
+}

@@ -1,0 +1,111 @@
+import { createSession, withTracerNodeOptions, type SessionFolder } from './session';
+import { ProgramRunner, type ExitInfo, type LaunchSpec, type RunnerEvents } from './runner';
+import { SessionTail, traceFileHeader } from './tail';
+
+/** How often the session folder is polled for new frames while the program runs. */
+const POLL_MS = 100;
+
+/** What a launcher asks for; the tracer is injected on top of it. */
+export interface TraceRequest {
+  /** Node executable. */
+  command: string;
+  /** Runtime arguments, program and program arguments. */
+  args: string[];
+  cwd: string;
+  /** The program's environment before injection (NODE_OPTIONS is extended, never replaced). */
+  env: Record<string, string | undefined>;
+  /** Absolute path of dist/tracer.js. */
+  tracerPath: string;
+  /** Folder under which the session folder is created (default: the OS temp folder). */
+  sessionsRoot?: string;
+  /** Stop escalation step. */
+  graceMs?: number;
+}
+
+/** Listeners of a session. */
+export interface TraceSessionEvents extends Pick<RunnerEvents, 'stdout' | 'stderr'> {
+  /** New whole frames were recorded. */
+  frames(chunk: Uint8Array): void;
+  /** The program ended and every frame has been delivered. */
+  exit(info: ExitInfo): void;
+}
+
+/**
+ * One traced run of a program: a session folder, the program started with the tracer in its
+ * NODE_OPTIONS, and a poller that delivers each thread's new frames as they are flushed. The
+ * recorded bytes are kept, so a view that (re)appears gets everything so far.
+ */
+export class TraceSession {
+  readonly folder: SessionFolder;
+  readonly runner: ProgramRunner;
+  /** The trace so far: the file header, then frames in arrival order. */
+  readonly chunks: Uint8Array[] = [traceFileHeader()];
+  /** Set once the program has ended. */
+  exitInfo?: ExitInfo;
+  private readonly tail: SessionTail;
+  private timer?: ReturnType<typeof setInterval>;
+
+  constructor(
+    request: TraceRequest,
+    private readonly events: TraceSessionEvents,
+  ) {
+    this.folder = createSession(request.tracerPath, request.sessionsRoot);
+    this.tail = new SessionTail(this.folder.dir);
+    const spec: LaunchSpec = {
+      command: request.command,
+      args: request.args,
+      cwd: request.cwd,
+      env: {
+        ...request.env,
+        NODE_OPTIONS: withTracerNodeOptions(request.env.NODE_OPTIONS, this.folder.preloadPath),
+      },
+    };
+    this.runner = new ProgramRunner(
+      spec,
+      {
+        stdout: (d) => events.stdout(d),
+        stderr: (d) => events.stderr(d),
+        exit: (info) => this.onExit(info),
+      },
+      request.graceMs,
+    );
+  }
+
+  /** Starts the program and the poller. */
+  start(): void {
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+    this.runner.start();
+  }
+
+  /** Stops the program (SIGINT, then SIGTERM, then SIGKILL); what was recorded stays. */
+  stop(): void {
+    this.runner.stop();
+  }
+
+  /** Total bytes recorded so far. */
+  get byteLength(): number {
+    return this.chunks.reduce((n, c) => n + c.length, 0);
+  }
+
+  private poll(): void {
+    let chunk: Uint8Array;
+    try {
+      chunk = this.tail.poll();
+    } catch {
+      return; // a stream file vanished (folder cleaned): keep what we have
+    }
+    if (chunk.length) {
+      this.chunks.push(chunk);
+      this.events.frames(chunk);
+    }
+  }
+
+  private onExit(info: ExitInfo): void {
+    clearInterval(this.timer);
+    // Every thread flushed before the process ended: one last poll takes the rest.
+    this.poll();
+    this.tail.close();
+    this.exitInfo = info;
+    this.events.exit(info);
+  }
+}

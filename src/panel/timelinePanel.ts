@@ -1,0 +1,168 @@
+import * as vscode from 'vscode';
+import {
+  assertNever,
+  type FromWebviewMessage,
+  type PersistedState,
+  type ProgramStatus,
+  type SessionInfo,
+  type ToWebviewMessage,
+} from '../shared/protocol';
+import { timelineHtml, timelineWebviewOptions } from './html';
+
+/** The webview panel's view type (also the serializer's key in package.json). */
+export const TIMELINE_VIEW_TYPE = 'concurrencyVisualizer.timeline';
+
+/** Where a panel's trace bytes come from: a live session or a replayed folder. */
+export interface TraceSource {
+  session: SessionInfo;
+  sessionDir: string;
+  status: ProgramStatus;
+  /** Everything recorded so far: the file header, then frames. */
+  chunks: readonly Uint8Array[];
+}
+
+/** What the panel asks of its owner. */
+export interface PanelHandler {
+  hover(message: Extract<FromWebviewMessage, { type: 'hover' }>): void;
+  jump(message: Extract<FromWebviewMessage, { type: 'jump' }>): void;
+  stop(): void;
+  runAgain(): void;
+}
+
+/**
+ * The timeline panel. It keeps no trace of its own: on every `ready` (first load, shown again
+ * after being hidden, restored after a reload) it hydrates the webview from its source, and
+ * forwards new frames as deltas while the webview is visible.
+ */
+export class TimelinePanel {
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  /** Fired when the user closes the panel. */
+  onDispose?: () => void;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private source: TraceSource,
+    private readonly handler: PanelHandler,
+  ) {
+    panel.webview.options = timelineWebviewOptions(extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+    panel.webview.html = timelineHtml(panel.webview, extensionUri);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: FromWebviewMessage) => this.onMessage(m)),
+      panel.onDidChangeViewState(() => {
+        // A hidden webview is torn down; it posts `ready` again when shown.
+        if (!panel.visible) {
+          this.ready = false;
+        }
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** Opens a new panel beside the editor in `column`. */
+  static create(
+    extensionUri: vscode.Uri,
+    source: TraceSource,
+    handler: PanelHandler,
+    column: vscode.ViewColumn,
+  ): TimelinePanel {
+    const panel = vscode.window.createWebviewPanel(
+      TIMELINE_VIEW_TYPE,
+      `Concurrency: ${source.session.title}`,
+      { viewColumn: column === vscode.ViewColumn.Active ? vscode.ViewColumn.Beside : column, preserveFocus: true },
+      timelineWebviewOptions(extensionUri),
+    );
+    return new TimelinePanel(panel, extensionUri, source, handler);
+  }
+
+  /** Adopts a panel VS Code restored after a window reload. */
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    source: TraceSource,
+    handler: PanelHandler,
+  ): TimelinePanel {
+    return new TimelinePanel(panel, extensionUri, source, handler);
+  }
+
+  /** Points the panel at a new run (Run again) and rehydrates it. */
+  setSource(source: TraceSource): void {
+    this.source = source;
+    this.panel.title = `Concurrency: ${source.session.title}`;
+    this.hydrate();
+  }
+
+  /** Sends frames recorded since the last call. */
+  append(chunk: Uint8Array): void {
+    this.post({ type: 'append', chunk });
+  }
+
+  /** Tells the webview the program's state changed. */
+  status(status: ProgramStatus): void {
+    this.source = { ...this.source, status };
+    this.post({ type: 'status', status });
+  }
+
+  /** Shows a message the user must read. */
+  error(message: string): void {
+    this.post({ type: 'error', message });
+  }
+
+  /** Brings the panel into view without taking focus. */
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  private hydrate(): void {
+    const persist: PersistedState = { sessionDir: this.source.sessionDir, session: this.source.session };
+    this.post({
+      type: 'hydrate',
+      session: this.source.session,
+      status: this.source.status,
+      chunks: [...this.source.chunks],
+      persist,
+    });
+  }
+
+  private post(message: ToWebviewMessage): void {
+    // Before `ready` the webview would drop it; hydrate sends everything anyway.
+    if (this.ready || message.type === 'hydrate') {
+      void this.panel.webview.postMessage(message);
+    }
+  }
+
+  private onMessage(message: FromWebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.hydrate();
+        return;
+      case 'hover':
+        this.handler.hover(message);
+        return;
+      case 'jump':
+        this.handler.jump(message);
+        return;
+      case 'stop':
+        this.handler.stop();
+        return;
+      case 'runAgain':
+        this.handler.runAgain();
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  /** Closes the panel. */
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) {
+      d.dispose();
+    }
+    this.panel.dispose();
+    this.onDispose?.();
+    this.onDispose = undefined;
+  }
+}
