@@ -39,7 +39,10 @@ export class Controller implements vscode.Disposable {
   private current?: Run;
   private lastExit?: ExitInfo;
   private readonly highlighter = new SourceHighlighter();
-  private readonly statusItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  private readonly statusItem = vscode.window.createStatusBarItem(
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
   private readonly tracerPath: string;
 
   constructor(
@@ -78,7 +81,11 @@ export class Controller implements vscode.Disposable {
       existing.panel.reveal();
       return;
     }
-    const run: Run = { program, panel: undefined as unknown as TimelinePanel, status: { state: 'starting' } };
+    const run: Run = {
+      program,
+      panel: undefined as unknown as TimelinePanel,
+      status: { state: 'starting' },
+    };
     run.panel = TimelinePanel.create(
       this.context.extensionUri,
       this.emptySource(program),
@@ -116,9 +123,19 @@ export class Controller implements vscode.Disposable {
 
   /** Re-creates a panel VS Code restored after a window reload, from its session folder. */
   async restore(panel: vscode.WebviewPanel, state: PersistedState | undefined): Promise<void> {
-    const handler = { hover: () => undefined, jump: () => undefined, stop: () => undefined, runAgain: () => undefined };
+    const handler = {
+      hover: () => undefined,
+      jump: () => undefined,
+      stop: () => undefined,
+      runAgain: () => undefined,
+    };
     if (!state?.sessionDir) {
-      const p = TimelinePanel.revive(panel, this.context.extensionUri, this.replaySource(undefined), handler);
+      const p = TimelinePanel.revive(
+        panel,
+        this.context.extensionUri,
+        this.replaySource(undefined),
+        handler,
+      );
       p.error('This panel has no saved trace to restore. Run Visualize Concurrency again.');
       return;
     }
@@ -128,9 +145,17 @@ export class Controller implements vscode.Disposable {
       chunks = [readSessionTrace(state.sessionDir)];
     } catch (err) {
       chunks = [traceFileHeader()];
-      status = { state: 'failed', message: `The trace in ${state.sessionDir} could not be read: ${String(err)}` };
+      status = {
+        state: 'failed',
+        message: `The trace in ${state.sessionDir} could not be read: ${String(err)}`,
+      };
     }
-    const source: TraceSource = { session: state.session, sessionDir: state.sessionDir, status, chunks };
+    const source: TraceSource = {
+      session: state.session,
+      sessionDir: state.sessionDir,
+      status,
+      chunks,
+    };
     const revived = TimelinePanel.revive(panel, this.context.extensionUri, source, {
       hover: (m) => this.highlighter.hover(m.position),
       jump: (m) => void this.highlighter.jump(m.position),
@@ -176,7 +201,9 @@ export class Controller implements vscode.Disposable {
         cwd: program.cwd,
         env: program.env,
         tracerPath: this.tracerPath,
-        graceMs: vscode.workspace.getConfiguration('concurrencyVisualizer').get<number>('stopGraceMs', 2000),
+        graceMs: vscode.workspace
+          .getConfiguration('concurrencyVisualizer')
+          .get<number>('stopGraceMs', 2000),
       },
       {
         stdout: (d) => run.pty?.output(out.write(d)),
@@ -194,7 +221,11 @@ export class Controller implements vscode.Disposable {
     const pty = new ProgramTerminal(session.runner, `$ ${commandLine}`);
     pty.onUserClose = () => session.stop();
     run.pty = pty;
-    run.terminal = vscode.window.createTerminal({ name: title, pty, iconPath: new vscode.ThemeIcon('pulse') });
+    run.terminal = vscode.window.createTerminal({
+      name: title,
+      pty,
+      iconPath: new vscode.ThemeIcon('pulse'),
+    });
     run.terminal.show(true);
 
     run.status = { state: 'running' };
@@ -272,7 +303,11 @@ export class Controller implements vscode.Disposable {
   private updateStatusBar(): void {
     const running = this.anyRunning();
     void vscode.commands.executeCommand('setContext', 'concurrencyVisualizer.running', !!running);
-    void vscode.commands.executeCommand('setContext', 'concurrencyVisualizer.hasRun', this.runs.size > 0);
+    void vscode.commands.executeCommand(
+      'setContext',
+      'concurrencyVisualizer.hasRun',
+      this.runs.size > 0,
+    );
     if (running) {
       const name = path.basename(running.program.program);
       this.statusItem.text = `$(loading~spin) Tracing ${name}`;
@@ -282,7 +317,12 @@ export class Controller implements vscode.Disposable {
     } else if (this.current) {
       const name = path.basename(this.current.program.program);
       const s = this.current.status;
-      const how = s.state === 'failed' ? 'failed' : s.signal ? `ended by ${s.signal}` : `exited (${s.exitCode})`;
+      const how =
+        s.state === 'failed'
+          ? 'failed'
+          : s.signal
+            ? `ended by ${s.signal}`
+            : `exited (${s.exitCode})`;
       this.statusItem.text = `$(pulse) ${name} ${how}`;
       this.statusItem.tooltip = `Run ${name} again under Concurrency Visualizer`;
       this.statusItem.command = 'concurrencyVisualizer.runAgain';

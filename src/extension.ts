@@ -16,7 +16,9 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('concurrencyVisualizer.stop', () => controller.stop()),
     vscode.commands.registerCommand('concurrencyVisualizer.runAgain', () => controller.runAgain()),
-    vscode.commands.registerCommand('concurrencyVisualizer.debugState', () => controller.debugState()),
+    vscode.commands.registerCommand('concurrencyVisualizer.debugState', () =>
+      controller.debugState(),
+    ),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state: PersistedState | undefined) =>
         controller.restore(panel, state),

@@ -5,7 +5,7 @@
 require('tsx/cjs');
 const fs = require('node:fs');
 const path = require('node:path');
-const Mocha = require('mocha');
+const { Mocha } = require('mocha');
 
 const ALL = ['unit', 'tracer', 'webview', 'e2e'];
 const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -39,9 +39,18 @@ for (const suite of chosen) {
     mocha.addFile(file);
   }
 }
-const runner = mocha.run((failures) => {
-  const { passes = 0, pending = 0 } = runner.stats || {};
-  console.log('');
-  console.log(`${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
-  process.exitCode = failures ? 1 : 0;
-});
+mocha
+  .loadFilesAsync()
+  .then(() => {
+    const runner = mocha.run((failures) => {
+      const { passes = 0, pending = 0 } = runner.stats || {};
+      console.log('');
+      console.log(`${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
+      process.exitCode = failures ? 1 : 0;
+    });
+  })
+  .catch((err) => {
+    console.error(err);
+    console.log('0 passed, 1 failed');
+    process.exitCode = 1;
+  });

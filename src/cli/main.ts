@@ -29,10 +29,16 @@ function record(argv: string[]): void {
   if (!command.length) {
     fail(USAGE);
   }
-  const session = createSession(path.join(__dirname, 'tracer.js'), path.join(os.tmpdir(), 'concurrency-visualizer'));
+  const session = createSession(
+    path.join(__dirname, 'tracer.js'),
+    path.join(os.tmpdir(), 'concurrency-visualizer'),
+  );
   const child = spawn(command[0], command.slice(1), {
     stdio: 'inherit',
-    env: { ...process.env, NODE_OPTIONS: withTracerNodeOptions(process.env.NODE_OPTIONS, session.preloadPath) },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: withTracerNodeOptions(process.env.NODE_OPTIONS, session.preloadPath),
+    },
   });
   // Signals typed at the terminal reach the child directly; we only wait for it.
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -62,7 +68,9 @@ function summary(file: string | undefined): void {
     problem = err.message;
   }
   for (const t of model.threads) {
-    console.log(`thread ${t.info.name} pid ${t.info.pid} threadId ${t.info.threadId}: ${t.spanCount} callbacks`);
+    console.log(
+      `thread ${t.info.name} pid ${t.info.pid} threadId ${t.info.threadId}: ${t.spanCount} callbacks`,
+    );
   }
   const byType = new Map<string, number>();
   for (let i = 0; i < model.resourceCount; i++) {

@@ -62,7 +62,9 @@ export class SourceHighlighter implements vscode.Disposable {
   /** Opens the file at `position` with the cursor there. */
   async jump(position: SourcePosition): Promise<void> {
     if (!isOpenable(position.file)) {
-      void vscode.window.showWarningMessage(`Cannot open ${position.file}: it is not a file on disk.`);
+      void vscode.window.showWarningMessage(
+        `Cannot open ${position.file}: it is not a file on disk.`,
+      );
       return;
     }
     const editor = await this.open(position, false);
@@ -71,7 +73,10 @@ export class SourceHighlighter implements vscode.Disposable {
     }
   }
 
-  private async open(position: SourcePosition, preview: boolean): Promise<vscode.TextEditor | undefined> {
+  private async open(
+    position: SourcePosition,
+    preview: boolean,
+  ): Promise<vscode.TextEditor | undefined> {
     const pos = toPosition(position);
     try {
       return await vscode.window.showTextDocument(vscode.Uri.file(position.file), {

@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { mergeEnv, substituteVariables, typeScriptRuntimeArgs, type VariableContext } from './variables';
+import {
+  mergeEnv,
+  substituteVariables,
+  typeScriptRuntimeArgs,
+  type VariableContext,
+} from './variables';
 
 /** A program to trace, resolved from settings, launch.json and the active file. */
 export interface ResolvedProgram {
@@ -51,8 +56,12 @@ export async function resolveProgram(target: vscode.Uri | undefined): Promise<Re
   const activeFile = vscode.window.activeTextEditor?.document.uri;
   const fileUri = target ?? (activeFile?.scheme === 'file' ? activeFile : undefined);
   const folder =
-    (fileUri && vscode.workspace.getWorkspaceFolder(fileUri)) ?? vscode.workspace.workspaceFolders?.[0];
-  const settings = vscode.workspace.getConfiguration('concurrencyVisualizer', fileUri ?? folder?.uri);
+    (fileUri && vscode.workspace.getWorkspaceFolder(fileUri)) ??
+    vscode.workspace.workspaceFolders?.[0];
+  const settings = vscode.workspace.getConfiguration(
+    'concurrencyVisualizer',
+    fileUri ?? folder?.uri,
+  );
   const ctx: VariableContext = {
     workspaceFolder: folder?.uri.fsPath,
     file: fileUri?.fsPath,
@@ -93,7 +102,10 @@ export async function resolveProgram(target: vscode.Uri | undefined): Promise<Re
     );
   }
   if (!fs.existsSync(program)) {
-    throw new LaunchError(`The program ${program} does not exist.`, 'concurrencyVisualizer.program');
+    throw new LaunchError(
+      `The program ${program} does not exist.`,
+      'concurrencyVisualizer.program',
+    );
   }
 
   const command = sub(launch?.runtimeExecutable ?? settings.get<string>('nodePath', '')) || 'node';
@@ -102,9 +114,12 @@ export async function resolveProgram(target: vscode.Uri | undefined): Promise<Re
   const cwdSetting = launch?.cwd ?? settings.get<string>('cwd', '');
   const cwd = cwdSetting
     ? path.resolve(folder?.uri.fsPath ?? process.cwd(), sub(cwdSetting))
-    : folder?.uri.fsPath ?? path.dirname(program);
+    : (folder?.uri.fsPath ?? path.dirname(program));
   if (!fs.existsSync(cwd)) {
-    throw new LaunchError(`The working directory ${cwd} does not exist.`, 'concurrencyVisualizer.cwd');
+    throw new LaunchError(
+      `The working directory ${cwd} does not exist.`,
+      'concurrencyVisualizer.cwd',
+    );
   }
   const envAdditions: Record<string, string | null> = {};
   for (const [k, v] of Object.entries({

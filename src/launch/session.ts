@@ -48,7 +48,10 @@ export function createSession(tracerPath: string, root = defaultSessionsRoot()):
  * Node parses NODE_OPTIONS with double quotes and backslash escapes, so a path is quoted and
  * its backslashes and quotes escaped.
  */
-export function withTracerNodeOptions(userNodeOptions: string | undefined, preloadPath: string): string {
+export function withTracerNodeOptions(
+  userNodeOptions: string | undefined,
+  preloadPath: string,
+): string {
   const quoted = `"${preloadPath.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const own = `--require ${quoted}`;
   return userNodeOptions && userNodeOptions.trim() ? `${userNodeOptions} ${own}` : own;

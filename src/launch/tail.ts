@@ -1,5 +1,10 @@
 import * as fs from 'node:fs';
-import { FILE_HEADER_BYTES, FRAME_HEADER_BYTES, TRACE_MAGIC, TRACE_VERSION } from '../shared/traceFormat';
+import {
+  FILE_HEADER_BYTES,
+  FRAME_HEADER_BYTES,
+  TRACE_MAGIC,
+  TRACE_VERSION,
+} from '../shared/traceFormat';
 import { listStreamFiles } from './session';
 
 interface TailedFile {

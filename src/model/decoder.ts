@@ -82,7 +82,10 @@ export class TraceDecoder {
     }
     for (let i = 0; i < 4; i++) {
       if (bytes[i] !== TRACE_MAGIC[i]) {
-        throw new TraceError('Not a trace file: the header does not start with "CVTR"', this.consumed);
+        throw new TraceError(
+          'Not a trace file: the header does not start with "CVTR"',
+          this.consumed,
+        );
       }
     }
     const version = bytes[4] | (bytes[5] << 8);

@@ -71,7 +71,12 @@ export function opKindOf(type: string): OpKind {
   ) {
     return 'net';
   }
-  if (type.startsWith('PBKDF2') || type.includes('CRYPTO') || type === 'ZLIB' || type.endsWith('REQUEST') && type.includes('KEY')) {
+  if (
+    type.startsWith('PBKDF2') ||
+    type.includes('CRYPTO') ||
+    type === 'ZLIB' ||
+    (type.endsWith('REQUEST') && type.includes('KEY'))
+  ) {
     return 'crypto';
   }
   return 'other';

@@ -71,7 +71,10 @@ export class TimelinePanel {
     const panel = vscode.window.createWebviewPanel(
       TIMELINE_VIEW_TYPE,
       `Concurrency: ${source.session.title}`,
-      { viewColumn: column === vscode.ViewColumn.Active ? vscode.ViewColumn.Beside : column, preserveFocus: true },
+      {
+        viewColumn: column === vscode.ViewColumn.Active ? vscode.ViewColumn.Beside : column,
+        preserveFocus: true,
+      },
       timelineWebviewOptions(extensionUri),
     );
     return new TimelinePanel(panel, extensionUri, source, handler);
@@ -116,7 +119,10 @@ export class TimelinePanel {
   }
 
   private hydrate(): void {
-    const persist: PersistedState = { sessionDir: this.source.sessionDir, session: this.source.session };
+    const persist: PersistedState = {
+      sessionDir: this.source.sessionDir,
+      session: this.source.session,
+    };
     this.post({
       type: 'hydrate',
       session: this.source.session,

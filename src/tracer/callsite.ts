@@ -44,7 +44,12 @@ export function captureUserSite(tracerFile: string): Site | undefined {
   }
   for (const frame of frames) {
     const name = frame.getFileName();
-    if (!name || name === tracerFile || name.startsWith('node:') || !name.includes('/') && !name.includes('\\')) {
+    if (
+      !name ||
+      name === tracerFile ||
+      name.startsWith('node:') ||
+      (!name.includes('/') && !name.includes('\\'))
+    ) {
       continue;
     }
     const file = name.startsWith('file://') ? safeFileUrlToPath(name) : name;

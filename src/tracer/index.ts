@@ -72,7 +72,8 @@ export function start(options: TracerOptions): void {
     nodeVersion: process.version,
     platform: process.platform,
     arch: process.arch,
-    cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
+    cores:
+      typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
     argv: isMainThread ? process.argv.slice() : [],
     startNs: now(),
   };
@@ -104,7 +105,11 @@ export function start(options: TracerOptions): void {
         // (trigger site) key and a sample after that; the rest take the key's last capture.
         const key = String(siteOf.get(triggerAsyncId) ?? 0);
         const hit = promiseSites.get(key);
-        if (hit === undefined || hit[0] < PROMISE_FIRST_HITS || hit[0] % PROMISE_SAMPLE_EVERY === 0) {
+        if (
+          hit === undefined ||
+          hit[0] < PROMISE_FIRST_HITS ||
+          hit[0] % PROMISE_SAMPLE_EVERY === 0
+        ) {
           locId = siteLocId(captureUserSite(tracerFile), false);
           if (hit === undefined) {
             promiseSites.set(key, [1, locId]);
@@ -186,7 +191,10 @@ export function start(options: TracerOptions): void {
       uncaught = true;
     });
     process.on('exit', (code) => {
-      finish({ reason: uncaught ? 'uncaught' : isMainThread ? 'exit' : 'worker-exit', exitCode: code });
+      finish({
+        reason: uncaught ? 'uncaught' : isMainThread ? 'exit' : 'worker-exit',
+        exitCode: code,
+      });
     });
     if (isMainThread) {
       for (const signal of SIGNALS) {
@@ -223,5 +231,7 @@ function osThreadId(): number {
 
 function workerName(threadId: number): string {
   const named = (workerThreads as { threadName?: unknown }).threadName;
-  return typeof named === 'string' && named && named !== 'WorkerThread' ? named : `worker ${threadId}`;
+  return typeof named === 'string' && named && named !== 'WorkerThread'
+    ? named
+    : `worker ${threadId}`;
 }

@@ -1,0 +1,5 @@
+// Throws from a timer callback: an uncaught exception.
+setTimeout(() => {
+  setImmediate(() => {});
+  throw new Error('boom from a timer');
+}, 10);

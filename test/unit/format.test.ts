@@ -1,0 +1,146 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { traceFileHeader } from '../../src/launch/tail';
+import { TraceDecoder, TraceError } from '../../src/model/decoder';
+import { TraceModel } from '../../src/model/traceModel';
+import { Rec } from '../../src/shared/traceFormat';
+import { FrameWriter } from '../../src/tracer/writer';
+
+/** Writes records with the tracer's own writer into a temp file; returns header + frames. */
+function writeTrace(write: (w: FrameWriter) => void, pid = 42, threadId = 0): Uint8Array {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cv-unit-')), 's.cvt');
+  const fd = fs.openSync(file, 'w');
+  const w = new FrameWriter(fd, pid, threadId);
+  write(w);
+  w.flush();
+  fs.closeSync(fd);
+  const frames = fs.readFileSync(file);
+  const out = new Uint8Array(8 + frames.length);
+  out.set(traceFileHeader(), 0);
+  out.set(frames, 8);
+  return out;
+}
+
+const info = (pid: number, threadId: number) => ({
+  pid,
+  threadId,
+  osTid: 7,
+  kind: threadId ? ('worker' as const) : ('main' as const),
+  name: threadId ? 'w' : 'main',
+  parentPid: 1,
+  parentThreadId: -1,
+  nodeVersion: 'v20',
+  platform: 'linux',
+  arch: 'x64',
+  cores: 2,
+  argv: [],
+  startNs: 0,
+});
+
+describe('trace format', () => {
+  it('round-trips every record kind through the writer and the decoder', () => {
+    const big = 2 ** 40 + 123; // times far past 32 bits stay exact
+    const bytes = writeTrace((w) => {
+      w.json(Rec.Thread, 1000, info(42, 0));
+      const type = w.stringId('Timeout');
+      const loc = w.locationId('/src/ünïcode app.js', 12, 5, false);
+      const inferred = w.locationId('/src/ünïcode app.js', 12, 5, true);
+      w.init(2000, 10, 1, 1, type, loc);
+      w.init(2500, 11, 10, 10, w.stringId('PROMISE'), inferred);
+      w.event(Rec.Before, 3000, 10);
+      w.event(Rec.Before, 3100, 11);
+      w.event(Rec.After, 3200, 11);
+      w.event(Rec.After, 4000, 10);
+      w.event(Rec.PromiseResolve, 4100, 11);
+      w.event(Rec.Destroy, big, 10);
+      w.event(Rec.Dropped, big + 1, 3);
+      w.json(Rec.End, big + 2, { reason: 'exit', exitCode: 0 });
+    });
+    const m = new TraceModel();
+    new TraceDecoder(m).pushFile(bytes);
+    assert.equal(m.threads.length, 1);
+    assert.equal(m.threads[0].info.osTid, 7);
+    assert.equal(m.resourceCount, 2);
+    assert.equal(m.typeOf(0), 'Timeout');
+    assert.deepEqual(m.locationOf(0), {
+      file: '/src/ünïcode app.js',
+      line: 12,
+      column: 5,
+      inferred: false,
+    });
+    assert.equal(m.locationOf(1)?.inferred, true);
+    assert.equal(m.resTrigger.data[1], 0, 'the promise was triggered by the timeout');
+    assert.equal(m.spanCount, 2);
+    assert.equal(m.spanDepth.data[0], 0);
+    assert.equal(m.spanDepth.data[1], 1, 'a callback inside another is nested one level down');
+    assert.equal(m.spanEndNs.data[0], 4000);
+    assert.equal(m.resResolveNs.data[1], 4100);
+    assert.equal(m.resDestroyNs.data[0], big);
+    assert.equal(m.threads[0].dropped, 3);
+    assert.deepEqual(m.threads[0].end, { reason: 'exit', exitCode: 0 });
+    assert.equal(m.endNs, big + 2);
+  });
+
+  it('keeps streams of several threads apart and closes spans a dying thread left open', () => {
+    const a = writeTrace(
+      (w) => {
+        w.json(Rec.Thread, 0, info(1, 0));
+        w.init(10, 5, 1, 1, w.stringId('Timeout'), 0);
+        w.event(Rec.Before, 20, 5);
+        w.json(Rec.End, 90, { reason: 'uncaught', exitCode: 1 });
+      },
+      1,
+      0,
+    );
+    const b = writeTrace(
+      (w) => {
+        w.json(Rec.Thread, 0, info(1, 1));
+        w.init(15, 5, 1, 1, w.stringId('Immediate'), 0); // same asyncId, other thread
+      },
+      1,
+      1,
+    );
+    const m = new TraceModel();
+    const d = new TraceDecoder(m);
+    d.pushFile(a);
+    d.pushFrames(b.subarray(8));
+    assert.equal(m.threads.length, 2);
+    assert.equal(m.typeOf(0), 'Timeout');
+    assert.equal(m.typeOf(1), 'Immediate');
+    assert.equal(m.spanEndNs.data[0], 90);
+  });
+
+  it('names the offset of a truncated frame and keeps what came before', () => {
+    const whole = writeTrace((w) => {
+      w.json(Rec.Thread, 0, info(1, 0));
+      w.flush();
+      w.init(10, 5, 1, 1, w.stringId('Timeout'), 0);
+    });
+    const firstFrameEnd = 8 + 12 + new DataView(whole.buffer, 8).getUint32(0, true);
+    const cut = whole.subarray(0, whole.length - 3);
+    const m = new TraceModel();
+    assert.throws(
+      () => new TraceDecoder(m).pushFile(cut),
+      (err: unknown) =>
+        err instanceof TraceError &&
+        err.offset === firstFrameEnd &&
+        /Truncated.*offset/.test(err.message),
+    );
+    assert.equal(m.threads.length, 1, 'the first frame was decoded');
+  });
+
+  it('rejects garbage with a message, not a crash', () => {
+    const m = new TraceModel();
+    assert.throws(
+      () => new TraceDecoder(m).pushFile(new TextEncoder().encode('hello world')),
+      /Not a trace file/,
+    );
+    const bad = new Uint8Array(8 + 12 + 4);
+    bad.set(traceFileHeader());
+    new DataView(bad.buffer).setUint32(8, 4, true);
+    bad.set([99, 1, 2, 3], 20);
+    assert.throws(() => new TraceDecoder(m).pushFile(bad), /unknown record kind 99 .* offset 20/);
+  });
+});
