@@ -30,10 +30,17 @@ export function buildTracer(): string {
   return built;
 }
 
+const scratchDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of scratchDirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** A scratch folder, removed at process exit. */
 export function scratchDir(prefix = 'cv-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  scratchDirs.push(dir);
   return dir;
 }
 
@@ -126,4 +133,34 @@ export function linesContaining(file: string, text: string): number[] {
     .readFileSync(file, 'utf8')
     .split('\n')
     .flatMap((l, i) => (l.includes(text) ? [i + 1] : []));
+}
+
+/** A Node.js binary the tracer is tested on. */
+export interface NodeBinary {
+  /** e.g. 'v18.20.8'. */
+  version: string;
+  path: string;
+}
+
+/**
+ * Every supported Node.js: this process's own and the binaries of the optional npm packages
+ * node18, node22, node24 (linux-x64 only). A missing binary is reported, never skipped quietly.
+ */
+export function supportedNodes(): { nodes: NodeBinary[]; missing: string[] } {
+  const nodes: NodeBinary[] = [{ version: process.version, path: process.execPath }];
+  const missing: string[] = [];
+  for (const pkg of ['node18', 'node22', 'node24']) {
+    const bin = path.join(ROOT, 'node_modules', pkg, 'bin', 'node');
+    if (fs.existsSync(bin)) {
+      const version = require(path.join(ROOT, 'node_modules', pkg, 'package.json'))
+        .version as string;
+      nodes.push({ version: `v${version}`, path: bin });
+    } else {
+      missing.push(pkg);
+    }
+  }
+  return {
+    nodes: nodes.sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true })),
+    missing,
+  };
 }

@@ -11,215 +11,235 @@ import {
   linesContaining,
   resourcesOfType,
   ROOT,
-  runProgram,
+  runProgram as runWith,
   scratchDir,
   spansOfThread,
-  traceProgram,
+  supportedNodes,
+  traceProgram as traceWith,
+  type RunOptions,
 } from './helpers';
 
 const EXAMPLES = path.join(ROOT, 'examples');
 const PROGRAMS = path.join(__dirname, 'programs');
 
-describe('tracer on real programs', function () {
-  this.timeout(30000);
-  before(() => buildTracer());
+const { nodes, missing } = supportedNodes();
 
-  it('records three concurrent timers: lifetimes overlap, callbacks never overlap', async () => {
-    const file = path.join(EXAMPLES, 'timers.js');
-    const run = await traceProgram(file);
-    assert.equal(run.code, 0, run.stderr);
-    const { model } = run;
-    assert.equal(model.threads.length, 1);
-    const timeouts = resourcesOfType(model, 'Timeout');
-    assert.equal(timeouts.length, 3, 'three Timeout operations');
-    // Every pair of lifetimes [created, first callback] overlaps: they wait together.
-    const lastCreated = Math.max(...timeouts.map((r) => model.resInitNs.data[r]));
-    const firstRun = Math.min(...timeouts.map((r) => model.resFirstRunNs.data[r]));
-    assert.ok(lastCreated < firstRun, 'all three exist before any of them runs');
-    // Their creation site is the setTimeout line, not Node's internals or the tracer.
-    const [setTimeoutLine] = linesContaining(file, 'setTimeout(');
-    for (const r of timeouts) {
-      const loc = model.locationOf(r);
-      assert.equal(loc?.file, file);
-      assert.equal(loc?.line, setTimeoutLine);
-      assert.equal(loc?.inferred, false);
-    }
-    // Callbacks on the main thread never overlap: one thread runs one callback at a time.
-    const spans = spansOfThread(model, 0).filter(([, , res]) => model.typeOf(res) === 'Timeout');
-    assert.equal(spans.length, 3);
-    const top = spansOfThread(model, 0).filter((_, i) => model.spanDepth.data[i] === 0);
-    for (let i = 1; i < top.length; i++) {
-      assert.ok(top[i][0] >= top[i - 1][1], `callback ${i} starts after callback ${i - 1} ended`);
-    }
-    // Each Timeout callback spins 5 ms.
-    for (const [start, end] of spans) {
-      assert.ok(end - start >= 3.9e6, `callback ran ${(end - start) / 1e6} ms`);
-    }
-    // The shortest delay runs first.
-    const order = spans.map(([, , res]) => model.resInitNs.data[res]);
-    assert.ok(order[0] > order[1] && order[1] > order[2], 'C (created last) runs first');
-    assert.equal(model.threads[0].end?.reason, 'exit');
-    assert.equal(model.threads[0].end?.exitCode, 0);
-  });
-
-  it('gives a worker thread its own lane', async () => {
-    const run = await traceProgram(path.join(EXAMPLES, 'worker.js'));
-    assert.equal(run.code, 0, run.stderr);
-    const { model } = run;
-    assert.equal(model.threads.length, 2);
-    const main = model.threads.find((t) => t.info.kind === 'main')!;
-    const worker = model.threads.find((t) => t.info.kind === 'worker')!;
-    assert.ok(worker, 'a worker lane');
-    assert.equal(worker.info.pid, main.info.pid);
-    assert.notEqual(worker.info.threadId, 0);
-    if (process.platform === 'linux') {
-      assert.ok(
-        worker.info.osTid > 0 && worker.info.osTid !== main.info.osTid,
-        'its own OS thread',
-      );
-    }
-    assert.equal(worker.end?.reason, 'worker-exit');
-    assert.ok(main.spanCount > 0 && worker.spanCount >= 0);
-    // The main thread created the Worker and receives its message on a port.
-    assert.ok(resourcesOfType(model, 'WORKER').length >= 1);
-    assert.ok(resourcesOfType(model, 'MESSAGEPORT').length >= 1);
-    // The main thread's interval kept running while the worker spun.
-    const ticks = resourcesOfType(model, 'Timeout');
-    assert.ok(ticks.length >= 1);
-  });
-
-  it('records an ES module with file paths, not URLs', async () => {
-    const file = path.join(EXAMPLES, 'promises.mjs');
-    const run = await traceProgram(file);
-    assert.equal(run.code, 0, run.stderr);
-    const sites = new Set<string>();
-    for (let r = 0; r < run.model.resourceCount; r++) {
-      const loc = run.model.locationOf(r);
-      if (loc) {
-        sites.add(loc.file);
-      }
-    }
-    assert.ok(sites.has(file), `sites: ${[...sites].join(', ')}`);
-    assert.ok(resourcesOfType(run.model, 'PROMISE').length > 3);
-    assert.ok(
-      resourcesOfType(run.model, 'FSREQPROMISE').length +
-        resourcesOfType(run.model, 'FILEHANDLE').length >
-        0,
-    );
-  });
-
-  it('leaves stdout, stderr, stdin, exit code and the user NODE_OPTIONS as they were', async () => {
-    const program = path.join(PROGRAMS, 'exit-code.js');
-    const preload = path.join(PROGRAMS, 'user-preload.js');
-    const env = { ...process.env, NODE_OPTIONS: `--no-deprecation --require "${preload}"` };
-    const opts = { args: ['7', 'two words'], env, stdin: 'hello\nworld\n' };
-    const plain = await runProgram(program, opts);
-    const traced = await traceProgram(program, opts);
-    assert.equal(plain.code, 7);
-    assert.match(plain.stdout, /user preload ran: true/);
-    assert.match(plain.stderr, /has user flag: true/);
-    assert.equal(traced.code, plain.code);
-    assert.equal(traced.stdout, plain.stdout);
-    assert.equal(traced.stderr, plain.stderr);
-    assert.equal(traced.model.threads[0].end?.exitCode, 7);
-  });
-
-  it('keeps the whole trace when the program dies of an uncaught exception', async () => {
-    const program = path.join(PROGRAMS, 'throws.js');
-    const plain = await runProgram(program);
-    const traced = await traceProgram(program);
-    assert.equal(traced.code, plain.code);
-    assert.equal(traced.code, 1);
-    assert.equal(traced.stderr, plain.stderr);
-    const thread = traced.model.threads[0];
-    assert.equal(thread.end?.reason, 'uncaught');
-    // The throwing callback is recorded and closed at the end of the thread.
-    const timeout = resourcesOfType(traced.model, 'Timeout')[0];
-    const span = traced.model.resFirstSpan.data[timeout];
-    assert.ok(span >= 0, 'the timer callback ran');
-    assert.ok(Number.isFinite(traced.model.spanEndNs.data[span]));
-    // The Immediate created inside it was recorded too.
-    assert.equal(resourcesOfType(traced.model, 'Immediate').length, 1);
-  });
-
-  it('flushes on SIGINT and re-raises it so the exit status is unchanged', async () => {
-    const program = path.join(PROGRAMS, 'waits.js');
-    const send = (pid: number): void => {
-      setTimeout(() => process.kill(pid, 'SIGINT'), 400);
-    };
-    const plain = await runProgram(program, { onStart: send });
-    const traced = await traceProgram(program, { onStart: send });
-    assert.equal(plain.signal, 'SIGINT');
-    assert.equal(traced.signal, 'SIGINT');
-    assert.equal(traced.stdout, plain.stdout);
-    const thread = traced.model.threads[0];
-    assert.equal(thread.end?.reason, 'signal');
-    assert.equal(thread.end?.signal, 'SIGINT');
-    assert.ok(resourcesOfType(traced.model, 'Timeout').length >= 2);
-  });
-
-  it('works from a session path with spaces and quotes', async () => {
-    const root = path.join(scratchDir(), `a dir with "quotes" and 'spaces'`);
-    fs.mkdirSync(root, { recursive: true });
-    const run = await traceProgram(path.join(EXAMPLES, 'timers.js'), { sessionsRoot: root });
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(resourcesOfType(run.model, 'Timeout').length, 3);
-  });
-
-  it('records nothing of its own', async () => {
-    const run = await traceProgram(path.join(PROGRAMS, 'empty.js'));
-    assert.equal(run.code, 0, run.stderr);
-    const tracer = buildTracer();
-    for (let r = 0; r < run.model.resourceCount; r++) {
-      assert.notEqual(run.model.locationOf(r)?.file, tracer);
-    }
-    // Its flush timer and signal handlers are not in the trace.
-    assert.deepEqual(resourcesOfType(run.model, 'Timeout'), []);
-    assert.deepEqual(resourcesOfType(run.model, 'SIGNALWRAP'), []);
-    assert.equal(run.model.spanCount, 0);
-  });
-
-  it('Stop escalates to SIGKILL for a program that ignores SIGINT and SIGTERM, keeping the trace', async () => {
-    const session = createSession(buildTracer(), scratchDir());
-    let stdout = '';
-    const exit = await new Promise<ExitInfo>((resolve) => {
-      const runner = new ProgramRunner(
-        {
-          command: process.execPath,
-          args: [path.join(PROGRAMS, 'busy.js')],
-          cwd: PROGRAMS,
-          env: {
-            ...process.env,
-            NODE_OPTIONS: withTracerNodeOptions(undefined, session.preloadPath),
-          },
-        },
-        {
-          stdout: (d) => {
-            stdout += d;
-            if (stdout.includes('spinning')) {
-              setTimeout(() => runner.stop(), 600);
-            }
-          },
-          stderr: () => undefined,
-          exit: resolve,
-        },
-        300,
-      );
-      runner.start();
-    });
-    assert.equal(exit.signal, 'SIGKILL');
-    assert.equal(exit.stopped, true);
-    const model = new TraceModel();
-    new TraceDecoder(model).pushFile(readSessionTrace(session.dir));
-    assert.equal(model.threads.length, 1);
-    assert.equal(
-      model.threads[0].end,
-      undefined,
-      'a killed thread has no End record: the trace says it was cut',
-    );
-    assert.ok(
-      resourcesOfType(model, 'Timeout').length >= 1,
-      'what was flushed before the kill is kept',
+describe('supported Node.js versions', () => {
+  it('has a binary of every supported major version to test the tracer on', () => {
+    // node18/22/24 are optional dependencies for linux-x64: elsewhere this fails, loudly.
+    assert.deepEqual(
+      missing,
+      [],
+      `missing Node binaries ${missing.join(', ')}: run npm ci on linux-x64`,
     );
   });
 });
+
+for (const node of nodes)
+  describe(`tracer on real programs, Node ${node.version}`, function () {
+    this.timeout(30000);
+    before(() => buildTracer());
+    const traceProgram = (file: string, opts: RunOptions = {}) =>
+      traceWith(file, { node: node.path, ...opts });
+    const runProgram = (file: string, opts: RunOptions = {}) =>
+      runWith(file, { node: node.path, ...opts });
+
+    it('records three concurrent timers: lifetimes overlap, callbacks never overlap', async () => {
+      const file = path.join(EXAMPLES, 'timers.js');
+      const run = await traceProgram(file);
+      assert.equal(run.code, 0, run.stderr);
+      const { model } = run;
+      assert.equal(model.threads.length, 1);
+      const timeouts = resourcesOfType(model, 'Timeout');
+      assert.equal(timeouts.length, 3, 'three Timeout operations');
+      // Every pair of lifetimes [created, first callback] overlaps: they wait together.
+      const lastCreated = Math.max(...timeouts.map((r) => model.resInitNs.data[r]));
+      const firstRun = Math.min(...timeouts.map((r) => model.resFirstRunNs.data[r]));
+      assert.ok(lastCreated < firstRun, 'all three exist before any of them runs');
+      // Their creation site is the setTimeout line, not Node's internals or the tracer.
+      const [setTimeoutLine] = linesContaining(file, 'setTimeout(');
+      for (const r of timeouts) {
+        const loc = model.locationOf(r);
+        assert.equal(loc?.file, file);
+        assert.equal(loc?.line, setTimeoutLine);
+        assert.equal(loc?.inferred, false);
+      }
+      // Callbacks on the main thread never overlap: one thread runs one callback at a time.
+      const spans = spansOfThread(model, 0).filter(([, , res]) => model.typeOf(res) === 'Timeout');
+      assert.equal(spans.length, 3);
+      const top = spansOfThread(model, 0).filter((_, i) => model.spanDepth.data[i] === 0);
+      for (let i = 1; i < top.length; i++) {
+        assert.ok(top[i][0] >= top[i - 1][1], `callback ${i} starts after callback ${i - 1} ended`);
+      }
+      // Each Timeout callback spins 5 ms.
+      for (const [start, end] of spans) {
+        assert.ok(end - start >= 3.9e6, `callback ran ${(end - start) / 1e6} ms`);
+      }
+      // The shortest delay runs first.
+      const order = spans.map(([, , res]) => model.resInitNs.data[res]);
+      assert.ok(order[0] > order[1] && order[1] > order[2], 'C (created last) runs first');
+      assert.equal(model.threads[0].end?.reason, 'exit');
+      assert.equal(model.threads[0].end?.exitCode, 0);
+    });
+
+    it('gives a worker thread its own lane', async () => {
+      const run = await traceProgram(path.join(EXAMPLES, 'worker.js'));
+      assert.equal(run.code, 0, run.stderr);
+      const { model } = run;
+      assert.equal(model.threads.length, 2);
+      const main = model.threads.find((t) => t.info.kind === 'main')!;
+      const worker = model.threads.find((t) => t.info.kind === 'worker')!;
+      assert.ok(worker, 'a worker lane');
+      assert.equal(worker.info.pid, main.info.pid);
+      assert.notEqual(worker.info.threadId, 0);
+      if (process.platform === 'linux') {
+        assert.ok(
+          worker.info.osTid > 0 && worker.info.osTid !== main.info.osTid,
+          'its own OS thread',
+        );
+      }
+      assert.equal(worker.end?.reason, 'worker-exit');
+      assert.ok(main.spanCount > 0 && worker.spanCount >= 0);
+      // The main thread created the Worker and receives its message on a port.
+      assert.ok(resourcesOfType(model, 'WORKER').length >= 1);
+      assert.ok(resourcesOfType(model, 'MESSAGEPORT').length >= 1);
+      // The main thread's interval kept running while the worker spun.
+      const ticks = resourcesOfType(model, 'Timeout');
+      assert.ok(ticks.length >= 1);
+    });
+
+    it('records an ES module with file paths, not URLs', async () => {
+      const file = path.join(EXAMPLES, 'promises.mjs');
+      const run = await traceProgram(file);
+      assert.equal(run.code, 0, run.stderr);
+      const sites = new Set<string>();
+      for (let r = 0; r < run.model.resourceCount; r++) {
+        const loc = run.model.locationOf(r);
+        if (loc) {
+          sites.add(loc.file);
+        }
+      }
+      assert.ok(sites.has(file), `sites: ${[...sites].join(', ')}`);
+      assert.ok(resourcesOfType(run.model, 'PROMISE').length > 3);
+      assert.ok(
+        resourcesOfType(run.model, 'FSREQPROMISE').length +
+          resourcesOfType(run.model, 'FILEHANDLE').length >
+          0,
+      );
+    });
+
+    it('leaves stdout, stderr, stdin, exit code and the user NODE_OPTIONS as they were', async () => {
+      const program = path.join(PROGRAMS, 'exit-code.js');
+      const preload = path.join(PROGRAMS, 'user-preload.js');
+      const env = { ...process.env, NODE_OPTIONS: `--no-deprecation --require "${preload}"` };
+      const opts = { args: ['7', 'two words'], env, stdin: 'hello\nworld\n' };
+      const plain = await runProgram(program, opts);
+      const traced = await traceProgram(program, opts);
+      assert.equal(plain.code, 7);
+      assert.match(plain.stdout, /user preload ran: true/);
+      assert.match(plain.stderr, /has user flag: true/);
+      assert.equal(traced.code, plain.code);
+      assert.equal(traced.stdout, plain.stdout);
+      assert.equal(traced.stderr, plain.stderr);
+      assert.equal(traced.model.threads[0].end?.exitCode, 7);
+    });
+
+    it('keeps the whole trace when the program dies of an uncaught exception', async () => {
+      const program = path.join(PROGRAMS, 'throws.js');
+      const plain = await runProgram(program);
+      const traced = await traceProgram(program);
+      assert.equal(traced.code, plain.code);
+      assert.equal(traced.code, 1);
+      assert.equal(traced.stderr, plain.stderr);
+      const thread = traced.model.threads[0];
+      assert.equal(thread.end?.reason, 'uncaught');
+      // The throwing callback is recorded and closed at the end of the thread.
+      const timeout = resourcesOfType(traced.model, 'Timeout')[0];
+      const span = traced.model.resFirstSpan.data[timeout];
+      assert.ok(span >= 0, 'the timer callback ran');
+      assert.ok(Number.isFinite(traced.model.spanEndNs.data[span]));
+      // The Immediate created inside it was recorded too.
+      assert.equal(resourcesOfType(traced.model, 'Immediate').length, 1);
+    });
+
+    it('flushes on SIGINT and re-raises it so the exit status is unchanged', async () => {
+      const program = path.join(PROGRAMS, 'waits.js');
+      const send = (pid: number): void => {
+        setTimeout(() => process.kill(pid, 'SIGINT'), 400);
+      };
+      const plain = await runProgram(program, { onStart: send });
+      const traced = await traceProgram(program, { onStart: send });
+      assert.equal(plain.signal, 'SIGINT');
+      assert.equal(traced.signal, 'SIGINT');
+      assert.equal(traced.stdout, plain.stdout);
+      const thread = traced.model.threads[0];
+      assert.equal(thread.end?.reason, 'signal');
+      assert.equal(thread.end?.signal, 'SIGINT');
+      assert.ok(resourcesOfType(traced.model, 'Timeout').length >= 2);
+    });
+
+    it('works from a session path with spaces and quotes', async () => {
+      const root = path.join(scratchDir(), `a dir with "quotes" and 'spaces'`);
+      fs.mkdirSync(root, { recursive: true });
+      const run = await traceProgram(path.join(EXAMPLES, 'timers.js'), { sessionsRoot: root });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(resourcesOfType(run.model, 'Timeout').length, 3);
+    });
+
+    it('records nothing of its own', async () => {
+      const run = await traceProgram(path.join(PROGRAMS, 'empty.js'));
+      assert.equal(run.code, 0, run.stderr);
+      const tracer = buildTracer();
+      for (let r = 0; r < run.model.resourceCount; r++) {
+        assert.notEqual(run.model.locationOf(r)?.file, tracer);
+      }
+      // Its flush timer and signal handlers are not in the trace.
+      assert.deepEqual(resourcesOfType(run.model, 'Timeout'), []);
+      assert.deepEqual(resourcesOfType(run.model, 'SIGNALWRAP'), []);
+      assert.equal(run.model.spanCount, 0);
+    });
+
+    it('Stop escalates to SIGKILL for a program that ignores SIGINT and SIGTERM, keeping the trace', async () => {
+      const session = createSession(buildTracer(), scratchDir());
+      let stdout = '';
+      const exit = await new Promise<ExitInfo>((resolve) => {
+        const runner = new ProgramRunner(
+          {
+            command: node.path,
+            args: [path.join(PROGRAMS, 'busy.js')],
+            cwd: PROGRAMS,
+            env: {
+              ...process.env,
+              NODE_OPTIONS: withTracerNodeOptions(undefined, session.preloadPath),
+            },
+          },
+          {
+            stdout: (d) => {
+              stdout += d;
+              if (stdout.includes('spinning')) {
+                setTimeout(() => runner.stop(), 600);
+              }
+            },
+            stderr: () => undefined,
+            exit: resolve,
+          },
+          300,
+        );
+        runner.start();
+      });
+      assert.equal(exit.signal, 'SIGKILL');
+      assert.equal(exit.stopped, true);
+      const model = new TraceModel();
+      new TraceDecoder(model).pushFile(readSessionTrace(session.dir));
+      assert.equal(model.threads.length, 1);
+      assert.equal(
+        model.threads[0].end,
+        undefined,
+        'a killed thread has no End record: the trace says it was cut',
+      );
+      assert.ok(
+        resourcesOfType(model, 'Timeout').length >= 1,
+        'what was flushed before the kill is kept',
+      );
+    });
+  });
