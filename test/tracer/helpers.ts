@@ -143,20 +143,22 @@ export interface NodeBinary {
 }
 
 /**
- * Every supported Node.js: this process's own and the binaries of the optional npm packages
- * node18, node22, node24 (linux-x64 only). A missing binary is reported, never skipped quietly.
+ * Every supported Node.js: this process's own and Node 18, 22 and 24 from the npm registry
+ * (scripts/node-versions.js installs them into a cache). A missing binary is reported, never
+ * skipped quietly.
  */
 export function supportedNodes(): { nodes: NodeBinary[]; missing: string[] } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ensureNodes } = require('../../scripts/node-versions.js') as {
+    ensureNodes(): Array<{ version: string; path?: string; error?: string }>;
+  };
   const nodes: NodeBinary[] = [{ version: process.version, path: process.execPath }];
   const missing: string[] = [];
-  for (const pkg of ['node18', 'node22', 'node24']) {
-    const bin = path.join(ROOT, 'node_modules', pkg, 'bin', 'node');
-    if (fs.existsSync(bin)) {
-      const version = require(path.join(ROOT, 'node_modules', pkg, 'package.json'))
-        .version as string;
-      nodes.push({ version: `v${version}`, path: bin });
+  for (const n of ensureNodes()) {
+    if (n.path) {
+      nodes.push({ version: n.version, path: n.path });
     } else {
-      missing.push(pkg);
+      missing.push(`${n.version} (${n.error})`);
     }
   }
   return {

@@ -1,0 +1,171 @@
+/**
+ * Tracer overhead, measured side by side in one run: each workload untraced, under an empty
+ * async_hooks hook (the floor any async_hooks tracer pays), under this tracer, and under Node's
+ * own `--trace-event-categories node.async_hooks`. Prints the median wall time of N runs as a
+ * ratio to untraced, plus what this tracer recorded: bytes per event, events dropped, and
+ * how many non-promise operations got a creation site.
+ *
+ *   npm run bench:overhead -- [--runs 5] [--node path/to/node] [--only http,fs] [--modes ...]
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { createSession, withTracerNodeOptions } from '../src/launch/session';
+import { readSessionTrace } from '../src/launch/tail';
+import { TraceDecoder } from '../src/model/decoder';
+import { TraceModel } from '../src/model/traceModel';
+
+const ROOT = path.resolve(__dirname, '..');
+const WORKLOADS = ['promises', 'fs', 'immediate', 'http', 'cpu', 'workers'];
+const MODES = ['untraced', 'empty-hook', 'tracer', 'node-trace-events'] as const;
+type Mode = (typeof MODES)[number];
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const runs = Number(arg('runs', '5'));
+const node = arg('node', process.execPath);
+const only = arg('only', WORKLOADS.join(',')).split(',');
+const modes = arg('modes', MODES.join(',')).split(',') as Mode[];
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-bench-'));
+
+const tracerPath = path.join(scratch, 'tracer.js');
+esbuild.buildSync({
+  entryPoints: [path.join(ROOT, 'src', 'tracer', 'index.ts')],
+  outfile: tracerPath,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  logLevel: 'error',
+});
+
+interface Sample {
+  ms: number;
+  bytes?: number;
+  events?: number;
+  dropped?: number;
+  coverage?: number;
+}
+
+/** Events in this tracer's sense: init, before, after, promiseResolve and destroy records. */
+class Counter extends TraceModel {
+  events = 0;
+  override init(...a: Parameters<TraceModel['init']>): void {
+    this.events++;
+    super.init(...a);
+  }
+  override before(...a: Parameters<TraceModel['before']>): void {
+    this.events++;
+    super.before(...a);
+  }
+  override after(...a: Parameters<TraceModel['after']>): void {
+    this.events++;
+    super.after(...a);
+  }
+  override promiseResolve(...a: Parameters<TraceModel['promiseResolve']>): void {
+    this.events++;
+    super.promiseResolve(...a);
+  }
+  override destroy(...a: Parameters<TraceModel['destroy']>): void {
+    this.events++;
+    super.destroy(...a);
+  }
+}
+
+function runOnce(workload: string, mode: Mode): Sample {
+  const file = path.join(__dirname, 'workloads', `${workload}.js`);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const args = [file];
+  let sessionDir: string | undefined;
+  const traceDir = fs.mkdtempSync(path.join(scratch, 'run-'));
+  if (mode === 'tracer') {
+    const s = createSession(tracerPath, traceDir);
+    sessionDir = s.dir;
+    env.NODE_OPTIONS = withTracerNodeOptions(undefined, s.preloadPath);
+  } else if (mode === 'empty-hook') {
+    env.NODE_OPTIONS = withTracerNodeOptions(undefined, path.join(__dirname, 'workloads', 'empty-hook.js'));
+  } else if (mode === 'node-trace-events') {
+    args.unshift(
+      '--trace-event-categories',
+      'node.async_hooks',
+      '--trace-event-file-pattern',
+      path.join(traceDir, 'node-trace-${pid}.log'),
+    );
+  }
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(node, args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) {
+    throw new Error(`${workload} (${mode}) failed: ${r.status} ${r.signal} ${r.stderr}`);
+  }
+  const sample: Sample = { ms };
+  if (sessionDir) {
+    const bytes = readSessionTrace(sessionDir);
+    const model = new Counter();
+    new TraceDecoder(model).pushFile(bytes);
+    let nonPromise = 0;
+    let located = 0;
+    for (let i = 0; i < model.resourceCount; i++) {
+      if (model.typeOf(i) !== 'PROMISE' && model.typeOf(i) !== '(before tracing)') {
+        nonPromise++;
+        if (model.locationOf(i)) {
+          located++;
+        }
+      }
+    }
+    sample.bytes = bytes.length;
+    sample.events = model.events;
+    sample.dropped = model.threads.reduce((n, t) => n + t.dropped, 0);
+    sample.coverage = nonPromise ? located / nonPromise : 1;
+  } else if (mode === 'node-trace-events') {
+    let events = 0;
+    for (const f of fs.readdirSync(traceDir)) {
+      try {
+        events += (JSON.parse(fs.readFileSync(path.join(traceDir, f), 'utf8')).traceEvents ?? []).length;
+      } catch {
+        // Node 24 may write an unfinished file: count what parses.
+      }
+    }
+    sample.events = events;
+  }
+  fs.rmSync(traceDir, { recursive: true, force: true });
+  return sample;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+const nodeVersion = spawnSync(node, ['--version']).stdout.toString().trim();
+console.log(`# Tracer overhead: Node ${nodeVersion}, ${os.cpus().length} cores, median of ${runs} runs\n`);
+const header = ['workload', ...modes.map((m) => (m === 'untraced' ? 'untraced (ms)' : m)), 'bytes/event', 'events', 'dropped', 'call sites'];
+console.log(`| ${header.join(' | ')} |`);
+console.log(`|${header.map(() => '---').join('|')}|`);
+for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
+  const samples = new Map<Mode, Sample[]>(modes.map((m) => [m, []]));
+  // Interleave modes so that machine noise hits them alike.
+  for (let i = 0; i < runs; i++) {
+    for (const mode of modes) {
+      samples.get(mode)!.push(runOnce(workload, mode));
+    }
+  }
+  const base = median(samples.get('untraced')?.map((s) => s.ms) ?? [NaN]);
+  const cells = modes.map((m) => {
+    const ms = median(samples.get(m)!.map((s) => s.ms));
+    return m === 'untraced' ? ms.toFixed(0) : `${(ms / base).toFixed(2)}x`;
+  });
+  const ours = samples.get('tracer')?.at(-1);
+  const theirs = samples.get('node-trace-events')?.at(-1);
+  const bpe = ours?.bytes && ours.events ? (ours.bytes / ours.events).toFixed(1) : '-';
+  const events = ours?.events !== undefined ? `${ours.events}${theirs ? ` (node: ${theirs.events})` : ''}` : '-';
+  const cov = ours?.coverage !== undefined ? `${(ours.coverage * 100).toFixed(1)}%` : '-';
+  console.log(`| ${[workload, ...cells, bpe, events, ours?.dropped ?? '-', cov].join(' | ')} |`);
+}
+fs.rmSync(scratch, { recursive: true, force: true });
