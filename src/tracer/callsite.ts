@@ -29,7 +29,7 @@ const structured: Prepare = (_err, frames) => frames;
  * the tracer itself. Returns undefined when the stack holds no user frame (e.g. an operation
  * created by Node between callbacks).
  */
-export function captureUserSite(tracerFile: string): Site | undefined {
+export function captureUserSite(tracerFile: string, skipNodeModules: boolean): Site | undefined {
   const savedPrepare = ErrorCtor.prepareStackTrace;
   const savedLimit = ErrorCtor.stackTraceLimit;
   ErrorCtor.prepareStackTrace = structured;
@@ -42,6 +42,7 @@ export function captureUserSite(tracerFile: string): Site | undefined {
   if (!Array.isArray(frames)) {
     return undefined;
   }
+  let fallback: CallSiteLike | undefined;
   for (const frame of frames) {
     const name = frame.getFileName();
     if (
@@ -52,10 +53,63 @@ export function captureUserSite(tracerFile: string): Site | undefined {
     ) {
       continue;
     }
-    const file = name.startsWith('file://') ? safeFileUrlToPath(name) : name;
-    return { file, line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0 };
+    if (skipNodeModules && NODE_MODULES.test(name)) {
+      // A library's frame: the caller in the user's own code says more, if there is one.
+      fallback ??= frame;
+      continue;
+    }
+    return toSite(frame);
   }
-  return undefined;
+  return fallback && toSite(fallback);
+}
+
+const NODE_MODULES = /[\\/]node_modules[\\/]/;
+
+function toSite(frame: CallSiteLike): Site {
+  const name = frame.getFileName()!;
+  const file = name.startsWith('file://') ? safeFileUrlToPath(name) : name;
+  return { file, line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0 };
+}
+
+interface SourceMapLike {
+  findEntry(
+    line: number,
+    column: number,
+  ): { originalSource?: string; originalLine?: number; originalColumn?: number };
+}
+
+let findSourceMap: ((file: string) => SourceMapLike | undefined) | undefined;
+try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  findSourceMap = require('node:module').findSourceMap;
+} catch {
+  findSourceMap = undefined;
+}
+
+/**
+ * Maps a generated position back to its source (TypeScript, bundles) when the program runs
+ * with source maps enabled (`--enable-source-maps`, tsx, ts-node): Node then holds the maps.
+ * Called once per distinct location, never per event.
+ */
+export function sourceMapped(site: Site): Site {
+  if (!findSourceMap) {
+    return site;
+  }
+  try {
+    const map = findSourceMap(site.file);
+    const entry = map?.findEntry(site.line - 1, site.column - 1);
+    if (!entry || entry.originalSource === undefined || entry.originalLine === undefined) {
+      return site;
+    }
+    const source = entry.originalSource;
+    return {
+      file: source.startsWith('file://') ? safeFileUrlToPath(source) : source,
+      line: entry.originalLine + 1,
+      column: (entry.originalColumn ?? 0) + 1,
+    };
+  } catch {
+    return site;
+  }
 }
 
 function safeFileUrlToPath(url: string): string {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as workerThreads from 'node:worker_threads';
 import { Rec, streamFileName, type ThreadEnd, type ThreadInfo } from '../shared/traceFormat';
-import { captureUserSite, type Site } from './callsite';
+import { captureUserSite, sourceMapped } from './callsite';
 import { FrameWriter } from './writer';
 
 /** What the preload file passes in. */
@@ -19,13 +19,15 @@ export interface TracerOptions {
   dir: string;
   /** The session epoch: `process.hrtime.bigint()` of the launcher, as a decimal string. */
   epochNs: string;
+  /** Creation sites skip frames in node_modules when user code called in (default true). */
+  skipNodeModules?: boolean;
 }
 
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
 const FLUSH_INTERVAL_MS = 100;
-/** Promise call sites: capture the first hits of a key, then one in this many. */
-const PROMISE_SAMPLE_EVERY = 16;
-const PROMISE_FIRST_HITS = 4;
+/** Call sites: capture the first hits of a key for real, then one in this many (a power of 2). */
+const SITE_FIRST_HITS = 4;
+const SITE_SAMPLE_EVERY = 64;
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -55,11 +57,28 @@ export function start(options: TracerOptions): void {
   let ended = false;
   const ignored = new Set<number>(); // the tracer's own resources
   let lastFlushMs = perfAnchorMs;
-  /** Location id per asyncId, to infer sites from the trigger chain. */
+  const skipNodeModules = options.skipNodeModules !== false;
+  /** Location id per live asyncId, to infer sites from the trigger chain. */
   const siteOf = new Map<number, number>();
-  /** Promise site cache: key -> [hits, locId]. */
-  const promiseSites = new Map<string, [number, number]>();
-  const promiseTypeId = writer.stringId('PROMISE');
+  /** Site cache per (type, site of the trigger) key. */
+  const siteCache = new Map<number, SiteKey>();
+  /** Source-mapped location id per generated position. */
+  const mappedLoc = new Map<string, number>();
+  const typeIds = new Map<string, number>();
+  const capture = (): number => {
+    const site = captureUserSite(tracerFile, skipNodeModules);
+    if (!site) {
+      return 0;
+    }
+    const key = `${site.line}:${site.column}:${site.file}`;
+    let id = mappedLoc.get(key);
+    if (id === undefined) {
+      const s = sourceMapped(site);
+      id = writer.locationId(s.file, s.line, s.column, false);
+      mappedLoc.set(key, id);
+    }
+    return id;
+  };
 
   const info: ThreadInfo = {
     pid,
@@ -88,9 +107,6 @@ export function start(options: TracerOptions): void {
     }
   };
 
-  const siteLocId = (site: Site | undefined, inferred: boolean): number =>
-    site ? writer.locationId(site.file, site.line, site.column, inferred) : 0;
-
   const hook = asyncHooks.createHook({
     init(asyncId, type, triggerAsyncId) {
       if (guard > 0 || ended) {
@@ -98,38 +114,35 @@ export function start(options: TracerOptions): void {
         return;
       }
       const t = now();
-      const typeId = type === 'PROMISE' ? promiseTypeId : writer.stringId(type);
+      let typeId = typeIds.get(type);
+      if (typeId === undefined) {
+        typeId = writer.stringId(type);
+        typeIds.set(type, typeId);
+      }
+      // A stack costs microseconds, so capture it for the first hits of each (type, site of
+      // the trigger) key and a sample after; the rest take the key's site, flagged inferred.
+      // A key whose sampled sites disagree is captured every time from then on.
+      const triggerLoc = siteOf.get(triggerAsyncId) ?? 0;
+      const key = typeId * 4294967296 + triggerLoc;
+      let entry = siteCache.get(key);
       let locId: number;
-      if (type === 'PROMISE') {
-        // Promises are too many to capture every stack: capture the first few of each
-        // (trigger site) key and a sample after that; the rest take the key's last capture.
-        const key = String(siteOf.get(triggerAsyncId) ?? 0);
-        const hit = promiseSites.get(key);
-        if (
-          hit === undefined ||
-          hit[0] < PROMISE_FIRST_HITS ||
-          hit[0] % PROMISE_SAMPLE_EVERY === 0
-        ) {
-          locId = siteLocId(captureUserSite(tracerFile), false);
-          if (hit === undefined) {
-            promiseSites.set(key, [1, locId]);
-          } else {
-            hit[0]++;
-            hit[1] = locId || hit[1];
-          }
-        } else {
-          hit[0]++;
-          locId = hit[1];
+      if (entry === undefined) {
+        locId = capture();
+        siteCache.set(key, { hits: 1, locId, varies: false });
+      } else if (entry.varies || entry.hits < SITE_FIRST_HITS || (entry.hits & (SITE_SAMPLE_EVERY - 1)) === 0) {
+        locId = capture();
+        entry.hits++;
+        if (locId !== entry.locId) {
+          entry.varies = true;
+          entry.locId = locId;
         }
       } else {
-        locId = siteLocId(captureUserSite(tracerFile), false);
+        entry.hits++;
+        locId = writer.inferredLocationId(entry.locId);
       }
-      if (locId === 0) {
-        // Created by Node between callbacks: take the site of what triggered it.
-        const inherited = siteOf.get(triggerAsyncId);
-        if (inherited !== undefined) {
-          locId = inherited;
-        }
+      if (locId === 0 && triggerLoc !== 0) {
+        // Created by Node between callbacks (no user frame): the trigger's site.
+        locId = writer.inferredLocationId(triggerLoc);
       }
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
@@ -216,6 +229,14 @@ export function start(options: TracerOptions): void {
     guard--;
   }
   hook.enable();
+}
+
+/** What the call-site cache knows of one (type, trigger site) key. */
+interface SiteKey {
+  hits: number;
+  locId: number;
+  /** Sampled captures disagreed: capture every time. */
+  varies: boolean;
 }
 
 /** The OS thread id on Linux, -1 elsewhere. */

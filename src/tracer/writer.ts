@@ -19,6 +19,9 @@ export class FrameWriter {
   private lastNs = 0;
   private readonly strings = new Map<string, number>();
   private readonly locations = new Map<string, number>();
+  /** Inferred twin of each location id, made on first use. */
+  private readonly inferredTwin: number[] = [0];
+  private readonly locationInfo: Array<[string, number, number]> = [['', 0, 0]];
   /** Bytes written to the file so far. */
   bytesWritten = 0;
 
@@ -107,6 +110,8 @@ export class FrameWriter {
       const fileId = this.stringId(file);
       id = this.locations.size + 1;
       this.locations.set(key, id);
+      this.locationInfo[id] = [file, line, column];
+      this.inferredTwin[id] = inferred ? id : 0;
       this.room(RECORD_ROOM);
       this.buf[this.pos++] = Rec.Location;
       this.uv(id);
@@ -115,6 +120,18 @@ export class FrameWriter {
       this.uv(column);
       this.buf[this.pos++] = inferred ? 1 : 0;
     }
+    return id;
+  }
+
+  /** The same location flagged as inferred (0 stays 0). */
+  inferredLocationId(locId: number): number {
+    const twin = this.inferredTwin[locId];
+    if (twin || locId === 0) {
+      return twin;
+    }
+    const [file, line, column] = this.locationInfo[locId];
+    const id = this.locationId(file, line, column, true);
+    this.inferredTwin[locId] = id;
     return id;
   }
 
