@@ -89,7 +89,10 @@ function runOnce(workload: string, mode: Mode): Sample {
     sessionDir = s.dir;
     env.NODE_OPTIONS = withTracerNodeOptions(undefined, s.preloadPath);
   } else if (mode === 'empty-hook') {
-    env.NODE_OPTIONS = withTracerNodeOptions(undefined, path.join(__dirname, 'workloads', 'empty-hook.js'));
+    env.NODE_OPTIONS = withTracerNodeOptions(
+      undefined,
+      path.join(__dirname, 'workloads', 'empty-hook.js'),
+    );
   } else if (mode === 'node-trace-events') {
     args.unshift(
       '--trace-event-categories',
@@ -127,7 +130,8 @@ function runOnce(workload: string, mode: Mode): Sample {
     let events = 0;
     for (const f of fs.readdirSync(traceDir)) {
       try {
-        events += (JSON.parse(fs.readFileSync(path.join(traceDir, f), 'utf8')).traceEvents ?? []).length;
+        events += (JSON.parse(fs.readFileSync(path.join(traceDir, f), 'utf8')).traceEvents ?? [])
+          .length;
       } catch {
         // Node 24 may write an unfinished file: count what parses.
       }
@@ -144,8 +148,17 @@ const median = (xs: number[]): number => {
 };
 
 const nodeVersion = spawnSync(node, ['--version']).stdout.toString().trim();
-console.log(`# Tracer overhead: Node ${nodeVersion}, ${os.cpus().length} cores, median of ${runs} runs\n`);
-const header = ['workload', ...modes.map((m) => (m === 'untraced' ? 'untraced (ms)' : m)), 'bytes/event', 'events', 'dropped', 'call sites'];
+console.log(
+  `# Tracer overhead: Node ${nodeVersion}, ${os.cpus().length} cores, median of ${runs} runs\n`,
+);
+const header = [
+  'workload',
+  ...modes.map((m) => (m === 'untraced' ? 'untraced (ms)' : m)),
+  'bytes/event',
+  'events',
+  'dropped',
+  'call sites',
+];
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
@@ -164,7 +177,8 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
   const ours = samples.get('tracer')?.at(-1);
   const theirs = samples.get('node-trace-events')?.at(-1);
   const bpe = ours?.bytes && ours.events ? (ours.bytes / ours.events).toFixed(1) : '-';
-  const events = ours?.events !== undefined ? `${ours.events}${theirs ? ` (node: ${theirs.events})` : ''}` : '-';
+  const events =
+    ours?.events !== undefined ? `${ours.events}${theirs ? ` (node: ${theirs.events})` : ''}` : '-';
   const cov = ours?.coverage !== undefined ? `${(ours.coverage * 100).toFixed(1)}%` : '-';
   console.log(`| ${[workload, ...cells, bpe, events, ours?.dropped ?? '-', cov].join(' | ')} |`);
 }

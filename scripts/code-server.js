@@ -39,6 +39,8 @@ const DETERMINISTIC_SETTINGS = {
   'extensions.ignoreRecommendations': true,
   'git.enabled': false,
   'workbench.editor.enablePreview': false,
+  // The examples' servers listen on ports; forwarding them only adds notifications.
+  'remote.autoForwardPorts': false,
 };
 
 /** The folder code-server is installed in (env CV_CODE_SERVER_DIR overrides it). */
@@ -166,7 +168,9 @@ function ensureCodeServer({ dir = codeServerDir(), quiet = false } = {}) {
   }
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 20) {
-    log(`warning: code-server ${CODE_SERVER_VERSION} is measured on Node 20; this is Node ${process.versions.node}`);
+    log(
+      `warning: code-server ${CODE_SERVER_VERSION} is measured on Node 20; this is Node ${process.versions.node}`,
+    );
   }
   ensureSystemPackages();
   const started = Date.now();
@@ -176,7 +180,11 @@ function ensureCodeServer({ dir = codeServerDir(), quiet = false } = {}) {
   fs.writeFileSync(
     path.join(dir, 'package.json'),
     JSON.stringify(
-      { name: 'cv-code-server', private: true, description: 'code-server for Concurrency Visualizer tests' },
+      {
+        name: 'cv-code-server',
+        private: true,
+        description: 'code-server for Concurrency Visualizer tests',
+      },
       null,
       2,
     ) + '\n',
@@ -197,7 +205,13 @@ function ensureCodeServer({ dir = codeServerDir(), quiet = false } = {}) {
     npm_config_update_notifier: 'false',
     npm_config_progress: 'false',
   };
-  const args = ['install', '--no-save', '--no-package-lock', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`];
+  const args = [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--foreground-scripts',
+    `code-server@${CODE_SERVER_VERSION}`,
+  ];
   log(`npm ${args.join(' ')}`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = cp.spawnSync(npm, args, {
@@ -229,7 +243,8 @@ function ensureCodeServer({ dir = codeServerDir(), quiet = false } = {}) {
   }
   fs.rmSync(tmpDir, { recursive: true, force: true });
   fs.writeFileSync(markerFile(dir), `${CODE_SERVER_VERSION}\n${new Date().toISOString()}\n`);
-  log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s: ${v.stdout.split('\n')[0]}`);
+  const version = v.stdout.split('\n').find((l) => l.startsWith(CODE_SERVER_VERSION)) || '';
+  log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s: code-server ${version}`);
   return entry;
 }
 
@@ -278,7 +293,10 @@ function writeSettings(userDataDir, settings = {}) {
   const userDir = path.join(userDataDir, 'User');
   fs.mkdirSync(userDir, { recursive: true });
   const file = path.join(userDir, 'settings.json');
-  fs.writeFileSync(file, JSON.stringify({ ...DETERMINISTIC_SETTINGS, ...settings }, null, 2) + '\n');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ ...DETERMINISTIC_SETTINGS, ...settings }, null, 2) + '\n',
+  );
   return file;
 }
 
@@ -288,11 +306,22 @@ function installExtension(vsix, { userDataDir, extensionsDir, scratchDir }) {
   const scratch = scratchDir || path.dirname(userDataDir);
   const r = cp.spawnSync(
     process.execPath,
-    [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--force', '--install-extension', vsix],
+    [
+      entry,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--force',
+      '--install-extension',
+      vsix,
+    ],
     { env: { ...process.env, ...isolatedEnv(scratch) }, encoding: 'utf8', timeout: 120000 },
   );
   if (r.status !== 0 || /failed|error/i.test(r.stderr || '')) {
-    throw new Error(`installing ${vsix} into code-server failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    throw new Error(
+      `installing ${vsix} into code-server failed (exit ${r.status}):\n${r.stdout}${r.stderr}`,
+    );
   }
   return r.stdout.trim();
 }
@@ -391,7 +420,9 @@ async function startCodeServer(options) {
   const deadline = Date.now() + (options.readyTimeoutMs || 60000);
   while (Date.now() < deadline) {
     if (exited) {
-      throw new Error(`code-server exited before it was ready (${JSON.stringify(exited)}):\n${tail}`);
+      throw new Error(
+        `code-server exited before it was ready (${JSON.stringify(exited)}):\n${tail}`,
+      );
     }
     if ((await httpStatus(`${url}/healthz`)) === 200) {
       return { url, port, pid: child.pid, stop, exited: exitPromise };

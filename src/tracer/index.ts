@@ -124,25 +124,32 @@ export function start(options: TracerOptions): void {
       // A key whose sampled sites disagree is captured every time from then on.
       const triggerLoc = siteOf.get(triggerAsyncId) ?? 0;
       const key = typeId * 4294967296 + triggerLoc;
-      let entry = siteCache.get(key);
+      const entry = siteCache.get(key);
       let locId: number;
-      if (entry === undefined) {
+      if (
+        entry === undefined ||
+        entry.varies ||
+        entry.hits < SITE_FIRST_HITS ||
+        (entry.hits & (SITE_SAMPLE_EVERY - 1)) === 0
+      ) {
         locId = capture();
-        siteCache.set(key, { hits: 1, locId, varies: false });
-      } else if (entry.varies || entry.hits < SITE_FIRST_HITS || (entry.hits & (SITE_SAMPLE_EVERY - 1)) === 0) {
-        locId = capture();
-        entry.hits++;
-        if (locId !== entry.locId) {
-          entry.varies = true;
-          entry.locId = locId;
+        if (locId === 0 && triggerLoc !== 0) {
+          // Created by Node between callbacks (no user frame): the trigger's site.
+          locId = writer.inferredLocationId(triggerLoc);
+        }
+        const base = writer.baseLocationId(locId);
+        if (entry === undefined) {
+          siteCache.set(key, { hits: 1, base, varies: false });
+        } else {
+          entry.hits++;
+          if (base !== entry.base) {
+            entry.varies = true;
+            entry.base = base;
+          }
         }
       } else {
         entry.hits++;
-        locId = writer.inferredLocationId(entry.locId);
-      }
-      if (locId === 0 && triggerLoc !== 0) {
-        // Created by Node between callbacks (no user frame): the trigger's site.
-        locId = writer.inferredLocationId(triggerLoc);
+        locId = writer.inferredLocationId(entry.base);
       }
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
@@ -234,7 +241,8 @@ export function start(options: TracerOptions): void {
 /** What the call-site cache knows of one (type, trigger site) key. */
 interface SiteKey {
   hits: number;
-  locId: number;
+  /** The key's site (not flagged inferred), 0 for none. */
+  base: number;
   /** Sampled captures disagreed: capture every time. */
   varies: boolean;
 }

@@ -123,6 +123,14 @@ export class FrameWriter {
     return id;
   }
 
+  /** The same location not flagged as inferred (0 stays 0). */
+  baseLocationId(locId: number): number {
+    const info = this.locationInfo[locId];
+    return locId === 0 || this.inferredTwin[locId] !== locId
+      ? locId
+      : this.locationId(info[0], info[1], info[2], false);
+  }
+
   /** The same location flagged as inferred (0 stays 0). */
   inferredLocationId(locId: number): number {
     const twin = this.inferredTwin[locId];

@@ -58,7 +58,7 @@ const UNITS = [
 
 /**
  * Ticks at a round step (1, 2 or 5 times a power of ten ns) at least `minGapPx` apart, labelled
- * in the unit that suits the step, e.g. "20 ms", "1.5 s", "250 µs".
+ * in the unit that suits the times shown, e.g. "20 ms", "1.5 s", "250 µs", "5.05 ms".
  */
 export function rulerTicks(scale: TimeScale, minGapPx = 80): Tick[] {
   const minStepNs = minGapPx * scale.nsPerPx;
@@ -70,8 +70,11 @@ export function rulerTicks(scale: TimeScale, minGapPx = 80): Tick[] {
     }
   }
   stepNs = Math.max(stepNs, 1);
-  const unit = [...UNITS].reverse().find((u) => stepNs >= u.ns) ?? UNITS[0];
-  const decimals = Math.max(0, Math.ceil(-Math.log10(stepNs / unit.ns) - 1e-9));
+  // The unit suits the magnitude of the times shown ("5.05 ms", not "5050 µs"); the decimals
+  // suit the step.
+  const magnitudeNs = Math.max(Math.abs(scale.startNs), Math.abs(scale.endNs), stepNs);
+  const unit = [...UNITS].reverse().find((u) => magnitudeNs >= u.ns) ?? UNITS[0];
+  const decimals = Math.min(9, Math.max(0, Math.ceil(-Math.log10(stepNs / unit.ns) - 1e-9)));
   const ticks: Tick[] = [];
   const first = Math.ceil(scale.startNs / stepNs) * stepNs;
   for (let timeNs = first; timeNs <= scale.endNs && ticks.length < 1000; timeNs += stepNs) {

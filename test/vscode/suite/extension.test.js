@@ -1,4 +1,5 @@
 // The extension's commands inside a real (downloaded) VS Code.
+/* global describe, it, before */
 'use strict';
 const assert = require('node:assert/strict');
 const path = require('node:path');

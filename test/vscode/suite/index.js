@@ -7,7 +7,10 @@ const Mocha = require('mocha');
 /** Called by @vscode/test-electron inside the extension host. */
 function run() {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: true });
-  for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) {
+  for (const f of fs
+    .readdirSync(__dirname)
+    .filter((n) => n.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(__dirname, f));
   }
   return new Promise((resolve, reject) => {

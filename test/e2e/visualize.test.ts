@@ -1,0 +1,408 @@
+// End to end, as a user would: the packaged extension installed in a real VS Code (code-server
+// 4.100.3, its extension host on Node) driven in a real Chromium (playwright-core with the
+// system's /usr/bin/chromium; no browser download). Screenshots: test-results/e2e-*.png;
+// the extension host's console: test-results/e2e-console.log.
+// Env: CV_E2E_VSIX=<file> tests that .vsix instead of running `npm run package`.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  chromium,
+  type BrowserContext,
+  type Frame,
+  type FrameLocator,
+  type Page,
+} from 'playwright-core';
+import {
+  ensureCodeServer,
+  installExtension,
+  startCodeServer,
+  type RunningCodeServer,
+} from '../../scripts/code-server';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const RESULTS = path.join(REPO, 'test-results');
+const CHROMIUM = process.env.CV_CHROMIUM || '/usr/bin/chromium';
+const VISUALIZE = 'Visualize Concurrency';
+const STOP = 'Concurrency Visualizer: Stop Traced Program';
+
+/**
+ * The little of the DOM the page-side functions below use. This project's tsconfig has no DOM
+ * lib (host code must never see it), and these functions run in the browser via evaluate().
+ */
+interface DomElement {
+  textContent: string | null;
+  style: { top: string };
+  classList: Iterable<string>;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  closest(selector: string): DomElement | null;
+}
+type PageGlobals = {
+  document: DomElement;
+  cvDebug?: { findSpan(query: object): unknown };
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `read` until `ok(value)`; fails with `what` and the last value. */
+async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 30000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (ok(last)) {
+        return last;
+      }
+    } catch (err) {
+      lastError = err;
+    }
+    await sleep(250);
+  }
+  const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}${detail}`,
+  );
+}
+
+/** 1-based line of the first line of `file` that contains `text`. */
+function lineOf(file: string, text: string): number {
+  const index = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
+  assert.ok(index >= 0, `${text} not found in ${file}`);
+  return index + 1;
+}
+
+describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function () {
+  let server: RunningCodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let workDir: string;
+  let examples: string;
+  const consoleLines: string[] = [];
+  let shot = 0;
+
+  async function screenshot(name: string): Promise<string> {
+    shot += 1;
+    const file = path.join(RESULTS, `e2e-${shot}-${name}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Runs a command from the palette, retrying until the extension host has registered it. */
+  async function runCommand(title: string): Promise<void> {
+    const deadline = Date.now() + 45000;
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    while (Date.now() < deadline) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: 2000 });
+        await row.click();
+        return;
+      } catch {
+        // An open palette never refreshes its list: close it and ask again.
+      }
+    }
+    await screenshot('palette-failed');
+    throw new Error(`the command palette never offered "${title}"`);
+  }
+
+  /** Opens a file of the workspace by clicking it in the explorer. */
+  async function openFile(name: string): Promise<void> {
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: name })
+      .first()
+      .click();
+    await waitFor(
+      `${name} to be the active editor`,
+      () => page.locator('.editor-group-container.active .tab.active').first().innerText(),
+      (t) => t.includes(name),
+    );
+  }
+
+  /** The visible webview panel's own document (inside VS Code's two iframes). */
+  function panel(): FrameLocator {
+    return page
+      .frameLocator('iframe.webview.ready >> visible=true')
+      .frameLocator('iframe#active-frame');
+  }
+
+  /** The visible panel's inner frame, for evaluate(). */
+  async function panelFrame(): Promise<Frame> {
+    return waitFor(
+      'the visible webview frame with #threads-canvas',
+      async () => {
+        for (const frame of page.frames()) {
+          const outer = frame.parentFrame();
+          if (!outer || outer === page.mainFrame()) {
+            continue;
+          }
+          const iframe = await outer.frameElement().catch(() => null);
+          if (!iframe || !(await iframe.isVisible())) {
+            continue;
+          }
+          if (
+            await frame
+              .evaluate(
+                () =>
+                  !!(globalThis as unknown as PageGlobals).document.querySelector(
+                    '#threads-canvas',
+                  ),
+              )
+              .catch(() => false)
+          ) {
+            return frame;
+          }
+        }
+        return undefined;
+      },
+      (f) => f !== undefined,
+    ) as Promise<Frame>;
+  }
+
+  async function threads(): Promise<{ lanes: number; spans: number; state: string | null }> {
+    const view = panel();
+    const t = view.locator('#threads');
+    return {
+      lanes: Number(await t.getAttribute('data-lanes', { timeout: 2000 })),
+      spans: Number(await t.getAttribute('data-spans', { timeout: 2000 })),
+      state: await view.locator('#status').getAttribute('data-state', { timeout: 2000 }),
+    };
+  }
+
+  /** Lines (1-based) of the editor showing `file` that carry a whole-line `ced-` decoration. */
+  async function decoratedLines(file: string): Promise<string[]> {
+    return page.evaluate((name) => {
+      const out: string[] = [];
+      const { document } = globalThis as unknown as PageGlobals;
+      for (const group of Array.from(document.querySelectorAll('.editor-group-container'))) {
+        const tab = group.querySelector('.tab.active');
+        if (!tab || !(tab.textContent || '').includes(name)) {
+          continue;
+        }
+        const margin = Array.from(group.querySelectorAll('.margin-view-overlays > div'));
+        for (const el of Array.from(group.querySelectorAll('.view-overlays [class*="ced-"]'))) {
+          const row = el.closest('.view-overlays > div');
+          const top = row ? row.style.top : '';
+          const number = margin.find((m) => m.style.top === top)?.querySelector('.line-numbers');
+          const ced = Array.from(el.classList).find((c) => c.startsWith('ced-'));
+          out.push(`${(number?.textContent || '?').trim()}:${ced}`);
+        }
+      }
+      return out;
+    }, file);
+  }
+
+  before(async function () {
+    this.timeout(15 * 60 * 1000); // a first run installs code-server (about 1-2 min, more on a slow network)
+    fs.mkdirSync(RESULTS, { recursive: true });
+    for (const f of fs.readdirSync(RESULTS).filter((n) => n.startsWith('e2e-'))) {
+      fs.rmSync(path.join(RESULTS, f), { force: true });
+    }
+    assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+
+    let vsix = process.env.CV_E2E_VSIX;
+    if (!vsix) {
+      const r = spawnSync('npm', ['run', 'package'], {
+        cwd: REPO,
+        encoding: 'utf8',
+        timeout: 180000,
+      });
+      assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}${r.stderr}`);
+      vsix = path.join(REPO, 'dist', 'concurrency-visualizer.vsix');
+    }
+    assert.ok(fs.existsSync(vsix), `no extension package at ${vsix}`);
+
+    let entry: string;
+    try {
+      entry = ensureCodeServer();
+    } catch (err) {
+      throw new Error(
+        `code-server could not be installed, so the e2e tests cannot run: ${(err as Error).message}`,
+      );
+    }
+    assert.ok(entry);
+
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-e2e-'));
+    examples = path.join(workDir, 'examples');
+    fs.cpSync(path.join(REPO, 'examples'), examples, { recursive: true });
+    const userDataDir = path.join(workDir, 'user-data');
+    const extensionsDir = path.join(workDir, 'extensions');
+    installExtension(vsix, { userDataDir, extensionsDir, scratchDir: workDir });
+    server = await startCodeServer({
+      output: (line) => consoleLines.push(`code-server: ${line}`),
+      userDataDir,
+      extensionsDir,
+      scratchDir: workDir,
+      settings: {
+        'security.workspace.trust.enabled': false,
+        // The terminal list is always shown, so a test can read the terminals' names.
+        'terminal.integrated.tabs.hideCondition': 'never',
+        'terminal.integrated.enablePersistentSessions': false,
+      },
+    });
+
+    context = await chromium.launchPersistentContext(path.join(workDir, 'chromium'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1600, height: 900 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    });
+    page = context.pages()[0] || (await context.newPage());
+    page.on('console', (m) => {
+      const text = m.text();
+      if (text.includes('[Extension Host]') || m.type() === 'error') {
+        consoleLines.push(`${new Date().toISOString()} ${m.type()} ${text}`);
+      }
+    });
+    page.on('pageerror', (e) =>
+      consoleLines.push(`${new Date().toISOString()} pageerror ${e.message}`),
+    );
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(examples)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .first()
+      .waitFor({ state: 'visible', timeout: 60000 });
+  });
+
+  after(async function () {
+    this.timeout(30000);
+    fs.mkdirSync(RESULTS, { recursive: true });
+    fs.writeFileSync(path.join(RESULTS, 'e2e-console.log'), consoleLines.join('\n') + '\n');
+    await context?.close().catch(() => undefined);
+    await server?.stop();
+    if (workDir && !process.env.CV_E2E_KEEP) {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+
+  const timersLine = lineOf(path.join(REPO, 'examples', 'timers.js'), 'setTimeout(');
+  let spanPx: { x: number; y: number };
+
+  it('a) visualizes timers.js until it exits, in a panel beside the source', async function () {
+    this.timeout(90000);
+    await openFile('timers.js');
+    await runCommand(VISUALIZE);
+    const done = await waitFor(
+      'the panel to show timers.js exited with spans',
+      threads,
+      (t) => t.lanes >= 1 && t.spans > 0 && t.state === 'exited',
+      60000,
+    );
+    assert.ok(done.spans > 0);
+    const tabs = await page.locator('.tab').allInnerTexts();
+    assert.ok(
+      tabs.some((t) => t.includes('Concurrency: timers.js')),
+      `no tab "Concurrency: timers.js" among ${JSON.stringify(tabs)}`,
+    );
+    await screenshot('timers-panel');
+  });
+
+  it('b) hovering a Timeout span highlights its creation line and shows a tooltip', async function () {
+    this.timeout(60000);
+    const frame = await panelFrame();
+    const found = await frame.evaluate(() => {
+      const debug = (globalThis as unknown as PageGlobals).cvDebug;
+      return debug ? debug.findSpan({ type: 'Timeout' }) : 'no window.cvDebug';
+    });
+    assert.ok(
+      found && typeof found === 'object' && 'x' in found && 'y' in found,
+      `cvDebug.findSpan({type:'Timeout'}) returned ${JSON.stringify(found)}`,
+    );
+    spanPx = found as { x: number; y: number };
+    const before = await decoratedLines('timers.js');
+    await panel().locator('#threads-canvas').hover({ position: spanPx });
+    const added = await waitFor(
+      `a whole-line decoration on timers.js:${timersLine} after hovering`,
+      async () => (await decoratedLines('timers.js')).filter((d) => !before.includes(d)),
+      (lines) => lines.some((d) => d.startsWith(`${timersLine}:`)),
+      15000,
+    );
+    consoleLines.push(`[e2e] decorations added by the hover (line:class): ${added.join(' ')}`);
+    await waitFor(
+      'the tooltip to name the Timeout',
+      () => panel().locator('#tooltip').innerText({ timeout: 2000 }),
+      (t) => t.includes('Timeout'),
+      10000,
+    );
+    const file = await screenshot('hover-highlight');
+    fs.copyFileSync(file, path.join(REPO, 'media', 'screenshot.png'));
+  });
+
+  it('c) clicking the span jumps to its creation line', async function () {
+    this.timeout(60000);
+    await panel().locator('#threads-canvas').click({ position: spanPx });
+    await waitFor(
+      `the cursor on line ${timersLine}`,
+      () => page.locator('[id="status.editor.selection"]').innerText({ timeout: 2000 }),
+      (t) => t.startsWith(`Ln ${timersLine},`),
+      15000,
+    );
+    const active = await page
+      .locator('.editor-group-container.active .tab.active')
+      .first()
+      .innerText();
+    assert.ok(active.includes('timers.js'), `active tab is "${active}", not timers.js`);
+    await screenshot('jumped');
+  });
+
+  it('d) shows a long-running server live and stops it', async function () {
+    this.timeout(90000);
+    await openFile('server.js');
+    await runCommand(VISUALIZE);
+    await waitFor(
+      'the server.js panel to show it running with spans',
+      threads,
+      (t) => t.state === 'running' && t.spans > 0,
+      60000,
+    );
+    const first = (await threads()).spans;
+    await sleep(1000);
+    const second = (await threads()).spans;
+    assert.ok(second > first, `spans did not grow live: ${first} then ${second} a second later`);
+    await screenshot('server-live');
+
+    const terminals = await waitFor(
+      'a terminal named server.js',
+      () => page.locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts(),
+      (names) => names.some((n) => n.includes('server.js')),
+      15000,
+    );
+    assert.ok(terminals.length > 0);
+
+    await runCommand(STOP);
+    const stopped = await waitFor(
+      'the panel to show the program stopped',
+      threads,
+      (t) => t.state === 'stopped',
+      30000,
+    );
+    assert.ok(stopped.spans > 0, `spans gone after stop: ${JSON.stringify(stopped)}`);
+    await screenshot('server-stopped');
+  });
+});

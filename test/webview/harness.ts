@@ -1,0 +1,267 @@
+// Test harness for the timeline webview: builds the bundles, records real traces, serves a page
+// that mirrors the host's HTML (same CSP, nonce, stylesheet and script) with a fake VS Code API,
+// and drives it in Debian's headless Chromium (never a downloaded browser).
+import { spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createSession, withTracerNodeOptions } from '../../src/launch/session';
+import { readSessionTrace } from '../../src/launch/tail';
+import type { PageWindow } from './pageGlobals';
+
+declare const window: PageWindow;
+declare function atob(data: string): string;
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const RESULTS = path.join(ROOT, 'test-results');
+
+/** Builds webview-ui/main.ts exactly as esbuild.js does; returns the bundle's path. */
+export async function buildWebview(outDir: string): Promise<string> {
+  const outfile = path.join(outDir, 'webview.js');
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'webview-ui', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/** Builds the tracer bundle (node, cjs) into `outDir`; returns its path. */
+export async function buildTracer(outDir: string): Promise<string> {
+  const outfile = path.join(outDir, 'tracer.js');
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'src', 'tracer', 'index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/** Runs an example under the tracer in a real child process; returns its trace (header + frames). */
+export async function recordExample(
+  tracerPath: string,
+  tmpRoot: string,
+  example: string,
+): Promise<Uint8Array> {
+  const session = createSession(tracerPath, tmpRoot);
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: withTracerNodeOptions(process.env.NODE_OPTIONS, session.preloadPath),
+  };
+  const child = spawn(process.execPath, [path.join(ROOT, 'examples', example)], {
+    env,
+    stdio: 'ignore',
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  if (code !== 0) {
+    throw new Error(`${example} exited with ${code}`);
+  }
+  return readSessionTrace(session.dir);
+}
+
+/** Offsets where frames end in a trace (after its 8-byte header). */
+export function frameEnds(trace: Uint8Array): number[] {
+  const view = new DataView(trace.buffer, trace.byteOffset, trace.byteLength);
+  const ends: number[] = [];
+  for (let pos = 8; pos + 12 <= trace.length;) {
+    pos += 12 + view.getUint32(pos, true);
+    ends.push(pos);
+  }
+  return ends;
+}
+
+/** Dark theme variables, as VS Code's Dark Modern sets them on <html>. */
+const DARK_THEME: Record<string, string> = {
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-editor-font-size': '13px',
+  '--vscode-editor-font-family': 'monospace',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-badge-background': '#616161',
+  '--vscode-badge-foreground': '#f8f8f8',
+  '--vscode-panel-border': '#2b2b2b',
+  '--vscode-editorHoverWidget-background': '#202020',
+  '--vscode-editorHoverWidget-border': '#454545',
+};
+
+/** The harness page's own script: theme variables and the fake VS Code API. */
+function harnessScript(): string {
+  return `
+(() => {
+  const theme = ${JSON.stringify(DARK_THEME)};
+  for (const [name, value] of Object.entries(theme)) {
+    document.documentElement.style.setProperty(name, value);
+  }
+  document.body.className = 'vscode-dark';
+  window.__posted = [];
+  window.__state = undefined;
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+  });
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    setState: (s) => { window.__state = s; },
+    getState: () => window.__state,
+  });
+})();
+`;
+}
+
+/** A page server mirroring src/panel/html.ts, on 127.0.0.1 at a random port. */
+export interface Harness {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Starts the page server and Chromium. */
+export async function startHarness(webviewJs: string): Promise<Harness> {
+  const files: Record<string, [string, string]> = {
+    '/media/panel.css': [path.join(ROOT, 'media', 'panel.css'), 'text/css'],
+    '/dist/webview.js': [webviewJs, 'text/javascript'],
+  };
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const origin = `http://${req.headers.host}`;
+    if (url === '/' || url.startsWith('/?')) {
+      const nonce = crypto.randomBytes(16).toString('base64');
+      const csp = [
+        "default-src 'none'",
+        `img-src ${origin} data:`,
+        `style-src ${origin}`,
+        `font-src ${origin}`,
+        `script-src 'nonce-${nonce}'`,
+      ].join('; ');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${origin}/media/panel.css">
+<title>Concurrency Visualizer</title>
+</head>
+<body><div id="app"></div><script nonce="${nonce}" src="${origin}/harness.js"></script><script nonce="${nonce}" src="${origin}/dist/webview.js"></script></body>
+</html>`);
+      return;
+    }
+    if (url === '/harness.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(harnessScript());
+      return;
+    }
+    const file = files[url];
+    if (file) {
+      res.writeHead(200, { 'content-type': file[1] });
+      res.end(fs.readFileSync(file[0]));
+      return;
+    }
+    res.writeHead(url === '/favicon.ico' ? 204 : 404);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Opens the panel page; collects page errors into `errors`. */
+export async function openPanel(harness: Harness, errors: string[]): Promise<Page> {
+  const page = await harness.browser.newPage({
+    viewport: { width: 1100, height: 640 },
+    deviceScaleFactor: 1,
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') {
+      errors.push(msg.text());
+    }
+  });
+  await page.goto(harness.url);
+  await page.waitForFunction(() => window.__posted.length > 0);
+  return page;
+}
+
+/** Posts a message to the page as the extension host would (bytes rebuilt as Uint8Array). */
+export async function postToPage(
+  page: Page,
+  message: object,
+  chunks?: Uint8Array[],
+): Promise<void> {
+  await page.evaluate(
+    ({ message, chunks }) => {
+      const m = { ...message } as Record<string, unknown>;
+      // Bytes cross as base64 (quick to serialize), and reach the panel as Uint8Array.
+      const bytes = chunks?.map((b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+      if (m.type === 'append' && bytes) {
+        m.chunk = bytes[0];
+      } else if (bytes) {
+        m.chunks = bytes;
+      }
+      window.postMessage(m, '*');
+    },
+    {
+      message,
+      chunks: chunks?.map((c) =>
+        Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64'),
+      ),
+    },
+  );
+}
+
+/** A fresh temp folder. */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}

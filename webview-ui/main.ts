@@ -1,0 +1,80 @@
+/** Entry of the timeline webview: builds the panel and applies the host's messages. */
+import { assertNever, type ToWebviewMessage } from '../src/shared/protocol';
+import { installDebugHook } from './debugHook';
+import { el } from './dom';
+import { watchTheme } from './theme';
+import { TimelineView } from './timeline/timelineView';
+import { Toolbar } from './toolbar';
+import { TraceStore } from './traceStore';
+import { HostChannel } from './vscodeApi';
+
+const host = new HostChannel();
+const store = new TraceStore();
+const toolbar = new Toolbar((message) => host.post(message));
+const tooltip = el('div', { id: 'tooltip', className: 'tooltip' });
+tooltip.setAttribute('role', 'tooltip');
+tooltip.hidden = true;
+const view = new TimelineView(toolbar.swatches, tooltip, (message) => host.post(message));
+const app = document.getElementById('app') ?? document.body;
+app.append(toolbar.root, toolbar.errorBanner, view.root, tooltip);
+// Colours are read from the legend swatches, which resolve only once attached.
+view.refreshTheme();
+
+const restored = host.restored();
+if (restored) {
+  toolbar.setSession(restored.session);
+}
+
+/** Applies one message from the extension host. */
+function apply(message: ToWebviewMessage): void {
+  switch (message.type) {
+    case 'hydrate': {
+      const error = store.hydrate(message.session, message.status, message.chunks ?? []);
+      if (message.persist) {
+        host.persist(message.persist);
+      }
+      toolbar.setSession(message.session);
+      toolbar.setStatus(message.status);
+      toolbar.showError(error);
+      view.setModel(store.model);
+      break;
+    }
+    case 'append': {
+      const error = store.append(message.chunk);
+      if (error) {
+        toolbar.showError(error);
+      }
+      view.requestRedraw();
+      break;
+    }
+    case 'status':
+      store.status = message.status;
+      toolbar.setStatus(message.status);
+      view.requestRedraw();
+      break;
+    case 'error':
+      toolbar.showError(message.message);
+      break;
+    default:
+      assertNever(message);
+  }
+  toolbar.updateFromModel(store.model);
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
+  const message = event.data;
+  if (!message || typeof message !== 'object' || typeof message.type !== 'string') {
+    return;
+  }
+  try {
+    apply(message);
+  } catch (err) {
+    // Never a blank panel: whatever was drawn stays, and the reason is shown.
+    toolbar.showError(err instanceof Error ? err.message : String(err));
+    view.requestRedraw();
+  }
+});
+
+watchTheme(() => view.refreshTheme());
+installDebugHook(store, view);
+host.post({ type: 'ready' });
