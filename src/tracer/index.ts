@@ -202,8 +202,27 @@ export function start(options: TracerOptions): void {
   };
 
   let uncaught = false;
+  // Enabled first, so that the resources created under the guard below are seen and ignored.
+  hook.enable();
   guard++;
   try {
+    // The thread's own script (the main module, or a worker's file) runs before any callback:
+    // it gets a span of its own, from now until the first tick after it returns (for an ES
+    // module, its evaluation shows as the promise jobs that run it).
+    const rootId = asyncHooks.executionAsyncId();
+    const script = isMainThread ? process.argv[1] : undefined;
+    const scriptLoc = script ? writer.locationId(path.resolve(script), 1, 1, false) : 0;
+    const scriptType = writer.stringId(isMainThread ? '(main script)' : '(worker script)');
+    if (scriptLoc) {
+      siteOf.set(rootId, scriptLoc);
+    }
+    writer.init(info.startNs, rootId, 0, rootId, scriptType, scriptLoc);
+    writer.event(Rec.Before, info.startNs, rootId);
+    process.nextTick(() => {
+      if (!ended) {
+        writer.event(Rec.After, now(), rootId);
+      }
+    });
     // The periodic flush shows a quiet program's last events live; unref'd, it never keeps
     // the program alive, and its resource is ignored.
     setInterval(flushIfDue, FLUSH_INTERVAL_MS).unref();
@@ -235,7 +254,6 @@ export function start(options: TracerOptions): void {
   } finally {
     guard--;
   }
-  hook.enable();
 }
 
 /** What the call-site cache knows of one (type, trigger site) key. */

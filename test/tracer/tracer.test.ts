@@ -95,6 +95,15 @@ for (const node of nodes) {
         );
       }
       assert.equal(worker.end?.reason, 'worker-exit');
+      // The worker's script spins ~100 ms at top level: its own span shows it.
+      const [script] = resourcesOfType(model, '(worker script)');
+      const span = model.resFirstSpan.data[script];
+      assert.equal(model.spanThread.data[span], worker.index);
+      const ms = (model.spanEndNs.data[span] - model.spanStartNs.data[span]) / 1e6;
+      assert.ok(ms >= 95 && ms < 1000, `worker script ran ${ms} ms`);
+      // So does the main script, located at the program file.
+      const [main0] = resourcesOfType(model, '(main script)');
+      assert.equal(model.locationOf(main0)?.file, path.join(EXAMPLES, 'worker.js'));
       assert.ok(main.spanCount > 0 && worker.spanCount >= 0);
       // The main thread created the Worker and receives its message on a port.
       assert.ok(resourcesOfType(model, 'WORKER').length >= 1);
@@ -192,7 +201,9 @@ for (const node of nodes) {
       // Its flush timer and signal handlers are not in the trace.
       assert.deepEqual(resourcesOfType(run.model, 'Timeout'), []);
       assert.deepEqual(resourcesOfType(run.model, 'SIGNALWRAP'), []);
-      assert.equal(run.model.spanCount, 0);
+      // The one span is the main script's own run.
+      assert.equal(run.model.spanCount, 1);
+      assert.equal(run.model.typeOf(run.model.spanRes.data[0]), '(main script)');
     });
 
     it('Stop escalates to SIGKILL for a program that ignores SIGINT and SIGTERM, keeping the trace', async () => {
