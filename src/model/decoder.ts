@@ -35,6 +35,7 @@ export interface TraceSink {
   destroy(stream: string, timeNs: number, asyncId: number): void;
   end(stream: string, timeNs: number, end: ThreadEnd): void;
   dropped(stream: string, timeNs: number, count: number): void;
+  spawn(stream: string, timeNs: number, asyncId: number, threadId: number): void;
 }
 
 /** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
@@ -239,6 +240,12 @@ export class TraceDecoder {
           timeNs += uv();
           sink.dropped(stream, timeNs, uv());
           break;
+        case Rec.Spawn: {
+          timeNs += uv();
+          const asyncId = uv();
+          sink.spawn(stream, timeNs, asyncId, uv());
+          break;
+        }
         default:
           pos--;
           fail(`unknown record kind ${kind}`);

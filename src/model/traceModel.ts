@@ -19,6 +19,10 @@ export interface ThreadRow {
   maxDepth: number;
   /** Number of callback spans on this thread. */
   spanCount: number;
+  /** For a worker: the thread that started it (-1 if unknown). */
+  parent: number;
+  /** For a worker: its WORKER operation in the parent (a resource index, -1 if unknown). */
+  createdBy: number;
 }
 
 interface ThreadState {
@@ -142,6 +146,8 @@ export class TraceModel implements TraceSink {
         dropped: 0,
         maxDepth: 0,
         spanCount: 0,
+        parent: -1,
+        createdBy: -1,
       };
       this.threads.push(row);
       st = { row, resources: new Map(), stack: [] };
@@ -283,6 +289,14 @@ export class TraceModel implements TraceSink {
     while (st.stack.length) {
       this.spanEndNs.data[st.stack.pop()!] = timeNs;
     }
+    this.touch(timeNs);
+  }
+
+  spawn(stream: string, timeNs: number, asyncId: number, threadId: number): void {
+    const parent = this.threadState(stream);
+    const child = this.threadState(`${parent.row.info.pid}:${threadId}`).row;
+    child.parent = parent.row.index;
+    child.createdBy = parent.resources.get(asyncId) ?? -1;
     this.touch(timeNs);
   }
 

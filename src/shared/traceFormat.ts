@@ -57,6 +57,9 @@ export const Rec = {
   End: 9,
   /** `dt:uv count:uv` Events that were not recorded (counted, never hidden). */
   Dropped: 10,
+  /** `dt:uv asyncId:uv threadId:uv` This thread started worker `threadId`; its WORKER
+   * operation is `asyncId` (so the worker's lane knows its parent and creation site). */
+  Spawn: 11,
 } as const;
 
 /** A record kind. */

@@ -11,7 +11,8 @@ import { performance } from 'node:perf_hooks';
 import * as workerThreads from 'node:worker_threads';
 import { Rec, streamFileName, type ThreadEnd, type ThreadInfo } from '../shared/traceFormat';
 import { captureUserSite, sourceMapped } from './callsite';
-import { FrameWriter } from './writer';
+import { WorkerRescue } from './workerRescue';
+import { allocateSharedFrame, FrameWriter } from './writer';
 
 /** What the preload file passes in. */
 export interface TracerOptions {
@@ -43,7 +44,9 @@ export function start(options: TracerOptions): void {
   const pid = process.pid;
   fs.mkdirSync(options.dir, { recursive: true });
   const fd = fs.openSync(path.join(options.dir, streamFileName(pid, threadId)), 'a');
-  const writer = new FrameWriter(fd, pid, threadId);
+  // A worker's frame is shared, so that another thread can save it if the worker is killed.
+  const sharedFrame = isMainThread ? undefined : allocateSharedFrame();
+  const writer = new FrameWriter(fd, pid, threadId, sharedFrame);
 
   // One clock for every thread: hrtime since the session epoch, read through the cheaper
   // performance.now() with a per-thread anchor.
@@ -108,7 +111,7 @@ export function start(options: TracerOptions): void {
   };
 
   const hook = asyncHooks.createHook({
-    init(asyncId, type, triggerAsyncId) {
+    init(asyncId, type, triggerAsyncId, resource) {
       if (guard > 0 || ended) {
         ignored.add(asyncId);
         return;
@@ -155,13 +158,22 @@ export function start(options: TracerOptions): void {
         siteOf.set(asyncId, locId);
       }
       writer.init(t, asyncId, triggerAsyncId, asyncHooks.executionAsyncId(), typeId, locId);
+      if (type === 'WORKER') {
+        rescue?.workerCreated(asyncId, resource);
+      }
       flushIfDue();
     },
     before(asyncId) {
       if (ignored.has(asyncId) || ended) {
         return;
       }
-      writer.event(Rec.Before, now(), asyncId);
+      const t = now();
+      if (rescue?.hasPending) {
+        for (const [workerAsyncId, workerThreadId] of rescue.resolvePending()) {
+          writer.spawn(t, workerAsyncId, workerThreadId);
+        }
+      }
+      writer.event(Rec.Before, t, asyncId);
     },
     after(asyncId) {
       if (ignored.has(asyncId) || ended) {
@@ -182,6 +194,7 @@ export function start(options: TracerOptions): void {
       }
       siteOf.delete(asyncId);
       writer.event(Rec.Destroy, now(), asyncId);
+      rescue?.destroyed(asyncId);
     },
   });
 
@@ -190,10 +203,17 @@ export function start(options: TracerOptions): void {
     if (ended) {
       return;
     }
-    writer.json(Rec.End, now(), end);
+    const t = now();
+    if (rescue?.hasPending) {
+      for (const [workerAsyncId, workerThreadId] of rescue.resolvePending()) {
+        writer.spawn(t, workerAsyncId, workerThreadId);
+      }
+    }
+    writer.json(Rec.End, t, end);
     ended = true;
     hook.disable();
-    writer.flush();
+    writer.flush(true);
+    rescue?.ending(isMainThread);
     try {
       fs.closeSync(fd);
     } catch {
@@ -202,10 +222,15 @@ export function start(options: TracerOptions): void {
   };
 
   let uncaught = false;
+  let rescue: WorkerRescue | undefined;
   // Enabled first, so that the resources created under the guard below are seen and ignored.
   hook.enable();
   guard++;
   try {
+    rescue = new WorkerRescue(options.dir);
+    if (sharedFrame) {
+      rescue.announce(sharedFrame);
+    }
     // The thread's own script (the main module, or a worker's file) runs before any callback:
     // it gets a span of its own, from now until the first tick after it returns (for an ES
     // module, its evaluation shows as the promise jobs that run it).
@@ -277,7 +302,12 @@ function osThreadId(): number {
 }
 
 function workerName(threadId: number): string {
-  const named = (workerThreads as { threadName?: unknown }).threadName;
+  const wt = workerThreads as { threadName?: unknown; isInternalThread?: unknown };
+  if (wt.isInternalThread === true) {
+    return 'module loader hooks';
+  }
+  // Node 22+ tells a worker its `name` option; older versions call every worker by its id.
+  const named = wt.threadName;
   return typeof named === 'string' && named && named !== 'WorkerThread'
     ? named
     : `worker ${threadId}`;

@@ -9,12 +9,83 @@ const RECORD_ROOM = 64;
 const utf8 = new TextEncoder();
 
 /**
+ * The frame buffer of a worker thread, shared with the other threads of its process so that
+ * one of them can write what the worker had not flushed when it was terminated (a terminated
+ * worker runs no more JavaScript: its `exit` listeners never run).
+ */
+export interface SharedFrame {
+  /** The frame buffer (a SharedArrayBuffer). */
+  buffer: SharedArrayBuffer;
+  /** [0]: end of the last complete record; [1]: FrameState. */
+  control: SharedArrayBuffer;
+}
+
+/** Who may write a shared frame's bytes to the file. */
+export const FrameState = {
+  /** Only the owner thread writes records; nobody is writing the file. */
+  Open: 0,
+  /** The owner is writing the frame to the file. */
+  Flushing: 1,
+  /** Closed: the owner ended, or another thread took the rest; nobody writes any more. */
+  Closed: 2,
+} as const;
+
+/** Allocates a shared frame. */
+export function allocateSharedFrame(): SharedFrame {
+  return {
+    buffer: new SharedArrayBuffer(FRAME_BYTES),
+    control: new SharedArrayBuffer(8),
+  };
+}
+
+/**
+ * Writes what a stopped (or dying) thread left in its shared frame, unless it ended cleanly or
+ * someone already did. Safe against the owner flushing at the same moment.
+ */
+export function flushSharedFrame(
+  fd: number,
+  pid: number,
+  threadId: number,
+  frame: SharedFrame,
+): void {
+  const control = new Int32Array(frame.control);
+  for (;;) {
+    const state = Atomics.compareExchange(control, 1, FrameState.Open, FrameState.Closed);
+    if (state === FrameState.Closed) {
+      return;
+    }
+    if (state === FrameState.Open) {
+      break;
+    }
+    // The owner is mid-flush: it finishes in microseconds.
+  }
+  const end = Atomics.load(control, 0);
+  if (end <= FRAME_HEADER_BYTES) {
+    return;
+  }
+  const bytes = new Uint8Array(end);
+  bytes.set(new Uint8Array(frame.buffer, 0, end));
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, end - FRAME_HEADER_BYTES, true);
+  view.setUint32(4, pid, true);
+  view.setUint32(8, threadId, true);
+  let off = 0;
+  while (off < end) {
+    off += fs.writeSync(fd, bytes, off, end - off);
+  }
+}
+
+/**
  * Writes one thread's records into preallocated frames and appends each full frame to the
  * thread's stream file with a synchronous write (no async resources, nothing in the trace).
  */
 export class FrameWriter {
-  private buf: Uint8Array = new Uint8Array(FRAME_BYTES);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
+  /** For a shared frame: [end of last complete record, FrameState]. */
+  private control?: Int32Array;
+  /** Another thread closed the shared frame: this writer writes nothing more. */
+  closed = false;
   private pos = FRAME_HEADER_BYTES;
   private lastNs = 0;
   private readonly strings = new Map<string, number>();
@@ -29,11 +100,43 @@ export class FrameWriter {
     private readonly fd: number,
     private readonly pid: number,
     private readonly threadId: number,
-  ) {}
+    shared?: SharedFrame,
+  ) {
+    this.buf = shared ? new Uint8Array(shared.buffer) : new Uint8Array(FRAME_BYTES);
+    this.view = new DataView(this.buf.buffer);
+    if (shared) {
+      this.control = new Int32Array(shared.control);
+      this.control[0] = FRAME_HEADER_BYTES;
+    }
+  }
 
-  /** Writes the frame in progress, if it holds any record. */
-  flush(): void {
-    if (this.pos === FRAME_HEADER_BYTES) {
+  /** Marks the records written so far as complete (seen by a thread that takes the rest). */
+  private publish(): void {
+    if (this.control) {
+      this.control[0] = this.pos;
+    }
+  }
+
+  /** Writes the frame in progress, if it holds any record; `close` ends a shared frame. */
+  flush(close = false): void {
+    const control = this.control;
+    if (control) {
+      if (Atomics.compareExchange(control, 1, FrameState.Open, FrameState.Flushing) !== 0) {
+        // Another thread took the rest (the process is exiting): write nothing more.
+        this.closed = true;
+        this.pos = FRAME_HEADER_BYTES;
+        return;
+      }
+    }
+    this.writeFrame();
+    if (control) {
+      control[0] = FRAME_HEADER_BYTES;
+      Atomics.store(control, 1, close ? FrameState.Closed : FrameState.Open);
+    }
+  }
+
+  private writeFrame(): void {
+    if (this.pos === FRAME_HEADER_BYTES || this.closed) {
       return;
     }
     this.view.setUint32(0, this.pos - FRAME_HEADER_BYTES, true);
@@ -54,7 +157,11 @@ export class FrameWriter {
     }
     this.flush();
     if (FRAME_HEADER_BYTES + n > this.buf.length) {
-      // One record larger than a frame (a huge argv): grow once, it stays.
+      // One record larger than a frame (a huge argv): grow once, it stays, unshared.
+      if (this.control) {
+        Atomics.store(this.control, 1, FrameState.Closed);
+        this.control = undefined;
+      }
       this.buf = new Uint8Array(FRAME_HEADER_BYTES + n);
       this.view = new DataView(this.buf.buffer);
     }
@@ -98,6 +205,7 @@ export class FrameWriter {
       this.buf[this.pos++] = Rec.String;
       this.uv(id);
       this.bytes(data);
+      this.publish();
     }
     return id;
   }
@@ -119,6 +227,7 @@ export class FrameWriter {
       this.uv(line);
       this.uv(column);
       this.buf[this.pos++] = inferred ? 1 : 0;
+      this.publish();
     }
     return id;
   }
@@ -160,6 +269,7 @@ export class FrameWriter {
     this.zv(asyncId - execId);
     this.uv(typeId);
     this.uv(locId);
+    this.publish();
   }
 
   /** A record made of a kind, a time and one number (Before, After, Destroy...). */
@@ -168,6 +278,17 @@ export class FrameWriter {
     this.buf[this.pos++] = kind;
     this.dt(timeNs);
     this.uv(value);
+    this.publish();
+  }
+
+  /** This thread started worker `threadId` through its WORKER operation `asyncId`. */
+  spawn(timeNs: number, asyncId: number, threadId: number): void {
+    this.room(RECORD_ROOM);
+    this.buf[this.pos++] = Rec.Spawn;
+    this.dt(timeNs);
+    this.uv(asyncId);
+    this.uv(threadId);
+    this.publish();
   }
 
   /** A record made of a kind, a time and a JSON document (Thread, End). */
@@ -177,6 +298,7 @@ export class FrameWriter {
     this.buf[this.pos++] = kind;
     this.dt(timeNs);
     this.bytes(data);
+    this.publish();
   }
 
   /** Bytes held in the frame in progress. */

@@ -251,3 +251,63 @@ for (const node of nodes) {
     });
   });
 }
+
+/** The latest time a thread recorded anything (span ends and starts). */
+function lastActivity(
+  model: import('../../src/model/traceModel').TraceModel,
+  thread: number,
+): number {
+  let last = -Infinity;
+  for (let s = 0; s < model.spanCount; s++) {
+    if (model.spanThread.data[s] === thread) {
+      last = Math.max(last, model.spanStartNs.data[s]);
+    }
+  }
+  return last;
+}
+
+for (const node of nodes) {
+  describe(`workers that cannot flush by themselves, Node ${node.version}`, function () {
+    this.timeout(30000);
+    before(() => buildTracer());
+
+    it('keeps the last records of a terminated worker', async () => {
+      const run = await traceWith(path.join(PROGRAMS, 'terminate.js'), { node: node.path });
+      assert.equal(run.code, 0, run.stderr);
+      const { model } = run;
+      const worker = model.threads.find((t) => t.info.kind === 'worker')!;
+      const main = model.threads.find((t) => t.info.kind === 'main')!;
+      assert.ok(worker, 'a worker lane');
+      assert.equal(worker.parent, main.index, 'the worker knows the thread that started it');
+      assert.ok(worker.createdBy >= 0 && model.typeOf(worker.createdBy) === 'WORKER');
+      // The terminate() call ran in the main thread's 250 ms timer; the worker ticked every
+      // 5 ms until then. Without the rescue the last up-to-100 ms of ticks would be missing.
+      const timer = resourcesOfType(model, 'Timeout').find(
+        (r) => model.resThread.data[r] === main.index && model.resFirstSpan.data[r] >= 0,
+      )!;
+      const terminateNs = model.spanStartNs.data[model.resFirstSpan.data[timer]];
+      const gapMs = (terminateNs - lastActivity(model, worker.index)) / 1e6;
+      assert.ok(
+        gapMs < 40,
+        `the worker's last record is ${gapMs.toFixed(1)} ms before terminate()`,
+      );
+      assert.equal(worker.end, undefined, 'no End record: it was cut, and the trace says so');
+    });
+
+    it('keeps the last records of workers that die with the process', async () => {
+      const run = await traceWith(path.join(PROGRAMS, 'exit-with-workers.js'), { node: node.path });
+      assert.equal(run.code, 3, run.stderr);
+      const { model } = run;
+      const main = model.threads.find((t) => t.info.kind === 'main')!;
+      const workers = model.threads.filter((t) => t.info.kind === 'worker');
+      assert.equal(workers.length, 2);
+      for (const w of workers) {
+        const gapMs = (main.endNs! - lastActivity(model, w.index)) / 1e6;
+        assert.ok(
+          gapMs < 40,
+          `worker ${w.info.threadId}: last record ${gapMs.toFixed(1)} ms before exit`,
+        );
+      }
+    });
+  });
+}

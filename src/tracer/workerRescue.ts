@@ -1,0 +1,122 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as workerThreads from 'node:worker_threads';
+import { streamFileName } from '../shared/traceFormat';
+import { flushSharedFrame, type SharedFrame } from './writer';
+
+/** What a worker announces to the other threads of its process. */
+interface Registration {
+  pid: number;
+  threadId: number;
+  frame: SharedFrame;
+}
+
+const CHANNEL = 'concurrency-visualizer:tracer';
+
+/**
+ * Saves the last records of workers that cannot save them: `worker.terminate()` and the end
+ * of the process stop a worker's JavaScript, so its own exit flush never runs. Each worker
+ * writes into a shared frame and announces it on a BroadcastChannel; the thread that started
+ * it writes what is left when the worker's WORKER operation is destroyed, and the main thread
+ * writes every worker's rest when the process exits.
+ *
+ * Everything here must be created while the tracer's guard is up (so it stays out of the
+ * trace); the channel is unref'd and never keeps the program alive.
+ */
+export class WorkerRescue {
+  private readonly registry = new Map<number, Registration>();
+  /** Workers that ended before their announcement arrived. */
+  private readonly endedEarly = new Set<number>();
+  /** WORKER operations whose threadId is not known yet (it is set after the init hook). */
+  private readonly pending: Array<[number, { threadId?: number }]> = [];
+  /** WORKER asyncId -> threadId, for workers this thread started. */
+  private readonly started = new Map<number, number>();
+  private readonly channel?: InstanceType<typeof workerThreads.BroadcastChannel>;
+
+  constructor(private readonly dir: string) {
+    if (typeof workerThreads.BroadcastChannel !== 'function') {
+      return;
+    }
+    const channel = new workerThreads.BroadcastChannel(CHANNEL);
+    channel.onmessage = (event: unknown) => {
+      const reg = (event as { data: Registration }).data;
+      if (reg && reg.pid === process.pid) {
+        this.registry.set(reg.threadId, reg);
+        if (this.endedEarly.delete(reg.threadId)) {
+          this.takeOver(reg.threadId);
+        }
+      }
+    };
+    (channel as unknown as { unref(): void }).unref();
+    this.channel = channel;
+  }
+
+  /** A worker announces its own shared frame. */
+  announce(frame: SharedFrame): void {
+    const reg: Registration = { pid: process.pid, threadId: workerThreads.threadId, frame };
+    this.channel?.postMessage(reg);
+  }
+
+  /** A WORKER operation was created by this thread: `resource` is the Worker object. */
+  workerCreated(asyncId: number, resource: object): void {
+    this.pending.push([asyncId, resource as { threadId?: number }]);
+  }
+
+  /** True while a started worker's threadId is still to be read. */
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Reads the threadIds now set on new Worker objects; returns [asyncId, threadId] pairs. */
+  resolvePending(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const [asyncId, worker] = this.pending[i];
+      const threadId = worker.threadId;
+      if (typeof threadId === 'number' && threadId > 0) {
+        this.pending.splice(i, 1);
+        this.started.set(asyncId, threadId);
+        out.push([asyncId, threadId]);
+      }
+    }
+    return out;
+  }
+
+  /** An operation was destroyed: if it was a worker this thread started, save its rest. */
+  destroyed(asyncId: number): void {
+    const threadId = this.started.get(asyncId);
+    if (threadId !== undefined) {
+      this.started.delete(asyncId);
+      this.takeOver(threadId);
+    }
+  }
+
+  /** This thread is ending: its workers end with it (all of them, for the main thread). */
+  ending(isMainThread: boolean): void {
+    const ids = isMainThread ? [...this.registry.keys()] : [...this.started.values()];
+    for (const threadId of ids) {
+      this.takeOver(threadId);
+    }
+    this.channel?.close();
+  }
+
+  private takeOver(threadId: number): void {
+    const reg = this.registry.get(threadId);
+    if (!reg) {
+      this.endedEarly.add(threadId);
+      return;
+    }
+    this.registry.delete(threadId);
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path.join(this.dir, streamFileName(reg.pid, threadId)), 'a');
+      flushSharedFrame(fd, reg.pid, threadId, reg.frame);
+    } catch {
+      // The session folder is gone: nothing to save into.
+    } finally {
+      if (fd !== undefined) {
+        fs.closeSync(fd);
+      }
+    }
+  }
+}
