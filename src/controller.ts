@@ -192,6 +192,10 @@ export class Controller implements vscode.Disposable {
     const title = path.basename(program.program);
     const args = [...program.runtimeArgs, program.program, ...program.args];
     const commandLine = [program.command, ...args].map(quoteForDisplay).join(' ');
+    const settings = vscode.workspace.getConfiguration(
+      'concurrencyVisualizer',
+      vscode.Uri.file(program.program),
+    );
     const out = new StringDecoder('utf8');
     const err = new StringDecoder('utf8');
     const session = new TraceSession(
@@ -201,9 +205,11 @@ export class Controller implements vscode.Disposable {
         cwd: program.cwd,
         env: program.env,
         tracerPath: this.tracerPath,
-        graceMs: vscode.workspace
-          .getConfiguration('concurrencyVisualizer')
-          .get<number>('stopGraceMs', 2000),
+        graceMs: settings.get<number>('stopGraceMs', 2000),
+        tracer: {
+          maxBytes: settings.get<number>('maxTraceSizeMB', 1024) * 1024 * 1024,
+          skipNodeModules: settings.get<boolean>('skipNodeModulesFrames', true),
+        },
       },
       {
         stdout: (d) => run.pty?.output(out.write(d)),

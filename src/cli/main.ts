@@ -1,38 +1,57 @@
 /**
- * `concurrency-visualizer record [--out FILE] -- <command...>`: runs a command under the
- * tracer and writes one trace file, passing stdio through and exiting with the program's own
- * status. `concurrency-visualizer summary FILE`: prints what a trace holds.
+ * The command line, for traces without VS Code:
+ *   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] -- <command...>
+ *   concurrency-visualizer summary FILE [--json]
+ * `record` runs any command (node app.js, npm test...) with the tracer injected into every Node
+ * process it starts, passes stdio through and exits with the program's own status (128+N for
+ * signal N); `summary` prints what a trace holds.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createSession, withTracerNodeOptions } from '../launch/session';
+import { createSession, defaultSessionsRoot, withTracerNodeOptions } from '../launch/session';
 import { readSessionTrace } from '../launch/tail';
 import { TraceDecoder, TraceError } from '../model/decoder';
+import { formatSummary, summarize } from '../model/summary';
 import { TraceModel } from '../model/traceModel';
 
 const USAGE = `usage:
-  concurrency-visualizer record [--out FILE] -- <command...>
-  concurrency-visualizer summary FILE`;
+  concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] -- <command...>
+      Runs the command with the tracer in every Node.js process it starts and writes one
+      trace file (default: trace.cvtrace). Exits with the command's own exit status.
+  concurrency-visualizer summary FILE [--json]
+      Prints the threads, operations, callbacks and longest callbacks of a trace.`;
 
-function record(argv: string[]): void {
-  let out = 'trace.cvt';
+/** Thrown for wrong usage: printed with the usage text, exit status 2. */
+class UsageError extends Error {}
+
+function record(argv: string[]): Promise<number> {
   const sep = argv.indexOf('--');
   const opts = sep >= 0 ? argv.slice(0, sep) : [];
   const command = sep >= 0 ? argv.slice(sep + 1) : argv;
+  let out = 'trace.cvtrace';
+  let maxBytes: number | undefined;
+  let skipNodeModules = true;
   for (let i = 0; i < opts.length; i++) {
-    if (opts[i] === '--out') {
+    const o = opts[i];
+    if (o === '--out' && opts[i + 1]) {
       out = opts[++i];
+    } else if (o === '--max-size' && Number(opts[i + 1]) > 0) {
+      maxBytes = Number(opts[++i]) * 1024 * 1024;
+    } else if (o === '--library-frames') {
+      skipNodeModules = false;
+    } else {
+      throw new UsageError(`unknown option ${o}`);
     }
   }
   if (!command.length) {
-    fail(USAGE);
+    throw new UsageError('no command to record: put it after --');
   }
-  const session = createSession(
-    path.join(__dirname, 'tracer.js'),
-    path.join(os.tmpdir(), 'concurrency-visualizer'),
-  );
+  const session = createSession(path.join(__dirname, 'tracer.js'), defaultSessionsRoot(), {
+    maxBytes,
+    skipNodeModules,
+  });
   const child = spawn(command[0], command.slice(1), {
     stdio: 'inherit',
     env: {
@@ -40,61 +59,91 @@ function record(argv: string[]): void {
       NODE_OPTIONS: withTracerNodeOptions(process.env.NODE_OPTIONS, session.preloadPath),
     },
   });
-  // Signals typed at the terminal reach the child directly; we only wait for it.
+  // Ctrl+C at the terminal reaches the whole process group: the program decides what it
+  // means; we wait for it and save what it recorded.
+  const ignore = (): void => undefined;
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(s, () => undefined);
+    process.on(s, ignore);
   }
-  child.on('error', (err) => fail(`cannot run ${command[0]}: ${err.message}`));
-  child.on('close', (code, signal) => {
-    fs.writeFileSync(out, readSessionTrace(session.dir));
-    fs.rmSync(session.dir, { recursive: true, force: true });
-    process.stderr.write(`concurrency-visualizer: trace written to ${out}\n`);
-    process.exitCode = signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 1);
+  return new Promise((resolve) => {
+    child.on('error', (err) => {
+      process.stderr.write(`concurrency-visualizer: cannot run ${command[0]}: ${err.message}\n`);
+      fs.rmSync(session.dir, { recursive: true, force: true });
+      resolve(127);
+    });
+    child.on('close', (code, signal) => {
+      try {
+        fs.writeFileSync(out, readSessionTrace(session.dir));
+        process.stderr.write(`concurrency-visualizer: trace written to ${out}\n`);
+      } catch (err) {
+        process.stderr.write(`concurrency-visualizer: could not write ${out}: ${String(err)}\n`);
+      }
+      fs.rmSync(session.dir, { recursive: true, force: true });
+      resolve(signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 1));
+    });
   });
 }
 
-function summary(file: string | undefined): void {
-  if (!file) {
-    fail(USAGE);
+function summary(argv: string[]): number {
+  const json = argv.includes('--json');
+  const files = argv.filter((a) => !a.startsWith('--'));
+  if (files.length !== 1) {
+    throw new UsageError('summary needs exactly one trace file');
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(files[0]);
+  } catch (err) {
+    process.stderr.write(
+      `concurrency-visualizer: cannot read ${files[0]}: ${(err as Error).message}\n`,
+    );
+    return 1;
   }
   const model = new TraceModel();
-  let problem = '';
+  let problem: string | undefined;
   try {
-    new TraceDecoder(model).pushFile(fs.readFileSync(file));
+    new TraceDecoder(model).pushFile(bytes);
   } catch (err) {
     if (!(err instanceof TraceError)) {
       throw err;
     }
     problem = err.message;
   }
-  for (const t of model.threads) {
-    console.log(
-      `thread ${t.info.name} pid ${t.info.pid} threadId ${t.info.threadId}: ${t.spanCount} callbacks`,
-    );
-  }
-  const byType = new Map<string, number>();
-  for (let i = 0; i < model.resourceCount; i++) {
-    byType.set(model.typeOf(i), (byType.get(model.typeOf(i)) ?? 0) + 1);
-  }
-  for (const [type, n] of [...byType].sort((a, b) => b[1] - a[1])) {
-    console.log(`  ${type}: ${n}`);
-  }
+  const s = summarize(model, problem);
+  process.stdout.write(json ? `${JSON.stringify(s, null, 2)}\n` : `${formatSummary(s)}\n`);
   if (problem) {
-    console.error(`error: ${problem} (everything before it is shown above)`);
-    process.exitCode = 1;
+    process.stderr.write(`concurrency-visualizer: ${files[0]}: ${problem}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const [cmd, ...rest] = process.argv.slice(2);
+  try {
+    switch (cmd) {
+      case 'record':
+        return await record(rest);
+      case 'summary':
+        return summary(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${cmd}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`concurrency-visualizer: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
   }
 }
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-const [cmd, ...rest] = process.argv.slice(2);
-if (cmd === 'record') {
-  record(rest);
-} else if (cmd === 'summary') {
-  summary(rest[0]);
-} else {
-  fail(USAGE);
-}
+void main().then((code) => {
+  process.exitCode = code;
+});

@@ -13,6 +13,14 @@ export interface SessionFolder {
   epochNs: bigint;
 }
 
+/** Tracer options chosen by the user (settings, CLI flags). */
+export interface SessionOptions {
+  /** Stop recording once the session holds this many bytes (the rest is counted as dropped). */
+  maxBytes?: number;
+  /** Creation sites prefer the user's own frames over node_modules (default true). */
+  skipNodeModules?: boolean;
+}
+
 /** Where sessions live unless a caller says otherwise. */
 export function defaultSessionsRoot(): string {
   return path.join(os.tmpdir(), 'concurrency-visualizer');
@@ -23,7 +31,11 @@ export function defaultSessionsRoot(): string {
  * in its own text, so every thread that loads it (workers with their own `env`, children of
  * children) writes to the same session without any extra environment variable.
  */
-export function createSession(tracerPath: string, root = defaultSessionsRoot()): SessionFolder {
+export function createSession(
+  tracerPath: string,
+  root = defaultSessionsRoot(),
+  options: SessionOptions = {},
+): SessionFolder {
   const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}`;
   const dir = path.join(root, id);
   fs.mkdirSync(dir, { recursive: true });
@@ -36,6 +48,7 @@ export function createSession(tracerPath: string, root = defaultSessionsRoot()):
       `require(${JSON.stringify(tracerPath)}).start(${JSON.stringify({
         dir,
         epochNs: epochNs.toString(),
+        ...options,
       })});`,
       '',
     ].join('\n'),

@@ -1,4 +1,9 @@
-import { createSession, withTracerNodeOptions, type SessionFolder } from './session';
+import {
+  createSession,
+  withTracerNodeOptions,
+  type SessionFolder,
+  type SessionOptions,
+} from './session';
 import { ProgramRunner, type ExitInfo, type LaunchSpec, type RunnerEvents } from './runner';
 import { SessionTail, traceFileHeader } from './tail';
 
@@ -20,6 +25,8 @@ export interface TraceRequest {
   sessionsRoot?: string;
   /** Stop escalation step. */
   graceMs?: number;
+  /** Size cap and call-site options for the tracer. */
+  tracer?: SessionOptions;
 }
 
 /** Listeners of a session. */
@@ -49,7 +56,7 @@ export class TraceSession {
     request: TraceRequest,
     private readonly events: TraceSessionEvents,
   ) {
-    this.folder = createSession(request.tracerPath, request.sessionsRoot);
+    this.folder = createSession(request.tracerPath, request.sessionsRoot, request.tracer);
     this.tail = new SessionTail(this.folder.dir);
     const spec: LaunchSpec = {
       command: request.command,

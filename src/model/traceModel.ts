@@ -77,6 +77,8 @@ export class TraceModel implements TraceSink {
   endNs = -Infinity;
   /** Bumped on every change, so views know when to redraw. */
   version = 0;
+  /** Async events decoded: init, before, after, promiseResolve and destroy records. */
+  eventCount = 0;
 
   private readonly state = new Map<string, ThreadState>();
   private readonly typeIndex = new Map<string, number>();
@@ -216,11 +218,13 @@ export class TraceModel implements TraceSink {
     type: string,
     location: TraceLocation | undefined,
   ): void {
+    this.eventCount++;
     this.addResource(this.threadState(stream), asyncId, triggerId, type, location, timeNs);
     this.touch(timeNs);
   }
 
   before(stream: string, timeNs: number, asyncId: number): void {
+    this.eventCount++;
     const st = this.threadState(stream);
     let res = st.resources.get(asyncId);
     if (res === undefined) {
@@ -250,6 +254,7 @@ export class TraceModel implements TraceSink {
   }
 
   after(stream: string, timeNs: number, asyncId: number): void {
+    this.eventCount++;
     const st = this.threadState(stream);
     // Close up to the matching span; unmatched afters (hooks enabled mid-callback) are ignored.
     for (let k = st.stack.length - 1; k >= 0; k--) {
@@ -265,6 +270,7 @@ export class TraceModel implements TraceSink {
   }
 
   promiseResolve(stream: string, timeNs: number, asyncId: number): void {
+    this.eventCount++;
     const res = this.threadState(stream).resources.get(asyncId);
     if (res !== undefined) {
       this.resResolveNs.data[res] = timeNs;
@@ -273,6 +279,7 @@ export class TraceModel implements TraceSink {
   }
 
   destroy(stream: string, timeNs: number, asyncId: number): void {
+    this.eventCount++;
     const st = this.threadState(stream);
     const res = st.resources.get(asyncId);
     if (res !== undefined) {

@@ -22,6 +22,8 @@ export interface TracerOptions {
   epochNs: string;
   /** Creation sites skip frames in node_modules when user code called in (default true). */
   skipNodeModules?: boolean;
+  /** Stop recording (and count what is dropped) once the session folder holds this many bytes. */
+  maxBytes?: number;
 }
 
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
@@ -41,6 +43,11 @@ export function start(options: TracerOptions): void {
   }
   started = true;
   const { isMainThread, threadId } = workerThreads;
+  if (isMainThread && isPackageManager(process.argv[1])) {
+    // `npm run x`, `npx`, yarn, pnpm: the wrapper is not the user's program. Its children
+    // inherit NODE_OPTIONS and are traced; the wrapper itself stays out of the trace.
+    return;
+  }
   const pid = process.pid;
   fs.mkdirSync(options.dir, { recursive: true });
   const fd = fs.openSync(path.join(options.dir, streamFileName(pid, threadId)), 'a');
@@ -102,18 +109,31 @@ export function start(options: TracerOptions): void {
   writer.json(Rec.Thread, info.startNs, info);
   writer.flush();
 
+  const maxBytes = options.maxBytes && options.maxBytes > 0 ? options.maxBytes : Infinity;
+  /** Events not recorded because the session reached its size cap. */
+  let dropped = 0;
+  /** True once nothing more is recorded: the thread ended, or the session is full. */
+  let stopped = false;
   const flushIfDue = (): void => {
     const t = performance.now();
     if (t - lastFlushMs >= FLUSH_INTERVAL_MS) {
       lastFlushMs = t;
       writer.flush();
+      if (maxBytes !== Infinity && sessionBytes(options.dir) >= maxBytes) {
+        // Full: every thread of every process sees the same folder and stops too.
+        stopped = true;
+      }
     }
   };
 
   const hook = asyncHooks.createHook({
     init(asyncId, type, triggerAsyncId, resource) {
-      if (guard > 0 || ended) {
+      if (guard > 0) {
         ignored.add(asyncId);
+        return;
+      }
+      if (stopped) {
+        dropped++;
         return;
       }
       const t = now();
@@ -164,7 +184,11 @@ export function start(options: TracerOptions): void {
       flushIfDue();
     },
     before(asyncId) {
-      if (ignored.has(asyncId) || ended) {
+      if (stopped) {
+        dropped++;
+        return;
+      }
+      if (ignored.has(asyncId)) {
         return;
       }
       const t = now();
@@ -176,20 +200,32 @@ export function start(options: TracerOptions): void {
       writer.event(Rec.Before, t, asyncId);
     },
     after(asyncId) {
-      if (ignored.has(asyncId) || ended) {
+      if (stopped) {
+        dropped++;
+        return;
+      }
+      if (ignored.has(asyncId)) {
         return;
       }
       writer.event(Rec.After, now(), asyncId);
       flushIfDue();
     },
     promiseResolve(asyncId) {
-      if (ignored.has(asyncId) || ended) {
+      if (stopped) {
+        dropped++;
+        return;
+      }
+      if (ignored.has(asyncId)) {
         return;
       }
       writer.event(Rec.PromiseResolve, now(), asyncId);
     },
     destroy(asyncId) {
-      if (ignored.delete(asyncId) || ended) {
+      if (stopped) {
+        dropped++;
+        return;
+      }
+      if (ignored.delete(asyncId)) {
         return;
       }
       siteOf.delete(asyncId);
@@ -209,8 +245,12 @@ export function start(options: TracerOptions): void {
         writer.spawn(t, workerAsyncId, workerThreadId);
       }
     }
+    if (dropped > 0) {
+      writer.event(Rec.Dropped, t, dropped);
+    }
     writer.json(Rec.End, t, end);
     ended = true;
+    stopped = true;
     hook.disable();
     writer.flush(true);
     rescue?.ending(isMainThread);
@@ -244,7 +284,7 @@ export function start(options: TracerOptions): void {
     writer.init(info.startNs, rootId, 0, rootId, scriptType, scriptLoc);
     writer.event(Rec.Before, info.startNs, rootId);
     process.nextTick(() => {
-      if (!ended) {
+      if (!stopped) {
         writer.event(Rec.After, now(), rootId);
       }
     });
@@ -279,6 +319,31 @@ export function start(options: TracerOptions): void {
   } finally {
     guard--;
   }
+}
+
+/** True for the script of a package manager that runs the user's program as a child. */
+function isPackageManager(script: string | undefined): boolean {
+  return (
+    !!script &&
+    /[\\/](npm-cli|npx-cli|npm-prefix|yarn|yarn\.js|pnpm\.c?js|pnpx\.c?js|corepack)(\.js)?$|[\\/]bin[\\/](npm|npx|yarn|pnpm|pnpx|corepack)$/.test(
+      script,
+    )
+  );
+}
+
+/** Bytes in a session folder's stream files. */
+function sessionBytes(dir: string): number {
+  let total = 0;
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      if (name.endsWith('.cvt')) {
+        total += fs.statSync(path.join(dir, name)).size;
+      }
+    }
+  } catch {
+    // The folder is gone: the recorder is not listening any more.
+  }
+  return total;
 }
 
 /** What the call-site cache knows of one (type, trigger site) key. */

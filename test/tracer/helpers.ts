@@ -166,3 +166,23 @@ export function supportedNodes(): { nodes: NodeBinary[]; missing: string[] } {
     missing,
   };
 }
+
+let builtCli: string | undefined;
+/** Builds dist/cli.js (beside dist/tracer.js, which it injects) from source once. */
+export function buildCli(): string {
+  buildTracer();
+  if (!builtCli) {
+    const outfile = path.join(ROOT, 'dist', 'cli.js');
+    esbuild.buildSync({
+      entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      logLevel: 'error',
+    });
+    builtCli = outfile;
+  }
+  return builtCli;
+}
