@@ -75,6 +75,8 @@ export function start(options: TracerOptions): void {
   /** Source-mapped location id per generated position. */
   const mappedLoc = new Map<string, number>();
   const typeIds = new Map<string, number>();
+  const promiseTypeId = writer.stringId('PROMISE');
+  typeIds.set('PROMISE', promiseTypeId);
   const capture = (): number => {
     const site = captureUserSite(tracerFile, skipNodeModules);
     if (!site) {
@@ -166,7 +168,9 @@ export function start(options: TracerOptions): void {
         } else {
           entry.hits++;
           if (base !== entry.base) {
-            entry.varies = true;
+            // Promises are too many to capture each: their sites stay a sample (marked
+            // inferred), which is all the promise lanes need.
+            entry.varies = typeId !== promiseTypeId;
             entry.base = base;
           }
         }
