@@ -318,7 +318,7 @@ function installExtension(vsix, { userDataDir, extensionsDir, scratchDir }) {
     ],
     { env: { ...process.env, ...isolatedEnv(scratch) }, encoding: 'utf8', timeout: 120000 },
   );
-  if (r.status !== 0 || /failed|error/i.test(r.stderr || '')) {
+  if (r.status !== 0 || !/successfully installed/i.test(r.stdout || '')) {
     throw new Error(
       `installing ${vsix} into code-server failed (exit ${r.status}):\n${r.stdout}${r.stderr}`,
     );

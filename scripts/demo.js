@@ -44,6 +44,8 @@ function packageExtension(dir) {
     ...(fs.existsSync(vsce) ? [] : ['vsce']),
     'package',
     '--no-dependencies',
+    // The README's images are relative and the repository URL is not a real host.
+    '--no-rewrite-relative-links',
     '--out',
     vsix,
   ]);

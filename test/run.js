@@ -5,7 +5,7 @@
 require('tsx/cjs');
 const fs = require('node:fs');
 const path = require('node:path');
-const { Mocha } = require('mocha');
+const { Mocha, reporters } = require('mocha');
 
 const ALL = ['unit', 'tracer', 'webview', 'e2e'];
 const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -33,7 +33,10 @@ function testFiles(dir) {
     .sort();
 }
 
-const mocha = new Mocha({ timeout: 60000, reporter: 'spec', color: !process.env.CI });
+if (process.env.CI) {
+  reporters.Base.useColors = false; // plain text in CI logs
+}
+const mocha = new Mocha({ timeout: 60000, reporter: 'spec' });
 for (const suite of chosen) {
   for (const file of testFiles(path.join(__dirname, suite))) {
     mocha.addFile(file);

@@ -10,13 +10,15 @@ import { FrameWriter } from '../../src/tracer/writer';
 
 /** Writes records with the tracer's own writer into a temp file; returns header + frames. */
 function writeTrace(write: (w: FrameWriter) => void, pid = 42, threadId = 0): Uint8Array {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cv-unit-')), 's.cvt');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-unit-'));
+  const file = path.join(dir, 's.cvt');
   const fd = fs.openSync(file, 'w');
   const w = new FrameWriter(fd, pid, threadId);
   write(w);
   w.flush();
   fs.closeSync(fd);
   const frames = fs.readFileSync(file);
+  fs.rmSync(dir, { recursive: true, force: true });
   const out = new Uint8Array(8 + frames.length);
   out.set(traceFileHeader(), 0);
   out.set(frames, 8);

@@ -261,7 +261,16 @@ export async function postToPage(
   );
 }
 
-/** A fresh temp folder. */
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A fresh temp folder, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
