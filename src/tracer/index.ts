@@ -28,6 +28,9 @@ export interface TracerOptions {
 
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
 const FLUSH_INTERVAL_MS = 100;
+const FLUSH_INTERVAL_NS = FLUSH_INTERVAL_MS * 1e6;
+/** With a size cap, the session folder is measured each time a thread wrote this much more. */
+const CAP_CHECK_BYTES = 128 * 1024;
 /** Call sites: capture the first hits of a key for real, then one in this many (a power of 2). */
 const SITE_FIRST_HITS = 4;
 const SITE_SAMPLE_EVERY = 64;
@@ -66,7 +69,7 @@ export function start(options: TracerOptions): void {
   let guard = 0; // > 0 while the tracer itself runs code that may create async resources
   let ended = false;
   const ignored = new Set<number>(); // the tracer's own resources
-  let lastFlushMs = perfAnchorMs;
+  let lastFlushNs = 0;
   const skipNodeModules = options.skipNodeModules !== false;
   /** Location id per live asyncId, to infer sites from the trigger chain. */
   const siteOf = new Map<number, number>();
@@ -116,12 +119,16 @@ export function start(options: TracerOptions): void {
   let dropped = 0;
   /** True once nothing more is recorded: the thread ended, or the session is full. */
   let stopped = false;
-  const flushIfDue = (): void => {
-    const t = performance.now();
-    if (t - lastFlushMs >= FLUSH_INTERVAL_MS) {
-      lastFlushMs = t;
+  /** The session's size is checked again once this thread has written this many bytes. */
+  let nextSizeCheck = maxBytes === Infinity ? Infinity : CAP_CHECK_BYTES;
+  const flushIfDue = (timeNs: number): void => {
+    if (timeNs - lastFlushNs >= FLUSH_INTERVAL_NS) {
+      lastFlushNs = timeNs;
       writer.flush();
-      if (maxBytes !== Infinity && sessionBytes(options.dir) >= maxBytes) {
+    }
+    if (writer.bytesWritten >= nextSizeCheck) {
+      nextSizeCheck = writer.bytesWritten + CAP_CHECK_BYTES;
+      if (sessionBytes(options.dir) >= maxBytes) {
         // Full: every thread of every process sees the same folder and stops too.
         stopped = true;
       }
@@ -185,7 +192,7 @@ export function start(options: TracerOptions): void {
       if (type === 'WORKER') {
         rescue?.workerCreated(asyncId, resource);
       }
-      flushIfDue();
+      flushIfDue(t);
     },
     before(asyncId) {
       if (stopped) {
@@ -211,8 +218,9 @@ export function start(options: TracerOptions): void {
       if (ignored.has(asyncId)) {
         return;
       }
-      writer.event(Rec.After, now(), asyncId);
-      flushIfDue();
+      const t = now();
+      writer.event(Rec.After, t, asyncId);
+      flushIfDue(t);
     },
     promiseResolve(asyncId) {
       if (stopped) {
@@ -294,7 +302,7 @@ export function start(options: TracerOptions): void {
     });
     // The periodic flush shows a quiet program's last events live; unref'd, it never keeps
     // the program alive, and its resource is ignored.
-    setInterval(flushIfDue, FLUSH_INTERVAL_MS).unref();
+    setInterval(() => flushIfDue(now()), FLUSH_INTERVAL_MS).unref();
     process.on('uncaughtExceptionMonitor', () => {
       uncaught = true;
     });
