@@ -5,6 +5,7 @@ import {
   Rec,
   TRACE_MAGIC,
   TRACE_VERSION,
+  type SamplerInfo,
   type ThreadEnd,
   type ThreadInfo,
 } from '../shared/traceFormat';
@@ -36,6 +37,22 @@ export interface TraceSink {
   end(stream: string, timeNs: number, end: ThreadEnd): void;
   dropped(stream: string, timeNs: number, count: number): void;
   spawn(stream: string, timeNs: number, asyncId: number, threadId: number): void;
+  /** The sampler found (or saw renamed) OS thread `tid` of process `pid`. */
+  osThread?(timeNs: number, pid: number, tid: number, ppid: number, name: string): void;
+  /** OS thread `tid` ran `runNs` and waited `waitNs` for a core during the `periodNs` before. */
+  cpuSample?(
+    timeNs: number,
+    tid: number,
+    periodNs: number,
+    runNs: number,
+    waitNs: number,
+    cpu: number,
+    state: number,
+  ): void;
+  /** OS thread `tid` is gone. */
+  osThreadExit?(timeNs: number, tid: number): void;
+  /** What the sampler could do and what it cost. */
+  samplerInfo?(timeNs: number, info: SamplerInfo): void;
 }
 
 /** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
@@ -239,6 +256,60 @@ export class TraceDecoder {
         case Rec.Dropped:
           timeNs += uv();
           sink.dropped(stream, timeNs, uv());
+          break;
+        case Rec.PromiseInit: {
+          timeNs += uv();
+          const id = uv();
+          const parentDelta = uv();
+          const execId = uv();
+          const loc = uv();
+          if (loc >= state.locations.length) {
+            fail('a promise refers to an undefined location');
+          }
+          const trigger = parentDelta ? -(id - parentDelta) : execId;
+          sink.init(stream, timeNs, -id, trigger, execId, 'PROMISE', state.locations[loc]);
+          break;
+        }
+        case Rec.PromiseBefore:
+          timeNs += uv();
+          sink.before(stream, timeNs, -uv());
+          break;
+        case Rec.PromiseAfter:
+          timeNs += uv();
+          sink.after(stream, timeNs, -uv());
+          break;
+        case Rec.PromiseSettled:
+          timeNs += uv();
+          sink.promiseResolve(stream, timeNs, -uv());
+          break;
+        case Rec.OsThread: {
+          timeNs += uv();
+          const pid = uv();
+          const tid = uv();
+          const ppid = uv();
+          sink.osThread?.(timeNs, pid, tid, ppid, text());
+          break;
+        }
+        case Rec.CpuSample: {
+          timeNs += uv();
+          const tid = uv();
+          const periodNs = uv();
+          const runNs = uv();
+          const waitNs = uv();
+          const cpu = uv();
+          if (pos >= end) {
+            fail('a record runs past its frame');
+          }
+          sink.cpuSample?.(timeNs, tid, periodNs, runNs, waitNs, cpu, bytes[pos++]);
+          break;
+        }
+        case Rec.OsThreadExit:
+          timeNs += uv();
+          sink.osThreadExit?.(timeNs, uv());
+          break;
+        case Rec.SamplerInfo:
+          timeNs += uv();
+          sink.samplerInfo?.(timeNs, json<SamplerInfo>());
           break;
         case Rec.Spawn: {
           timeNs += uv();

@@ -60,6 +60,34 @@ export const Rec = {
   /** `dt:uv asyncId:uv threadId:uv` This thread started worker `threadId`; its WORKER
    * operation is `asyncId` (so the worker's lane knows its parent and creation site). */
   Spawn: 11,
+  // Kinds 12-15 are written by the sampler (src/sampler/), never by a tracer: OS threads and CPU
+  // time read from /proc from outside the program. Its stream has the sampler's own pid and the
+  // reserved threadId SAMPLER_THREAD_ID in its frame headers, and no Thread record.
+  /** `dt:uv pid:uv tid:uv ppid:uv byteLength:uv utf8(comm)` OS thread `tid` of process `pid`
+   * (whose parent is `ppid`) was found, or renamed (the same tid again with its new comm). */
+  OsThread: 12,
+  /** `dt:uv tid:uv periodNs:uv runNs:uv waitNs:uv cpu:uv state:u8` During the `periodNs`
+   * before this record's time, thread `tid` ran `runNs` on a CPU and waited `waitNs` in a run
+   * queue for one (schedstat deltas); `cpu` is the core it last ran on (stat field 39),
+   * `state` its ASCII state letter (R, S, D...). Written only for periods in which the thread
+   * ran or waited: no sample means idle. */
+  CpuSample: 13,
+  /** `dt:uv tid:uv` OS thread `tid` is gone (its /proc entry vanished). */
+  OsThreadExit: 14,
+  /** `dt:uv byteLength:uv utf8(JSON SamplerInfo)` What the sampler could do and what it cost:
+   * written when it starts and again, with final figures, when it stops (the last one wins). */
+  SamplerInfo: 15,
+  /** `dt:uv id:uv parentDelta:uv execId:uv loc:uv` A promise was created (promise hooks, Node
+   * 24+, where async_hooks leaves promises out). Promises have their own id space: `id` counts
+   * from 1 per thread; the model files them under asyncId `-id`. `parentDelta = id - parentId`
+   * for a promise chained on another (0: none; its trigger is then `execId`). */
+  PromiseInit: 20,
+  /** `dt:uv id:uv` A reaction of promise `id` starts running. */
+  PromiseBefore: 21,
+  /** `dt:uv id:uv` That reaction returned. */
+  PromiseAfter: 22,
+  /** `dt:uv id:uv` Promise `id` was resolved or rejected. */
+  PromiseSettled: 23,
 } as const;
 
 /** A record kind. */
@@ -114,4 +142,37 @@ export interface ThreadEnd {
 /** The name of the file a stream writes in the session folder. */
 export function streamFileName(pid: number, threadId: number): string {
   return `${pid}-${threadId}.cvt`;
+}
+
+/** The threadId in the frame headers of the sampler's stream (no JS thread has it). */
+export const SAMPLER_THREAD_ID = 0xffffffff;
+/** The sampler's stream file in the session folder. */
+export const SAMPLER_FILE_NAME = 'sampler.cvt';
+
+/** What the sampler says about itself, in its SamplerInfo records. */
+export interface SamplerInfo {
+  /** `process.platform` of the machine that sampled. */
+  platform: string;
+  /** True when OS threads were sampled (Linux /proc); false: no thread or core lanes. */
+  available: boolean;
+  /** True when the figures are estimates rather than measurements (no /proc). */
+  estimate: boolean;
+  /** Why sampling is unavailable or degraded, for people. */
+  reason?: string;
+  /** Logical cores of the machine. */
+  cores: number;
+  /** The sampling period asked for, ns. */
+  intervalNs: number;
+  /** Process id of the program the sampler followed (its descendants are followed too). */
+  rootPid: number;
+  /** Sampling ticks so far. */
+  samples: number;
+  /** Time spent inside sampling ticks (hrtime around each tick: an upper bound of its CPU), ns. */
+  busyNs: number;
+  /** CPU time of the whole host process (`process.cpuUsage`) while sampling, ns. */
+  hostCpuNs: number;
+  /** From the first tick to the last, ns. */
+  wallNs: number;
+  /** True in the record written when the sampler stopped. */
+  final: boolean;
 }

@@ -11,6 +11,8 @@ import { performance } from 'node:perf_hooks';
 import * as workerThreads from 'node:worker_threads';
 import { Rec, streamFileName, type ThreadEnd, type ThreadInfo } from '../shared/traceFormat';
 import { captureUserSite, sourceMapped } from './callsite';
+import * as v8 from 'node:v8';
+import { installPromiseHooks } from './promiseHooks';
 import { WorkerRescue } from './workerRescue';
 import { allocateSharedFrame, FrameWriter } from './writer';
 
@@ -135,7 +137,49 @@ export function start(options: TracerOptions): void {
     }
   };
 
-  const hook = asyncHooks.createHook({
+  /**
+   * The creation site of a new operation of `typeId` whose trigger was created at
+   * `triggerLoc`. A stack costs microseconds, so it is captured for the first hits of each
+   * (type, trigger site) key and a sample after; the rest take the key's site, flagged
+   * inferred. A key whose sampled sites disagree is captured every time from then on, except
+   * for promises: too many to capture each, their sites stay a sample.
+   */
+  const siteFor = (typeId: number, triggerLoc: number): number => {
+    const key = typeId * 4294967296 + triggerLoc;
+    const entry = siteCache.get(key);
+    if (
+      entry !== undefined &&
+      !entry.varies &&
+      entry.hits >= SITE_FIRST_HITS &&
+      (entry.hits & (SITE_SAMPLE_EVERY - 1)) !== 0
+    ) {
+      entry.hits++;
+      return writer.inferredLocationId(entry.base);
+    }
+    let locId = capture();
+    if (locId === 0 && triggerLoc !== 0) {
+      // Created by Node between callbacks (no user frame): the trigger's site.
+      locId = writer.inferredLocationId(triggerLoc);
+    }
+    const base = writer.baseLocationId(locId);
+    if (entry === undefined) {
+      siteCache.set(key, { hits: 1, base, varies: false });
+    } else {
+      entry.hits++;
+      if (base !== entry.base) {
+        entry.varies = typeId !== promiseTypeId;
+        entry.base = base;
+      }
+    }
+    return locId;
+  };
+
+  // Node 24+ can leave promises out of async_hooks (`trackPromises: false`); promise hooks
+  // then record them without the cost of tracking each promise's garbage collection.
+  const promisesApart = async_hooksLeavesPromisesOut();
+
+  const hookCallbacks: asyncHooks.HookCallbacks & { trackPromises?: boolean } = {
+    trackPromises: !promisesApart,
     init(asyncId, type, triggerAsyncId, resource) {
       if (guard > 0) {
         ignored.add(asyncId);
@@ -151,40 +195,7 @@ export function start(options: TracerOptions): void {
         typeId = writer.stringId(type);
         typeIds.set(type, typeId);
       }
-      // A stack costs microseconds, so capture it for the first hits of each (type, site of
-      // the trigger) key and a sample after; the rest take the key's site, flagged inferred.
-      // A key whose sampled sites disagree is captured every time from then on.
-      const triggerLoc = siteOf.get(triggerAsyncId) ?? 0;
-      const key = typeId * 4294967296 + triggerLoc;
-      const entry = siteCache.get(key);
-      let locId: number;
-      if (
-        entry === undefined ||
-        entry.varies ||
-        entry.hits < SITE_FIRST_HITS ||
-        (entry.hits & (SITE_SAMPLE_EVERY - 1)) === 0
-      ) {
-        locId = capture();
-        if (locId === 0 && triggerLoc !== 0) {
-          // Created by Node between callbacks (no user frame): the trigger's site.
-          locId = writer.inferredLocationId(triggerLoc);
-        }
-        const base = writer.baseLocationId(locId);
-        if (entry === undefined) {
-          siteCache.set(key, { hits: 1, base, varies: false });
-        } else {
-          entry.hits++;
-          if (base !== entry.base) {
-            // Promises are too many to capture each: their sites stay a sample (marked
-            // inferred), which is all the promise lanes need.
-            entry.varies = typeId !== promiseTypeId;
-            entry.base = base;
-          }
-        }
-      } else {
-        entry.hits++;
-        locId = writer.inferredLocationId(entry.base);
-      }
+      const locId = siteFor(typeId, siteOf.get(triggerAsyncId) ?? 0);
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
       }
@@ -244,7 +255,28 @@ export function start(options: TracerOptions): void {
       writer.event(Rec.Destroy, now(), asyncId);
       rescue?.destroyed(asyncId);
     },
-  });
+  };
+  if (promisesApart) {
+    // Only promises resolve; Node refuses the callback when they are left out.
+    delete hookCallbacks.promiseResolve;
+  }
+  const hook = asyncHooks.createHook(hookCallbacks);
+  const stopPromiseHooks = promisesApart
+    ? installPromiseHooks({
+        writer,
+        now,
+        siteFor,
+        promiseTypeId,
+        siteOfExecution: () => siteOf.get(asyncHooks.executionAsyncId()) ?? 0,
+        isRecording: () => guard === 0 && !stopped,
+        onDropped: () => {
+          if (!ended) {
+            dropped++;
+          }
+        },
+        flushIfDue,
+      })
+    : undefined;
 
   /** Writes the End record and the last frame; nothing is recorded after it. */
   const finish = (end: ThreadEnd): void => {
@@ -264,6 +296,7 @@ export function start(options: TracerOptions): void {
     ended = true;
     stopped = true;
     hook.disable();
+    stopPromiseHooks?.();
     writer.flush(true);
     rescue?.ending(isMainThread);
     try {
@@ -331,6 +364,23 @@ export function start(options: TracerOptions): void {
   } finally {
     guard--;
   }
+}
+
+/** True where async_hooks honours `trackPromises: false` (Node 24+): probed, not guessed. */
+function async_hooksLeavesPromisesOut(): boolean {
+  let sawPromise = false;
+  const probe = asyncHooks.createHook({
+    init(_id: number, type: string) {
+      if (type === 'PROMISE') {
+        sawPromise = true;
+      }
+    },
+    trackPromises: false,
+  } as asyncHooks.HookCallbacks);
+  probe.enable();
+  void Promise.resolve();
+  probe.disable();
+  return !sawPromise && typeof (v8 as { promiseHooks?: unknown }).promiseHooks === 'object';
 }
 
 /** True for the script of a package manager that runs the user's program as a child. */

@@ -272,6 +272,18 @@ export class FrameWriter {
     this.publish();
   }
 
+  /** A promise was created (promise-hooks path): see Rec.PromiseInit. */
+  promiseInit(timeNs: number, id: number, parentId: number, execId: number, locId: number): void {
+    this.room(RECORD_ROOM);
+    this.buf[this.pos++] = Rec.PromiseInit;
+    this.dt(timeNs);
+    this.uv(id);
+    this.uv(parentId ? id - parentId : 0);
+    this.uv(execId);
+    this.uv(locId);
+    this.publish();
+  }
+
   /** A record made of a kind, a time and one number (Before, After, Destroy...). */
   event(kind: number, timeNs: number, value: number): void {
     this.room(RECORD_ROOM);

@@ -85,6 +85,29 @@ describe('trace format', () => {
     assert.equal(m.endNs, big + 2);
   });
 
+  it('files promises recorded by promise hooks under their own id space', () => {
+    const bytes = writeTrace((w) => {
+      w.json(Rec.Thread, 0, info(1, 0));
+      w.init(10, 7, 1, 1, w.stringId('Timeout'), 0);
+      w.promiseInit(20, 1, 0, 7, 0); // made while Timeout 7 ran
+      w.promiseInit(30, 2, 1, 7, 0); // chained on promise 1
+      w.event(Rec.PromiseSettled, 40, 1);
+      w.event(Rec.PromiseBefore, 50, 2);
+      w.event(Rec.PromiseAfter, 60, 2);
+    });
+    const m = new TraceModel();
+    new TraceDecoder(m).pushFile(bytes);
+    assert.equal(m.resourceCount, 3);
+    assert.equal(m.typeOf(1), 'PROMISE');
+    assert.equal(m.resAsyncId.data[1], -1);
+    assert.equal(m.resTrigger.data[1], 0, 'an unchained promise is triggered by what ran');
+    assert.equal(m.resTrigger.data[2], 1, 'a chained promise is triggered by its parent');
+    assert.equal(m.resResolveNs.data[1], 40);
+    assert.equal(m.spanCount, 1);
+    assert.equal(m.spanRes.data[0], 2);
+    assert.equal(m.spanEndNs.data[0], 60);
+  });
+
   it('keeps streams of several threads apart and closes spans a dying thread left open', () => {
     const a = writeTrace(
       (w) => {

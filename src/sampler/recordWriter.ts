@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import { FRAME_HEADER_BYTES, Rec, SAMPLER_THREAD_ID, type SamplerInfo } from '../shared/traceFormat';
+
+/** Frame buffer size: a few seconds of samples of a busy program. */
+const FRAME_BYTES = 64 * 1024;
+/** Room every fixed-size record fits in. */
+const RECORD_ROOM = 64;
+
+const utf8 = new TextEncoder();
+
+/**
+ * Encodes the sampler's records (kinds 12-15 of the trace format) into frames and appends
+ * them to its stream file with synchronous writes. Times are ns since the session epoch;
+ * each frame restarts the time delta at 0, as the format says.
+ */
+export class SamplerRecordWriter {
+  private buf = new Uint8Array(FRAME_BYTES);
+  private pos = FRAME_HEADER_BYTES;
+  private lastNs = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly pid: number,
+  ) {}
+
+  /** Bytes waiting in the current frame. */
+  get pending(): number {
+    return this.pos - FRAME_HEADER_BYTES;
+  }
+
+  /** An OS thread was found or renamed. */
+  osThread(timeNs: number, pid: number, tid: number, ppid: number, name: string): void {
+    const bytes = utf8.encode(name);
+    this.room(RECORD_ROOM + bytes.length);
+    this.kind(Rec.OsThread, timeNs);
+    this.uv(pid);
+    this.uv(tid);
+    this.uv(ppid);
+    this.uv(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** A thread's run and wait time over the period before `timeNs`. */
+  cpuSample(
+    timeNs: number,
+    tid: number,
+    periodNs: number,
+    runNs: number,
+    waitNs: number,
+    cpu: number,
+    state: number,
+  ): void {
+    this.room(RECORD_ROOM);
+    this.kind(Rec.CpuSample, timeNs);
+    this.uv(tid);
+    this.uv(periodNs);
+    this.uv(runNs);
+    this.uv(waitNs);
+    this.uv(cpu);
+    this.buf[this.pos++] = state & 0xff;
+  }
+
+  /** A thread is gone. */
+  osThreadExit(timeNs: number, tid: number): void {
+    this.room(RECORD_ROOM);
+    this.kind(Rec.OsThreadExit, timeNs);
+    this.uv(tid);
+  }
+
+  /** The sampler's own figures. */
+  samplerInfo(timeNs: number, info: SamplerInfo): void {
+    const bytes = utf8.encode(JSON.stringify(info));
+    this.room(RECORD_ROOM + bytes.length);
+    this.kind(Rec.SamplerInfo, timeNs);
+    this.uv(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** Writes the current frame, if it holds anything. */
+  flush(): void {
+    const length = this.pos - FRAME_HEADER_BYTES;
+    if (length <= 0) {
+      return;
+    }
+    const view = new DataView(this.buf.buffer);
+    view.setUint32(0, length, true);
+    view.setUint32(4, this.pid, true);
+    view.setUint32(8, SAMPLER_THREAD_ID, true);
+    let off = 0;
+    while (off < this.pos) {
+      off += fs.writeSync(this.fd, this.buf, off, this.pos - off);
+    }
+    this.pos = FRAME_HEADER_BYTES;
+    this.lastNs = 0;
+  }
+
+  private room(bytes: number): void {
+    if (this.pos + bytes > this.buf.length) {
+      this.flush();
+      if (FRAME_HEADER_BYTES + bytes > this.buf.length) {
+        this.buf = new Uint8Array(FRAME_HEADER_BYTES + bytes);
+      }
+    }
+  }
+
+  private kind(kind: number, timeNs: number): void {
+    this.buf[this.pos++] = kind;
+    // Samples are taken in time order; a clamp keeps a stray earlier time from going negative.
+    const dt = Math.max(0, Math.round(timeNs - this.lastNs));
+    this.uv(dt);
+    this.lastNs += dt;
+  }
+
+  private uv(value: number): void {
+    let v = Math.max(0, Math.floor(value));
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.pos++] = v;
+  }
+}

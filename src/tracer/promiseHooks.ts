@@ -1,0 +1,101 @@
+import { executionAsyncId } from 'node:async_hooks';
+import * as v8 from 'node:v8';
+import { Rec } from '../shared/traceFormat';
+import type { FrameWriter } from './writer';
+
+/** What the promise hooks need from the thread's tracer. */
+export interface PromiseTracerContext {
+  writer: FrameWriter;
+  /** ns since the session epoch. */
+  now(): number;
+  /** The creation site of a new operation (see the tracer's call-site cache). */
+  siteFor(typeId: number, triggerLoc: number): number;
+  promiseTypeId: number;
+  /** Site of the operation whose code is running, or 0. */
+  siteOfExecution(): number;
+  /** False while the tracer's own code runs, and once the thread ended or the session is full. */
+  isRecording(): boolean;
+  /** An event was not recorded. */
+  onDropped(): void;
+  flushIfDue(timeNs: number): void;
+}
+
+interface PromiseHooksApi {
+  createHook(hooks: {
+    init?: (promise: Promise<unknown>, parent?: Promise<unknown>) => void;
+    before?: (promise: Promise<unknown>) => void;
+    after?: (promise: Promise<unknown>) => void;
+    settled?: (promise: Promise<unknown>) => void;
+  }): () => void;
+}
+
+/** Our id and site on a promise object: no map to grow, nothing to clean up. */
+const kId = Symbol('concurrency-visualizer.promiseId');
+const kLoc = Symbol('concurrency-visualizer.promiseLoc');
+type Tagged = Promise<unknown> & { [kId]?: number; [kLoc]?: number };
+
+/**
+ * Records promises through V8's promise hooks (used where async_hooks is told to leave them
+ * out, Node 24+). Promises get their own ids, counted per thread (see Rec.PromiseInit); a
+ * promise created before tracing or by the tracer has none and is ignored. Returns the
+ * function that removes the hooks.
+ */
+export function installPromiseHooks(ctx: PromiseTracerContext): () => void {
+  const { writer } = ctx;
+  let nextId = 0;
+  const api = (v8 as unknown as { promiseHooks: PromiseHooksApi }).promiseHooks;
+  return api.createHook({
+    init(promise: Tagged, parent?: Tagged) {
+      if (!ctx.isRecording()) {
+        ctx.onDropped();
+        return;
+      }
+      const t = ctx.now();
+      const id = ++nextId;
+      promise[kId] = id;
+      const parentId = parent?.[kId] ?? 0;
+      const triggerLoc = parent ? (parent[kLoc] ?? 0) : ctx.siteOfExecution();
+      const locId = ctx.siteFor(ctx.promiseTypeId, triggerLoc);
+      if (locId !== 0) {
+        promise[kLoc] = locId;
+      }
+      writer.promiseInit(t, id, parentId, executionAsyncId(), locId);
+      ctx.flushIfDue(t);
+    },
+    before(promise: Tagged) {
+      const id = promise[kId];
+      if (id === undefined) {
+        return;
+      }
+      if (!ctx.isRecording()) {
+        ctx.onDropped();
+        return;
+      }
+      writer.event(Rec.PromiseBefore, ctx.now(), id);
+    },
+    after(promise: Tagged) {
+      const id = promise[kId];
+      if (id === undefined) {
+        return;
+      }
+      if (!ctx.isRecording()) {
+        ctx.onDropped();
+        return;
+      }
+      const t = ctx.now();
+      writer.event(Rec.PromiseAfter, t, id);
+      ctx.flushIfDue(t);
+    },
+    settled(promise: Tagged) {
+      const id = promise[kId];
+      if (id === undefined) {
+        return;
+      }
+      if (!ctx.isRecording()) {
+        ctx.onDropped();
+        return;
+      }
+      writer.event(Rec.PromiseSettled, ctx.now(), id);
+    },
+  });
+}
