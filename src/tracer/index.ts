@@ -33,9 +33,19 @@ const FLUSH_INTERVAL_MS = 100;
 const FLUSH_INTERVAL_NS = FLUSH_INTERVAL_MS * 1e6;
 /** With a size cap, the session folder is measured each time a thread wrote this much more. */
 const CAP_CHECK_BYTES = 128 * 1024;
-/** Call sites: capture the first hits of a key for real, then one in this many (a power of 2). */
+/** Call sites: capture the first hits of a key for real, then at each power of two, then one
+ * in this many (a power of 2). */
 const SITE_FIRST_HITS = 4;
-const SITE_SAMPLE_EVERY = 64;
+const SITE_SAMPLE_EVERY = 1024;
+/** Types whose sites are only ever sampled (see siteFor). */
+const SAMPLED_ONLY_TYPES = ['PROMISE', 'TickObject', 'Microtask'];
+
+/** Whether the `hits`-th creation of a call-site key captures a real stack. */
+function isSampleHit(hits: number): boolean {
+  return (
+    hits < SITE_FIRST_HITS || (hits & (hits - 1)) === 0 || (hits & (SITE_SAMPLE_EVERY - 1)) === 0
+  );
+}
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -82,6 +92,12 @@ export function start(options: TracerOptions): void {
   const typeIds = new Map<string, number>();
   const promiseTypeId = writer.stringId('PROMISE');
   typeIds.set('PROMISE', promiseTypeId);
+  const sampledOnly = new Set<number>();
+  for (const type of SAMPLED_ONLY_TYPES) {
+    const id = type === 'PROMISE' ? promiseTypeId : writer.stringId(type);
+    typeIds.set(type, id);
+    sampledOnly.add(id);
+  }
   const capture = (): number => {
     const site = captureUserSite(tracerFile, skipNodeModules);
     if (!site) {
@@ -142,17 +158,13 @@ export function start(options: TracerOptions): void {
    * `triggerLoc`. A stack costs microseconds, so it is captured for the first hits of each
    * (type, trigger site) key and a sample after; the rest take the key's site, flagged
    * inferred. A key whose sampled sites disagree is captured every time from then on, except
-   * for promises: too many to capture each, their sites stay a sample.
+   * for promises and ticks: too many to capture each (Node's streams make dozens per request),
+   * their sites stay a sample.
    */
   const siteFor = (typeId: number, triggerLoc: number): number => {
     const key = typeId * 4294967296 + triggerLoc;
     const entry = siteCache.get(key);
-    if (
-      entry !== undefined &&
-      !entry.varies &&
-      entry.hits >= SITE_FIRST_HITS &&
-      (entry.hits & (SITE_SAMPLE_EVERY - 1)) !== 0
-    ) {
+    if (entry !== undefined && !entry.varies && !isSampleHit(entry.hits)) {
       entry.hits++;
       return writer.inferredLocationId(entry.base);
     }
@@ -167,7 +179,7 @@ export function start(options: TracerOptions): void {
     } else {
       entry.hits++;
       if (base !== entry.base) {
-        entry.varies = typeId !== promiseTypeId;
+        entry.varies = !sampledOnly.has(typeId);
         entry.base = base;
       }
     }

@@ -113,6 +113,21 @@ for (const node of nodes) {
       assert.ok(ticks.length >= 1);
     });
 
+    it('attributes each operation to its own line when one callback creates them from several', async () => {
+      const file = path.join(PROGRAMS, 'two-lines.js');
+      const run = await traceProgram(file);
+      assert.equal(run.code, 0, run.stderr);
+      const [lineA] = linesContaining(file, '// line A');
+      const [lineB] = linesContaining(file, '// line B');
+      const timeouts = resourcesOfType(run.model, 'Timeout');
+      assert.equal(timeouts.length, 600);
+      timeouts.forEach((r, i) => {
+        const loc = run.model.locationOf(r);
+        assert.equal(loc?.file, file);
+        assert.equal(loc?.line, i % 2 === 0 ? lineA : lineB, `timer ${i}`);
+      });
+    });
+
     it('records an ES module with file paths, not URLs', async () => {
       const file = path.join(EXAMPLES, 'promises.mjs');
       const run = await traceProgram(file);
