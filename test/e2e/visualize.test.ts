@@ -4,29 +4,36 @@
 // the extension host's console: test-results/e2e-console.log.
 // Env: CV_E2E_VSIX=<file> tests that .vsix instead of running `npm run package`.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  chromium,
-  type BrowserContext,
-  type Frame,
-  type FrameLocator,
-  type Page,
-} from 'playwright-core';
+import type { BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import {
   ensureCodeServer,
   installExtension,
   startCodeServer,
   type RunningCodeServer,
 } from '../../scripts/code-server';
+import {
+  REPO,
+  RESULTS,
+  collectConsole,
+  extensionLog,
+  extensionPackage,
+  launchBrowser,
+  resetResults,
+  runCommand as runPaletteCommand,
+  sleep,
+  tabTitles,
+  terminalNames,
+  waitFor,
+  waitForWorkbench,
+} from './harness';
 
-const REPO = path.resolve(__dirname, '..', '..');
-const RESULTS = path.join(REPO, 'test-results');
-const CHROMIUM = process.env.CV_CHROMIUM || '/usr/bin/chromium';
 const VISUALIZE = 'Visualize Concurrency';
 const STOP = 'Concurrency Visualizer: Stop Traced Program';
+const RELOAD = 'Developer: Reload Window';
+const TIMERS_PANEL = 'Concurrency: timers.js';
 
 /**
  * The little of the DOM the page-side functions below use. This project's tsconfig has no DOM
@@ -45,35 +52,6 @@ type PageGlobals = {
   cvDebug?: { findSpan(query: object): unknown };
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `read` until `ok(value)`; fails with `what` and the last value. */
-async function waitFor<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs = 30000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      last = await read();
-      if (ok(last)) {
-        return last;
-      }
-    } catch (err) {
-      lastError = err;
-    }
-    await sleep(250);
-  }
-  const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}${detail}`,
-  );
-}
-
 /** 1-based line of the first line of `file` that contains `text`. */
 function lineOf(file: string, text: string): number {
   const index = fs
@@ -90,6 +68,7 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
   let page: Page;
   let workDir: string;
   let examples: string;
+  let userDataDir: string;
   const consoleLines: string[] = [];
   let shot = 0;
 
@@ -101,25 +80,8 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
   }
 
   /** Runs a command from the palette, retrying until the extension host has registered it. */
-  async function runCommand(title: string): Promise<void> {
-    const deadline = Date.now() + 45000;
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    while (Date.now() < deadline) {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 10000 });
-      await input.fill(`>${title}`);
-      try {
-        await row.waitFor({ state: 'visible', timeout: 2000 });
-        await row.click();
-        return;
-      } catch {
-        // An open palette never refreshes its list: close it and ask again.
-      }
-    }
-    await screenshot('palette-failed');
-    throw new Error(`the command palette never offered "${title}"`);
+  async function runCommand(title: string, notText?: string): Promise<void> {
+    await runPaletteCommand(page, title, { notText, onFail: () => screenshot('palette-failed') });
   }
 
   /** Opens a file of the workspace by clicking it in the explorer. */
@@ -175,14 +137,32 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     ) as Promise<Frame>;
   }
 
-  async function threads(): Promise<{ lanes: number; spans: number; state: string | null }> {
+  async function threads(): Promise<{
+    title: string | null;
+    lanes: number;
+    spans: number;
+    state: string | null;
+    status: string | null;
+  }> {
     const view = panel();
     const t = view.locator('#threads');
     return {
+      title: await view.locator('#title').textContent({ timeout: 2000 }),
       lanes: Number(await t.getAttribute('data-lanes', { timeout: 2000 })),
       spans: Number(await t.getAttribute('data-spans', { timeout: 2000 })),
       state: await view.locator('#status').getAttribute('data-state', { timeout: 2000 }),
+      status: await view.locator('#status').textContent({ timeout: 2000 }),
     };
+  }
+
+  /** The editor tab with this title (in any group). */
+  function tab(title: string) {
+    return page.locator('.tabs-container .tab', { hasText: title }).first();
+  }
+
+  /** Lines of the extension's log that say it started timers.js. */
+  function timersRuns(): string[] {
+    return extensionLog(userDataDir).filter((l) => /running .*timers\.js/.test(l));
   }
 
   /** Lines (1-based) of the editor showing `file` that carry a whole-line `ced-` decoration. */
@@ -210,24 +190,8 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
 
   before(async function () {
     this.timeout(15 * 60 * 1000); // a first run installs code-server (about 1-2 min, more on a slow network)
-    fs.mkdirSync(RESULTS, { recursive: true });
-    for (const f of fs.readdirSync(RESULTS).filter((n) => n.startsWith('e2e-'))) {
-      fs.rmSync(path.join(RESULTS, f), { force: true });
-    }
-    assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-
-    let vsix = process.env.CV_E2E_VSIX;
-    if (!vsix) {
-      const r = spawnSync('npm', ['run', 'package'], {
-        cwd: REPO,
-        encoding: 'utf8',
-        timeout: 180000,
-      });
-      assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}${r.stderr}`);
-      vsix = path.join(REPO, 'dist', 'concurrency-visualizer.vsix');
-    }
-    assert.ok(fs.existsSync(vsix), `no extension package at ${vsix}`);
-
+    resetResults();
+    const vsix = extensionPackage();
     let entry: string;
     try {
       entry = ensureCodeServer();
@@ -241,7 +205,7 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-e2e-'));
     examples = path.join(workDir, 'examples');
     fs.cpSync(path.join(REPO, 'examples'), examples, { recursive: true });
-    const userDataDir = path.join(workDir, 'user-data');
+    userDataDir = path.join(workDir, 'user-data');
     const extensionsDir = path.join(workDir, 'extensions');
     installExtension(vsix, { userDataDir, extensionsDir, scratchDir: workDir });
     server = await startCodeServer({
@@ -257,37 +221,11 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
       },
     });
 
-    context = await chromium.launchPersistentContext(path.join(workDir, 'chromium'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1600, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
+    context = await launchBrowser(path.join(workDir, 'chromium'));
     page = context.pages()[0] || (await context.newPage());
-    page.on('console', (m) => {
-      const text = m.text();
-      if (text.includes('[Extension Host]') || m.type() === 'error') {
-        consoleLines.push(`${new Date().toISOString()} ${m.type()} ${text}`);
-      }
-    });
-    page.on('pageerror', (e) =>
-      consoleLines.push(`${new Date().toISOString()} pageerror ${e.message}`),
-    );
+    collectConsole(page, consoleLines);
     await page.goto(`${server.url}/?folder=${encodeURIComponent(examples)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page
-      .locator('.explorer-folders-view .monaco-list-row')
-      .first()
-      .waitFor({ state: 'visible', timeout: 60000 });
+    await waitForWorkbench(page);
   });
 
   after(async function () {
@@ -389,7 +327,7 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
 
     const terminals = await waitFor(
       'a terminal named server.js',
-      () => page.locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts(),
+      () => terminalNames(page),
       (names) => names.some((n) => n.includes('server.js')),
       15000,
     );
@@ -404,5 +342,99 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     );
     assert.ok(stopped.spans > 0, `spans gone after stop: ${JSON.stringify(stopped)}`);
     await screenshot('server-stopped');
+  });
+
+  let timersSpans = 0;
+
+  it('e) the timers.js panel survives being hidden and shown again', async function () {
+    this.timeout(60000);
+    // After d) the server.js panel is in front of the timers.js panel in the same group.
+    await tab(TIMERS_PANEL).click();
+    const shown = await waitFor(
+      'the timers.js panel in front, showing its exited trace',
+      threads,
+      (t) => t.title === 'timers.js' && t.spans > 0 && t.state === 'exited',
+      20000,
+    );
+    timersSpans = shown.spans;
+    const visibleWebviews = page.locator('iframe.webview >> visible=true');
+    assert.equal(await visibleWebviews.count(), 1, 'one visible webview: the timers.js panel');
+
+    // Another editor opened into the panel's group (the active one) puts its tab behind it.
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'promises.mjs' })
+      .first()
+      .click();
+    const panelGroup = page
+      .locator('.editor-group-container', { has: page.locator('.tab', { hasText: TIMERS_PANEL }) })
+      .first();
+    await waitFor(
+      'promises.mjs to be the active tab of the group holding the timers.js panel',
+      () => panelGroup.locator('.tab.active').first().innerText(),
+      (t) => t.includes('promises.mjs'),
+      15000,
+    );
+    const hidden = await waitFor(
+      'no visible webview once the timers.js panel is behind promises.mjs',
+      async () => ({
+        visible: await visibleWebviews.count(),
+        total: await page.locator('iframe.webview').count(),
+      }),
+      (n) => n.visible === 0,
+      10000,
+    );
+    // retainContextWhenHidden is off: VS Code drops the webview's iframe altogether.
+    consoleLines.push(`[e2e] webview iframes after hiding: ${JSON.stringify(hidden)}`);
+    await screenshot('panel-hidden');
+
+    await tab(TIMERS_PANEL).click();
+    const again = await waitFor(
+      `the timers.js panel shown again with the same ${timersSpans} spans and state exited`,
+      threads,
+      (t) => t.title === 'timers.js' && t.spans === timersSpans && t.state === 'exited',
+      20000,
+    );
+    assert.equal(again.spans, timersSpans);
+    await screenshot('panel-shown-again');
+  });
+
+  it('f) a window reload restores the timers.js panel from its saved trace without running it', async function () {
+    this.timeout(90000);
+    assert.ok(timersSpans > 0, 'e) must have read the span count of the timers.js panel');
+    const runsBefore = timersRuns();
+    assert.equal(
+      runsBefore.length,
+      1,
+      `expected one "running ... timers.js" line in the extension's log before the reload, got ${JSON.stringify(runsBefore)}`,
+    );
+    const loaded = page.waitForEvent('load', { timeout: 30000 });
+    await runCommand(RELOAD, 'Extensions Disabled');
+    await loaded;
+    await waitForWorkbench(page);
+    await tab(TIMERS_PANEL).waitFor({ state: 'visible', timeout: 30000 });
+    let restored;
+    try {
+      restored = await waitFor(
+        `the restored timers.js panel with the same ${timersSpans} spans and state replay`,
+        threads,
+        (t) => t.title === 'timers.js' && t.spans === timersSpans && t.state === 'replay',
+        45000,
+      );
+    } catch (err) {
+      await screenshot('reload-failed');
+      const log = extensionLog(userDataDir).slice(-20).join('\n');
+      throw new Error(`${(err as Error).message}\nextension log (last lines):\n${log}`);
+    }
+    assert.match(restored.status ?? '', /^Saved trace/, 'the status says the trace is saved');
+    // Nothing ran again: no new log line, and no terminal for timers.js came back.
+    await sleep(1500);
+    assert.deepEqual(timersRuns(), runsBefore, 'the reload must not run timers.js again');
+    const terminals = await terminalNames(page);
+    assert.ok(
+      !terminals.some((n) => n.includes('timers.js')),
+      `a terminal for timers.js appeared after the reload: ${JSON.stringify(terminals)}`,
+    );
+    consoleLines.push(`[e2e] tabs after reload: ${JSON.stringify(await tabTitles(page))}`);
+    await screenshot('reloaded');
   });
 });
