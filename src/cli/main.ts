@@ -15,6 +15,7 @@ import { readSessionTrace } from '../launch/tail';
 import { TraceDecoder, TraceError } from '../model/decoder';
 import { formatSummary, summarize } from '../model/summary';
 import { TraceModel } from '../model/traceModel';
+import { Sampler } from '../sampler/sampler';
 
 const USAGE = `usage:
   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] -- <command...>
@@ -59,6 +60,11 @@ function record(argv: string[]): Promise<number> {
       NODE_OPTIONS: withTracerNodeOptions(process.env.NODE_OPTIONS, session.preloadPath),
     },
   });
+  // OS threads and cores, sampled from outside from right after spawn to the program's end.
+  const sampler = new Sampler(session.dir, session.epochNs);
+  if (child.pid !== undefined) {
+    sampler.start(child.pid);
+  }
   // Ctrl+C at the terminal reaches the whole process group: the program decides what it
   // means; we wait for it and save what it recorded.
   const ignore = (): void => undefined;
@@ -67,11 +73,13 @@ function record(argv: string[]): Promise<number> {
   }
   return new Promise((resolve) => {
     child.on('error', (err) => {
+      sampler.stop();
       process.stderr.write(`concurrency-visualizer: cannot run ${command[0]}: ${err.message}\n`);
       fs.rmSync(session.dir, { recursive: true, force: true });
       resolve(127);
     });
     child.on('close', (code, signal) => {
+      sampler.stop();
       try {
         fs.writeFileSync(out, readSessionTrace(session.dir));
         process.stderr.write(`concurrency-visualizer: trace written to ${out}\n`);

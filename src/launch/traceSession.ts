@@ -5,6 +5,7 @@ import {
   type SessionOptions,
 } from './session';
 import { ProgramRunner, type ExitInfo, type LaunchSpec, type RunnerEvents } from './runner';
+import { Sampler } from '../sampler/sampler';
 import { SessionTail, traceFileHeader } from './tail';
 
 /** How often the session folder is polled for new frames while the program runs. */
@@ -50,6 +51,8 @@ export class TraceSession {
   /** Set once the program has ended. */
   exitInfo?: ExitInfo;
   private readonly tail: SessionTail;
+  /** OS threads and cores of the program, sampled from outside (Linux /proc). */
+  private readonly sampler: Sampler;
   private timer?: ReturnType<typeof setInterval>;
 
   constructor(
@@ -58,6 +61,7 @@ export class TraceSession {
   ) {
     this.folder = createSession(request.tracerPath, request.sessionsRoot, request.tracer);
     this.tail = new SessionTail(this.folder.dir);
+    this.sampler = new Sampler(this.folder.dir, this.folder.epochNs);
     const spec: LaunchSpec = {
       command: request.command,
       args: request.args,
@@ -82,6 +86,9 @@ export class TraceSession {
   start(): void {
     this.timer = setInterval(() => this.poll(), POLL_MS);
     this.runner.start();
+    if (this.runner.pid !== undefined) {
+      this.sampler.start(this.runner.pid);
+    }
   }
 
   /** Stops the program (SIGINT, then SIGTERM, then SIGKILL); what was recorded stays. */
@@ -109,6 +116,8 @@ export class TraceSession {
 
   private onExit(info: ExitInfo): void {
     clearInterval(this.timer);
+    // The sampler's last sample and its SamplerInfo go into the same final poll.
+    this.sampler.stop();
     // Every thread flushed before the process ended: one last poll takes the rest.
     this.poll();
     this.tail.close();

@@ -37,3 +37,5 @@ export const i32 = (): Column<Int32Array> => new Column(Int32Array);
 export const u32 = (): Column<Uint32Array> => new Column(Uint32Array);
 /** A Uint16 column. */
 export const u16 = (): Column<Uint16Array> => new Column(Uint16Array);
+/** A Uint8 column. */
+export const u8 = (): Column<Uint8Array> => new Column(Uint8Array);

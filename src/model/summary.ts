@@ -1,4 +1,6 @@
+import { eventLoopUtilization, osThreadUsage } from './parallelism';
 import type { TraceModel } from './traceModel';
+import { coresFigures, verdictOf, type CoresFigures, type Verdict } from './verdict';
 
 /** One thread as `summary --json` lists it. */
 export interface SummaryThread {
@@ -11,6 +13,12 @@ export interface SummaryThread {
   callbacks: number;
   /** Max async operations in flight at once on this event loop. */
   peakInFlight: number;
+  /** Time-weighted mean of async operations in flight over the thread's life. */
+  meanInFlight: number;
+  /** Share of its life its event loop spent running callbacks (0..1). */
+  eventLoopUtilization: number;
+  /** CPU time of its OS thread (sampler), ms; absent without samples. */
+  cpuMs?: number;
   /** How it ended; absent when the trace was cut (SIGKILL, abort, lost process). */
   end?: { reason: string; exitCode?: number; signal?: string };
 }
@@ -51,9 +59,67 @@ export interface TraceSummary {
   callsiteInferred: number;
   longestCallbacks: SummaryCallback[];
   truncated: boolean;
+  /** Cores busy over the run (OS samples; from callbacks, marked estimate, without them). */
+  cores: CoresFigures;
+  /** Every OS thread of the traced processes, with what it is and its CPU. */
+  osThreads: SummaryOsThread[];
+  /** Event-loop utilization of each JS thread. */
+  eventLoopUtilization: Array<{ pid: number; threadId: number; name: string; utilization: number }>;
+  /** The longest top-level callbacks of 10 ms or more, with their creation sites. */
+  blocking: SummaryBlocking[];
+  /** Concurrent, parallel, both or neither, with the figures that justify it. */
+  verdict: Verdict;
+  /** What the sampler could do and what it cost. */
+  sampler: SummarySampler;
   /** Why the trace could not be read to its end, if it could not. */
   error?: string;
 }
+
+/** One OS thread as `summary --json` lists it. */
+export interface SummaryOsThread {
+  pid: number;
+  tid: number;
+  /** Its OS name (comm). */
+  name: string;
+  /** main, worker, libuv, v8, other or unknown. */
+  kind: string;
+  /** How the kind is known: trace, pid, name, activity or none. */
+  basis: string;
+  /** For people, e.g. 'libuv threadpool' or 'unknown ("node")'. */
+  label: string;
+  /** Node's threadId of its JS thread, if it is one. */
+  threadId?: number;
+  cpuMs: number;
+  runQueueWaitMs: number;
+}
+
+/** A callback that blocked its event loop. */
+export interface SummaryBlocking {
+  durationMs: number;
+  type: string;
+  thread: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** The sampler's figures. */
+export interface SummarySampler {
+  /** True when OS threads were sampled. */
+  available: boolean;
+  /** True when thread and core figures are estimates. */
+  estimate: boolean;
+  reason?: string;
+  intervalMs: number;
+  samples: number;
+  /** The sampler's own CPU over the run, in % of one core. */
+  cpuPercentOfOneCore: number;
+  /** The whole host process's CPU (CLI or extension host) over the run, in % of one core. */
+  hostCpuPercentOfOneCore: number;
+}
+
+/** A top-level callback this long blocks its event loop noticeably. */
+const BLOCKING_MS = 10;
 
 /** Resource types the tracer makes up itself: not async operations of the program. */
 const SYNTHETIC = new Set(['(main script)', '(worker script)', '(before tracing)']);
@@ -118,6 +184,23 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     return max;
   };
   const perThreadPeak = deltas.map((d) => peak(d.slice()));
+  // Integrate the live count over the thread's life.
+  const perThreadMean = deltas.map((events, t) => {
+    const d = events.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const from = Number.isNaN(model.threads[t].info.startNs)
+      ? (d[0]?.[0] ?? 0)
+      : Math.min(model.threads[t].info.startNs, d[0]?.[0] ?? Infinity);
+    const to = Math.max(lastNs[t], d.length ? d[d.length - 1][0] : -Infinity);
+    let live = 0;
+    let area = 0;
+    let prev = from;
+    for (const [time, delta] of d) {
+      area += live * (time - prev);
+      prev = time;
+      live += delta;
+    }
+    return to > from ? round3(area / (to - from)) : 0;
+  });
   const overall = peak(deltas.flat());
 
   const threadName = (i: number): string => {
@@ -144,6 +227,49 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     };
   });
 
+  const usage = osThreadUsage(model);
+  const elu = eventLoopUtilization(model);
+  const cpuOfJs = new Map(usage.filter((u) => u.jsThread >= 0).map((u) => [u.jsThread, u.cpuNs]));
+  const blocking = Array.from({ length: model.spanCount }, (_, s) => s)
+    .filter(
+      (s) =>
+        model.spanDepth.data[s] === 0 &&
+        model.spanEndNs.data[s] - model.spanStartNs.data[s] >= BLOCKING_MS * 1e6,
+    )
+    .sort(
+      (a, b) =>
+        model.spanEndNs.data[b] -
+        model.spanStartNs.data[b] -
+        (model.spanEndNs.data[a] - model.spanStartNs.data[a]),
+    )
+    .slice(0, topN)
+    .map((s): SummaryBlocking => {
+      const res = model.spanRes.data[s];
+      const loc = model.locationOf(res);
+      return {
+        durationMs: round3((model.spanEndNs.data[s] - model.spanStartNs.data[s]) / 1e6),
+        type: model.typeOf(res),
+        thread: threadName(model.spanThread.data[s]),
+        ...(loc ? { file: loc.file, line: loc.line, column: loc.column } : {}),
+      };
+    });
+  const cores = coresFigures(model);
+  const si = model.os.info;
+  const sampledNs = si?.wallNs ?? 0;
+  const sampler: SummarySampler = {
+    available: si?.available ?? false,
+    estimate: si ? si.estimate : true,
+    ...(si?.reason
+      ? { reason: si.reason }
+      : !si
+        ? { reason: 'the trace has no sampler stream' }
+        : {}),
+    intervalMs: si ? si.intervalNs / 1e6 : 0,
+    samples: si?.samples ?? 0,
+    cpuPercentOfOneCore: sampledNs > 0 ? round3((100 * si!.busyNs) / sampledNs) : 0,
+    hostCpuPercentOfOneCore: sampledNs > 0 ? round3((100 * si!.hostCpuNs) / sampledNs) : 0,
+  };
+
   const rootEnd = root?.end;
   return {
     program: {
@@ -162,6 +288,9 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
       kind: t.info.kind,
       callbacks: t.spanCount,
       peakInFlight: perThreadPeak[i],
+      meanInFlight: perThreadMean[i],
+      eventLoopUtilization: round3(elu[i]),
+      ...(cpuOfJs.has(i) ? { cpuMs: round3(cpuOfJs.get(i)! / 1e6) } : {}),
       ...(t.end ? { end: t.end } : {}),
     })),
     operationsByType,
@@ -180,6 +309,27 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     callsiteInferred: nonPromise ? round3(inferred / nonPromise) : 0,
     longestCallbacks,
     truncated: decodeError !== undefined || model.threads.some((t) => !t.end),
+    cores,
+    osThreads: usage.map((u) => ({
+      pid: u.pid,
+      tid: u.tid,
+      name: u.name,
+      kind: u.kind,
+      basis: u.basis,
+      label: u.label,
+      ...(u.jsThread >= 0 ? { threadId: model.threads[u.jsThread].info.threadId } : {}),
+      cpuMs: round3(u.cpuNs / 1e6),
+      runQueueWaitMs: round3(u.waitNs / 1e6),
+    })),
+    eventLoopUtilization: model.threads.map((t, i) => ({
+      pid: t.info.pid,
+      threadId: t.info.threadId,
+      name: t.info.name,
+      utilization: round3(elu[i]),
+    })),
+    blocking,
+    verdict: verdictOf(model, cores),
+    sampler,
     ...(decodeError !== undefined ? { error: decodeError } : {}),
   };
 }
@@ -224,6 +374,38 @@ export function formatSummary(s: TraceSummary): string {
       `  ${c.durationMs.toFixed(3).padStart(10)} ms  ${c.type.padEnd(18)} ${where}  [${c.thread}]`,
     );
   }
+  lines.push('');
+  const c = s.cores;
+  lines.push(
+    `Cores${c.estimate ? ' (estimated)' : ''}: ${c.meanBusy} of ${c.machine} busy on average, peak ${c.peakBusy}; ${c.parallelMs} ms with 1.5+ busy; run-queue wait ${c.runQueueWaitMs} ms`,
+  );
+  if (s.osThreads.length) {
+    lines.push(`OS threads (${s.osThreads.length}):`);
+    for (const t of s.osThreads) {
+      lines.push(
+        `  ${String(t.tid).padStart(7)} ${t.kind.padEnd(8)} ${t.label.padEnd(40)} cpu ${t.cpuMs.toFixed(1).padStart(8)} ms, waited ${t.runQueueWaitMs.toFixed(1)} ms`,
+      );
+    }
+  }
+  lines.push('Event-loop utilization:');
+  for (const e of s.eventLoopUtilization) {
+    lines.push(
+      `  ${e.name.padEnd(18)} pid ${e.pid} thread ${e.threadId}: ${(e.utilization * 100).toFixed(1)}%`,
+    );
+  }
+  if (s.blocking.length) {
+    lines.push('Blocking callbacks:');
+    for (const b of s.blocking) {
+      lines.push(
+        `  ${b.durationMs.toFixed(1).padStart(10)} ms  ${b.file ? `${b.file}:${b.line}` : '(no creation site)'}  [${b.thread}]`,
+      );
+    }
+  }
+  lines.push(
+    `Sampler: ${s.sampler.available ? `${s.sampler.samples} samples every ${s.sampler.intervalMs} ms, ${s.sampler.cpuPercentOfOneCore}% of one core` : `unavailable (${s.sampler.reason ?? 'unknown reason'})`}`,
+  );
+  lines.push('');
+  lines.push(`Verdict: ${s.verdict.text}`);
   if (s.truncated) {
     lines.push('');
     lines.push(

@@ -1,7 +1,8 @@
-import type { ThreadEnd, ThreadInfo } from '../shared/traceFormat';
+import type { SamplerInfo, ThreadEnd, ThreadInfo } from '../shared/traceFormat';
 import { Column, f64, i32, u16, u32 } from './columns';
 import type { TraceLocation, TraceSink } from './decoder';
 import { OP_KINDS, opKindOf } from './opKinds';
+import { OsThreadStore } from './osThreads';
 
 /** One JS thread (an event loop): the main thread of a process or a worker. */
 export interface ThreadRow {
@@ -77,6 +78,8 @@ export class TraceModel implements TraceSink {
   endNs = -Infinity;
   /** Bumped on every change, so views know when to redraw. */
   version = 0;
+  /** OS threads and CPU samples from the sampler's stream (no JS lane is made for it). */
+  readonly os = new OsThreadStore();
   /** Async events decoded: init, before, after, promiseResolve and destroy records. */
   eventCount = 0;
 
@@ -305,6 +308,34 @@ export class TraceModel implements TraceSink {
     child.parent = parent.row.index;
     child.createdBy = parent.resources.get(asyncId) ?? -1;
     this.touch(timeNs);
+  }
+
+  osThread(timeNs: number, pid: number, tid: number, ppid: number, name: string): void {
+    this.os.osThread(timeNs, pid, tid, ppid, name);
+    this.touch(timeNs);
+  }
+
+  cpuSample(
+    timeNs: number,
+    tid: number,
+    periodNs: number,
+    runNs: number,
+    waitNs: number,
+    cpu: number,
+    state: number,
+  ): void {
+    this.os.cpuSample(timeNs, tid, periodNs, runNs, waitNs, cpu, state);
+    this.touch(timeNs);
+  }
+
+  osThreadExit(timeNs: number, tid: number): void {
+    this.os.osThreadExit(timeNs, tid);
+    this.touch(timeNs);
+  }
+
+  samplerInfo(_timeNs: number, info: SamplerInfo): void {
+    this.os.samplerInfo(info);
+    this.version++;
   }
 
   dropped(stream: string, timeNs: number, count: number): void {

@@ -1,5 +1,10 @@
 import * as fs from 'node:fs';
-import { FRAME_HEADER_BYTES, Rec, SAMPLER_THREAD_ID, type SamplerInfo } from '../shared/traceFormat';
+import {
+  FRAME_HEADER_BYTES,
+  Rec,
+  SAMPLER_THREAD_ID,
+  type SamplerInfo,
+} from '../shared/traceFormat';
 
 /** Frame buffer size: a few seconds of samples of a busy program. */
 const FRAME_BYTES = 64 * 1024;

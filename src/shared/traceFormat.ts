@@ -167,7 +167,7 @@ export interface SamplerInfo {
   rootPid: number;
   /** Sampling ticks so far. */
   samples: number;
-  /** Time spent inside sampling ticks (hrtime around each tick: an upper bound of its CPU), ns. */
+  /** CPU time of the sampling ticks (its own thread's schedstat around each tick), ns. */
   busyNs: number;
   /** CPU time of the whole host process (`process.cpuUsage`) while sampling, ns. */
   hostCpuNs: number;

@@ -87,7 +87,10 @@ export class FrameWriter {
   /** Another thread closed the shared frame: this writer writes nothing more. */
   closed = false;
   private pos = FRAME_HEADER_BYTES;
+  /** Time of the previous record in this frame (0 at a frame's start: deltas restart). */
   private lastNs = 0;
+  /** Time of the previous record written at all, across frames. */
+  private lastTimeNs = 0;
   private readonly strings = new Map<string, number>();
   private readonly locations = new Map<string, number>();
   /** Inferred twin of each location id, made on first use. */
@@ -148,6 +151,7 @@ export class FrameWriter {
     }
     this.bytesWritten += this.pos;
     this.pos = FRAME_HEADER_BYTES;
+    this.lastTimeNs = Math.max(this.lastTimeNs, this.lastNs);
     this.lastNs = 0;
   }
 
@@ -169,12 +173,24 @@ export class FrameWriter {
 
   private uv(value: number): void {
     const buf = this.buf;
-    let v = value;
-    while (v >= 0x80) {
-      buf[this.pos++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
+    let pos = this.pos;
+    if (value < 0x80000000) {
+      // Integer fast path: nearly every value (ids, ns deltas) is below 2^31.
+      let v = value >>> 0;
+      while (v >= 0x80) {
+        buf[pos++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      buf[pos++] = v;
+    } else {
+      let v = value;
+      while (v >= 0x80) {
+        buf[pos++] = (v % 128) | 0x80;
+        v = Math.floor(v / 128);
+      }
+      buf[pos++] = v;
     }
-    buf[this.pos++] = v;
+    this.pos = pos;
   }
 
   private zv(value: number): void {
@@ -286,11 +302,33 @@ export class FrameWriter {
 
   /** A record made of a kind, a time and one number (Before, After, Destroy...). */
   event(kind: number, timeNs: number, value: number): void {
-    this.room(RECORD_ROOM);
+    if (this.pos + RECORD_ROOM > this.buf.length) {
+      this.room(RECORD_ROOM);
+    }
     this.buf[this.pos++] = kind;
     this.dt(timeNs);
     this.uv(value);
-    this.publish();
+    if (this.control) {
+      this.control[0] = this.pos;
+    }
+  }
+
+  /** A Destroy record at the time of the previous record (dt 0): see the tracer's destroy hook. */
+  destroy(asyncId: number): void {
+    if (this.pos + RECORD_ROOM > this.buf.length) {
+      this.room(RECORD_ROOM);
+    }
+    this.buf[this.pos++] = Rec.Destroy;
+    if (this.lastNs === 0) {
+      // First record of a frame: the time of the last record of the previous one.
+      this.dt(this.lastTimeNs);
+    } else {
+      this.buf[this.pos++] = 0;
+    }
+    this.uv(asyncId);
+    if (this.control) {
+      this.control[0] = this.pos;
+    }
   }
 
   /** This thread started worker `threadId` through its WORKER operation `asyncId`. */

@@ -1,0 +1,138 @@
+import type { SamplerInfo } from '../shared/traceFormat';
+import { f64, u16, u32, u8 } from './columns';
+
+/** One OS thread of a traced process, as the sampler saw it. */
+export interface OsThreadRow {
+  /** Index in `OsThreadStore.threads`. */
+  index: number;
+  pid: number;
+  tid: number;
+  /** Parent of its process (-1 if unknown). */
+  ppid: number;
+  /** Its comm, as last seen (15 characters at most). */
+  name: string;
+  /** First and last time it was seen (found, sampled or gone), ns since the epoch. */
+  firstNs: number;
+  lastNs: number;
+  /** When its /proc entry vanished, or NaN. */
+  exitNs: number;
+  /** Time on a CPU and waiting in a run queue, summed over its samples. */
+  runNs: number;
+  waitNs: number;
+  /** Its samples. */
+  samples: number;
+}
+
+/**
+ * OS threads and their CPU samples (from the sampler's stream), in columns. A sample says
+ * that thread `sampleThread` ran `sampleRunNs` and waited `sampleWaitNs` for a core between
+ * `sampleStartNs` and `sampleEndNs`, last on core `sampleCore`. Pure; fed by TraceModel.
+ */
+export class OsThreadStore {
+  /** OS threads in order of discovery (a reused tid gets a new row). */
+  readonly threads: OsThreadRow[] = [];
+  /** Sample columns. */
+  readonly sampleThread = u32();
+  readonly sampleStartNs = f64();
+  readonly sampleEndNs = f64();
+  readonly sampleRunNs = f64();
+  readonly sampleWaitNs = f64();
+  readonly sampleCore = u16();
+  /** ASCII state letter at the sample (R, S, D...). */
+  readonly sampleState = u8();
+  /** The sampler's last SamplerInfo, if any. */
+  info?: SamplerInfo;
+  /** Highest core number seen in a sample. */
+  maxCore = -1;
+  /** Bumped on every change. */
+  version = 0;
+  private readonly byTid = new Map<number, number>();
+
+  /** Number of CPU samples. */
+  get sampleCount(): number {
+    return this.sampleStartNs.length;
+  }
+
+  /** The row of a tid (its latest incarnation), if seen. */
+  rowOfTid(tid: number): OsThreadRow | undefined {
+    const i = this.byTid.get(tid);
+    return i === undefined ? undefined : this.threads[i];
+  }
+
+  /** A thread was found or renamed. */
+  osThread(timeNs: number, pid: number, tid: number, ppid: number, name: string): void {
+    const row = this.rowOfTid(tid);
+    if (row && row.pid === pid && Number.isNaN(row.exitNs)) {
+      row.name = name;
+      if (ppid >= 0) {
+        row.ppid = ppid;
+      }
+    } else {
+      this.byTid.set(tid, this.threads.length);
+      this.threads.push({
+        index: this.threads.length,
+        pid,
+        tid,
+        ppid,
+        name,
+        firstNs: timeNs,
+        lastNs: timeNs,
+        exitNs: NaN,
+        runNs: 0,
+        waitNs: 0,
+        samples: 0,
+      });
+    }
+    this.version++;
+  }
+
+  /** A thread's run and wait time over the period before `timeNs`. */
+  cpuSample(
+    timeNs: number,
+    tid: number,
+    periodNs: number,
+    runNs: number,
+    waitNs: number,
+    cpu: number,
+    state: number,
+  ): void {
+    const row = this.rowOfTid(tid);
+    if (!row) {
+      return; // a sample of a thread never announced: the stream lost a frame
+    }
+    // Counters are read a few us apart from the clock: a period never holds less than it ran.
+    const spanNs = Math.max(periodNs, runNs);
+    this.sampleThread.push(row.index);
+    this.sampleStartNs.push(timeNs - spanNs);
+    this.sampleEndNs.push(timeNs);
+    this.sampleRunNs.push(runNs);
+    this.sampleWaitNs.push(waitNs);
+    this.sampleCore.push(cpu);
+    this.sampleState.push(state);
+    row.runNs += runNs;
+    row.waitNs += waitNs;
+    row.samples++;
+    row.lastNs = Math.max(row.lastNs, timeNs);
+    row.firstNs = Math.min(row.firstNs, timeNs - spanNs);
+    if (cpu > this.maxCore) {
+      this.maxCore = cpu;
+    }
+    this.version++;
+  }
+
+  /** A thread is gone. */
+  osThreadExit(timeNs: number, tid: number): void {
+    const row = this.rowOfTid(tid);
+    if (row) {
+      row.exitNs = timeNs;
+      row.lastNs = Math.max(row.lastNs, timeNs);
+      this.version++;
+    }
+  }
+
+  /** The sampler's figures (the last record wins). */
+  samplerInfo(info: SamplerInfo): void {
+    this.info = info;
+    this.version++;
+  }
+}

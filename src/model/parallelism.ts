@@ -1,0 +1,226 @@
+import { classifyOsThreads, OS_THREAD_KINDS, type OsThreadKind } from './threadKinds';
+import type { TraceModel } from './traceModel';
+
+/** Cores busy over time, in equal buckets, stacked by thread kind. */
+export interface CoresBusySeries {
+  /** Start of bucket 0, ns since the epoch. */
+  startNs: number;
+  bucketNs: number;
+  /** Cores busy in each bucket (mean over the bucket), all kinds together. */
+  total: Float64Array;
+  /** The same per kind: `byKind[k][i]` for kind OS_THREAD_KINDS[k]. Sums to `total`. */
+  byKind: Float64Array[];
+  /** True when derived from JS callbacks (no OS samples: another OS, an old trace). */
+  estimate: boolean;
+}
+
+/** Adds `amount` spread evenly over [start, end) into buckets. */
+function spread(
+  out: Float64Array,
+  startNs: number,
+  bucketNs: number,
+  start: number,
+  end: number,
+  amount: number,
+): void {
+  if (!(end > start) || amount <= 0) {
+    return;
+  }
+  const rate = amount / (end - start);
+  const first = Math.max(0, Math.floor((start - startNs) / bucketNs));
+  const last = Math.min(out.length - 1, Math.floor((end - startNs) / bucketNs));
+  for (let b = first; b <= last; b++) {
+    const s = Math.max(start, startNs + b * bucketNs);
+    const e = Math.min(end, startNs + (b + 1) * bucketNs);
+    if (e > s) {
+      out[b] += (rate * (e - s)) / bucketNs;
+    }
+  }
+}
+
+/**
+ * Cores busy over [fromNs, toNs) in buckets of `bucketNs`: from the sampler's CPU samples
+ * (each sample's run time spread evenly over its period), or, without any, from the JS
+ * threads' top-level callbacks (an estimate: a running callback is counted as one core).
+ */
+export function coresBusySeries(
+  model: TraceModel,
+  fromNs: number,
+  toNs: number,
+  bucketNs: number,
+): CoresBusySeries {
+  const count = Math.max(1, Math.ceil((toNs - fromNs) / bucketNs));
+  const total = new Float64Array(count);
+  const byKind = OS_THREAD_KINDS.map(() => new Float64Array(count));
+  const os = model.os;
+  const estimate = os.sampleCount === 0;
+  if (!estimate) {
+    const kindIndex = classifyOsThreads(model).map((c) => OS_THREAD_KINDS.indexOf(c.kind));
+    for (let s = 0; s < os.sampleCount; s++) {
+      const start = os.sampleStartNs.data[s];
+      const end = os.sampleEndNs.data[s];
+      if (end <= fromNs || start >= toNs) {
+        continue;
+      }
+      const k = kindIndex[os.sampleThread.data[s]];
+      spread(byKind[k], fromNs, bucketNs, start, end, os.sampleRunNs.data[s]);
+    }
+  } else {
+    for (let s = 0; s < model.spanCount; s++) {
+      if (model.spanDepth.data[s] !== 0) {
+        continue;
+      }
+      const start = model.spanStartNs.data[s];
+      let end = model.spanEndNs.data[s];
+      if (Number.isNaN(end)) {
+        end = model.threads[model.spanThread.data[s]].endNs ?? model.endNs;
+      }
+      const k = OS_THREAD_KINDS.indexOf(model.threads[model.spanThread.data[s]].info.kind);
+      spread(byKind[k], fromNs, bucketNs, start, end, end - start);
+    }
+  }
+  for (const series of byKind) {
+    for (let i = 0; i < count; i++) {
+      total[i] += series[i];
+    }
+  }
+  return { startNs: fromNs, bucketNs, total, byKind, estimate };
+}
+
+/** Cores of the machine: what the sampler or the tracer recorded, at least the cores seen. */
+export function machineCores(model: TraceModel): number {
+  const recorded = model.os.info?.cores || model.threads.find((t) => t.info.cores)?.info.cores;
+  return Math.max(recorded || 0, model.os.maxCore + 1, 1);
+}
+
+/** Mean cores busy over [fromNs, toNs) (OS samples; 0 without any). */
+export function meanCoresBusy(model: TraceModel, fromNs: number, toNs: number): number {
+  const os = model.os;
+  let runNs = 0;
+  for (let s = 0; s < os.sampleCount; s++) {
+    const start = os.sampleStartNs.data[s];
+    const end = os.sampleEndNs.data[s];
+    const overlap = Math.min(end, toNs) - Math.max(start, fromNs);
+    if (overlap > 0) {
+      runNs += (os.sampleRunNs.data[s] * overlap) / (end - start);
+    }
+  }
+  return toNs > fromNs ? runNs / (toNs - fromNs) : 0;
+}
+
+/** CPU and run-queue wait of every OS thread, with its kind. */
+export interface OsThreadUsage {
+  pid: number;
+  tid: number;
+  name: string;
+  kind: OsThreadKind;
+  basis: string;
+  label: string;
+  jsThread: number;
+  cpuNs: number;
+  waitNs: number;
+}
+
+/** Per OS thread: kind, CPU and run-queue wait. */
+export function osThreadUsage(model: TraceModel): OsThreadUsage[] {
+  const classes = classifyOsThreads(model);
+  return model.os.threads.map((row, i) => ({
+    pid: row.pid,
+    tid: row.tid,
+    name: row.name,
+    kind: classes[i].kind,
+    basis: classes[i].basis,
+    label: classes[i].label,
+    jsThread: classes[i].jsThread,
+    cpuNs: row.runNs,
+    waitNs: row.waitNs,
+  }));
+}
+
+/**
+ * Event-loop utilization of each JS thread: the share of its life spent in top-level callbacks
+ * (the main script included), like `performance.eventLoopUtilization()`.
+ */
+export function eventLoopUtilization(model: TraceModel): number[] {
+  const busy = new Float64Array(model.threads.length);
+  const first = model.threads.map((t) =>
+    Number.isNaN(t.info.startNs) ? Infinity : t.info.startNs,
+  );
+  const last = model.threads.map((t) => t.endNs ?? -Infinity);
+  for (let s = 0; s < model.spanCount; s++) {
+    const t = model.spanThread.data[s];
+    const start = model.spanStartNs.data[s];
+    const end = model.spanEndNs.data[s];
+    first[t] = Math.min(first[t], start);
+    last[t] = Math.max(last[t], Number.isNaN(end) ? start : end);
+    if (model.spanDepth.data[s] === 0 && !Number.isNaN(end)) {
+      busy[t] += end - start;
+    }
+  }
+  return model.threads.map((_, t) => {
+    const life = last[t] - first[t];
+    return life > 0 ? Math.min(1, busy[t] / life) : 0;
+  });
+}
+
+/** Resource types that are handles or bookkeeping, not one pending operation. */
+function isPendingOperation(type: string): boolean {
+  if (type.startsWith('(') || type === 'PROMISE' || type === 'TickObject' || type === 'Microtask') {
+    return false;
+  }
+  return !/^(TTYWRAP|PIPEWRAP|TCPWRAP|TCPSERVERWRAP|PIPESERVERWRAP|UDPWRAP|SIGNALWRAP|PROCESSWRAP|MESSAGEPORT|WORKER|STATWATCHER|FSEVENTWRAP|TIMERWRAP|HTTPPARSER|HTTPINCOMINGMESSAGE|JSSTREAM|ELDHISTOGRAM|Timeout\(unref\))$/.test(
+    type,
+  );
+}
+
+/** The most operations that waited at once on an event loop, and for how long 2+ did. */
+export interface WaitingOverlap {
+  /** Index of the JS thread, -1 when none. */
+  thread: number;
+  peak: number;
+  /** Time with two or more operations waiting at once, ns. */
+  overlapNs: number;
+}
+
+/**
+ * Per event loop, the operations waiting at the same time: each pending operation (timers,
+ * immediates, fs, crypto, dns, connects, writes, requests; not handles, promises or ticks)
+ * waits from its creation to its first callback. Returns the thread with the longest overlap.
+ */
+export function waitingOverlap(model: TraceModel): WaitingOverlap {
+  const events: Array<Array<[number, number]>> = model.threads.map(() => []);
+  for (let r = 0; r < model.resourceCount; r++) {
+    if (!isPendingOperation(model.typeOf(r))) {
+      continue;
+    }
+    const start = model.resInitNs.data[r];
+    let end = model.resFirstRunNs.data[r];
+    if (Number.isNaN(end)) {
+      end = model.resDestroyNs.data[r];
+    }
+    if (Number.isNaN(start) || Number.isNaN(end) || end <= start) {
+      continue;
+    }
+    events[model.resThread.data[r]].push([start, 1], [end, -1]);
+  }
+  let best: WaitingOverlap = { thread: -1, peak: 0, overlapNs: 0 };
+  events.forEach((ev, thread) => {
+    ev.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let live = 0;
+    let peak = 0;
+    let overlapNs = 0;
+    let prev = 0;
+    for (const [t, d] of ev) {
+      if (live >= 2) {
+        overlapNs += t - prev;
+      }
+      prev = t;
+      live += d;
+      peak = Math.max(peak, live);
+    }
+    if (overlapNs > best.overlapNs || (overlapNs === best.overlapNs && peak > best.peak)) {
+      best = { thread, peak, overlapNs };
+    }
+  });
+  return best;
+}

@@ -1,0 +1,185 @@
+import type { TraceModel } from './traceModel';
+
+/** What an OS thread is, in legend order. */
+export const OS_THREAD_KINDS = ['main', 'worker', 'libuv', 'v8', 'other', 'unknown'] as const;
+
+/** What an OS thread is. */
+export type OsThreadKind = (typeof OS_THREAD_KINDS)[number];
+
+/** How a kind was decided: never a guess presented as fact. */
+export type KindBasis =
+  /** Its JS thread's Thread record gave this OS thread id. */
+  | 'trace'
+  /** It is its process's first thread (tid = pid). */
+  | 'pid'
+  /** Its name says so (Node 22+ names libuv and V8 threads). */
+  | 'name'
+  /** It ran (almost) only while threadpool requests were in flight (Node 18/20 name nothing). */
+  | 'activity'
+  /** Nothing tells: the kind is 'unknown'. */
+  | 'none';
+
+/** The classification of one OS thread. */
+export interface OsThreadClass {
+  kind: OsThreadKind;
+  basis: KindBasis;
+  /** For people: 'main', the worker's name, 'libuv threadpool', 'unknown ("node")'... */
+  label: string;
+  /** Index of its JS thread in `model.threads`, or -1. */
+  jsThread: number;
+}
+
+/** Legend text of each kind. */
+export const OS_THREAD_KIND_LABELS: Record<OsThreadKind, string> = {
+  main: 'Main thread',
+  worker: 'Worker thread',
+  libuv: 'libuv threadpool',
+  v8: 'V8 helper',
+  other: 'Other Node.js thread',
+  unknown: 'Unknown',
+};
+
+/** Share of a thread's CPU that must fall while threadpool requests wait, to call it libuv. */
+const ACTIVITY_SHARE = 0.9;
+/** And the least CPU that evidence needs, ns. */
+const ACTIVITY_MIN_NS = 1e6;
+
+/** True for the async resource types whose work libuv's threadpool does. */
+export function isThreadpoolType(type: string): boolean {
+  return (
+    type.startsWith('FSREQ') ||
+    type === 'ZLIB' ||
+    type === 'GETADDRINFOREQWRAP' ||
+    type === 'GETNAMEINFOREQWRAP' ||
+    (type.endsWith('REQUEST') && !type.startsWith('HTTP'))
+  );
+}
+
+/** The kind a thread name alone tells (Node 22 and 24 name their threads), if any. */
+export function kindOfName(name: string): { kind: OsThreadKind; label: string } | undefined {
+  if (name === 'libuv-worker') {
+    return { kind: 'libuv', label: 'libuv threadpool' };
+  }
+  if (name.startsWith('V8') || name === 'DelayedTaskSche') {
+    return { kind: 'v8', label: `V8 helper (${name})` };
+  }
+  if (name === 'SignalInspector') {
+    return { kind: 'other', label: 'inspector signal thread' };
+  }
+  if (name === 'WorkerThread') {
+    return { kind: 'worker', label: 'worker thread (not traced)' };
+  }
+  return undefined;
+}
+
+/**
+ * Threadpool busy windows of one process: [start, end) pairs, merged and sorted, from the
+ * creation of each threadpool request to its first callback (or its end).
+ */
+export function threadpoolWindows(model: TraceModel, pid: number): Float64Array {
+  const raw: Array<[number, number]> = [];
+  for (let r = 0; r < model.resourceCount; r++) {
+    if (model.threads[model.resThread.data[r]].info.pid !== pid) {
+      continue;
+    }
+    if (!isThreadpoolType(model.typeOf(r))) {
+      continue;
+    }
+    const start = model.resInitNs.data[r];
+    let end = model.resFirstRunNs.data[r];
+    if (Number.isNaN(end)) {
+      end = model.resDestroyNs.data[r];
+    }
+    if (Number.isNaN(end)) {
+      end = model.endNs;
+    }
+    if (!Number.isNaN(start) && end > start) {
+      raw.push([start, end]);
+    }
+  }
+  raw.sort((a, b) => a[0] - b[0]);
+  const merged: number[] = [];
+  for (const [s, e] of raw) {
+    const n = merged.length;
+    if (n && s <= merged[n - 1]) {
+      merged[n - 1] = Math.max(merged[n - 1], e);
+    } else {
+      merged.push(s, e);
+    }
+  }
+  return Float64Array.from(merged);
+}
+
+/** Length of the overlap of [start, end) with merged windows. */
+export function overlapWithWindows(windows: Float64Array, start: number, end: number): number {
+  let total = 0;
+  for (let i = 0; i < windows.length; i += 2) {
+    const s = Math.max(start, windows[i]);
+    const e = Math.min(end, windows[i + 1]);
+    if (e > s) {
+      total += e - s;
+    }
+  }
+  return total;
+}
+
+/**
+ * Classifies every OS thread of `model.os`: by the JS threads' own OS thread ids, by tid =
+ * pid, by name, by what it did (ran only while threadpool requests waited), else 'unknown'.
+ */
+export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
+  const jsByTid = new Map<string, number>();
+  model.threads.forEach((t, i) => {
+    if (t.info.osTid >= 0) {
+      jsByTid.set(`${t.info.pid}:${t.info.osTid}`, i);
+    }
+  });
+  const os = model.os;
+  const windowsOf = new Map<number, Float64Array>();
+  // Each thread's CPU inside its process's threadpool windows, spread evenly over a sample.
+  const inside = new Float64Array(os.threads.length);
+  const needsActivity = os.threads.map(
+    (row) => !jsByTid.has(`${row.pid}:${row.tid}`) && row.tid !== row.pid && !kindOfName(row.name),
+  );
+  for (let s = 0; s < os.sampleCount; s++) {
+    const t = os.sampleThread.data[s];
+    if (!needsActivity[t]) {
+      continue;
+    }
+    const pid = os.threads[t].pid;
+    let windows = windowsOf.get(pid);
+    if (!windows) {
+      windows = threadpoolWindows(model, pid);
+      windowsOf.set(pid, windows);
+    }
+    const start = os.sampleStartNs.data[s];
+    const end = os.sampleEndNs.data[s];
+    const span = end - start;
+    if (span > 0) {
+      inside[t] += (os.sampleRunNs.data[s] * overlapWithWindows(windows, start, end)) / span;
+    }
+  }
+  return os.threads.map((row, i): OsThreadClass => {
+    const js = jsByTid.get(`${row.pid}:${row.tid}`);
+    if (js !== undefined) {
+      const info = model.threads[js].info;
+      return { kind: info.kind, basis: 'trace', label: info.name, jsThread: js };
+    }
+    if (row.tid === row.pid) {
+      return { kind: 'main', basis: 'pid', label: `main thread of ${row.name}`, jsThread: -1 };
+    }
+    const named = kindOfName(row.name);
+    if (named) {
+      return { ...named, basis: 'name', jsThread: -1 };
+    }
+    if (inside[i] >= ACTIVITY_MIN_NS && inside[i] >= ACTIVITY_SHARE * row.runNs) {
+      return {
+        kind: 'libuv',
+        basis: 'activity',
+        label: 'libuv threadpool (ran while threadpool requests waited)',
+        jsThread: -1,
+      };
+    }
+    return { kind: 'unknown', basis: 'none', label: `unknown ("${row.name}")`, jsThread: -1 };
+  });
+}

@@ -1,0 +1,214 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TraceDecoder } from '../../src/model/decoder';
+import { meanCoresBusy } from '../../src/model/parallelism';
+import { summarize, type TraceSummary } from '../../src/model/summary';
+import { classifyOsThreads } from '../../src/model/threadKinds';
+import { TraceModel } from '../../src/model/traceModel';
+import { buildCli, linesContaining, scratchDir } from './helpers';
+
+const PROGRAMS = path.join(__dirname, 'programs');
+
+/** A program recorded the way `concurrency-visualizer record` does it: tracer and sampler. */
+interface Recorded {
+  model: TraceModel;
+  summary: TraceSummary;
+  stdout: string;
+}
+
+function record(program: string, args: string[] = []): Recorded {
+  const out = path.join(scratchDir(), 'run.cvtrace');
+  const r = spawnSync(
+    process.execPath,
+    [buildCli(), 'record', '--out', out, '--', process.execPath, program, ...args],
+    { encoding: 'utf8', timeout: 30000 },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const model = new TraceModel();
+  new TraceDecoder(model).pushFile(fs.readFileSync(out));
+  return { model, summary: summarize(model), stdout: r.stdout };
+}
+
+/** Runs `attempt` up to `tries` times: other tests share these 2 cores, so a figure may dip. */
+function withRetries<T>(tries: number, attempt: () => T): T {
+  for (let i = 1; ; i++) {
+    try {
+      return attempt();
+    } catch (err) {
+      if (i >= tries) {
+        throw err;
+      }
+    }
+  }
+}
+
+/** First and last moment a thread ran at least half of a sample period. */
+function busyWindow(model: TraceModel, osThread: number): [number, number] {
+  const os = model.os;
+  let from = Infinity;
+  let to = -Infinity;
+  for (let s = 0; s < os.sampleCount; s++) {
+    if (os.sampleThread.data[s] !== osThread) {
+      continue;
+    }
+    const start = os.sampleStartNs.data[s];
+    const end = os.sampleEndNs.data[s];
+    if (os.sampleRunNs.data[s] + os.sampleWaitNs.data[s] >= 0.5 * (end - start)) {
+      from = Math.min(from, start);
+      to = Math.max(to, end);
+    }
+  }
+  return [from, to];
+}
+
+/** Run-queue wait of all threads over a window, as cores' worth. */
+function meanWaiting(model: TraceModel, fromNs: number, toNs: number): number {
+  const os = model.os;
+  let waitNs = 0;
+  for (let s = 0; s < os.sampleCount; s++) {
+    const start = os.sampleStartNs.data[s];
+    const end = os.sampleEndNs.data[s];
+    const overlap = Math.min(end, toNs) - Math.max(start, fromNs);
+    if (overlap > 0) {
+      waitNs += (os.sampleWaitNs.data[s] * overlap) / (end - start);
+    }
+  }
+  return waitNs / (toNs - fromNs);
+}
+
+const linux = process.platform === 'linux';
+
+(linux ? describe : describe.skip)('parallelism: OS threads and cores (Linux)', function () {
+  this.timeout(40000);
+  before(() => buildCli());
+
+  it('two workers spinning 1 s together: both lanes busy at once, >= 1.6 cores', () => {
+    const cores = (r: Recorded) => r.summary.cores.machine;
+    withRetries(3, () => {
+      const run = record(path.join(PROGRAMS, 'spin-workers.js'), ['2', '1000']);
+      const { model, summary } = run;
+      assert.ok(cores(run) >= 2, `this test needs 2 cores, the trace records ${cores(run)}`);
+      const classes = classifyOsThreads(model);
+      const workers = classes.flatMap((c, i) => (c.kind === 'worker' ? [i] : []));
+      assert.equal(workers.length, 2, JSON.stringify(summary.osThreads));
+      for (const w of workers) {
+        assert.equal(classes[w].basis, 'trace');
+        assert.equal(classes[w].label, model.threads[classes[w].jsThread].info.name);
+      }
+      const [a, b] = workers.map((w) => busyWindow(model, w));
+      const from = Math.max(a[0], b[0]);
+      const to = Math.min(a[1], b[1]);
+      const togetherMs = (to - from) / 1e6;
+      // Each spins 1000 ms of wall time; sampling edges cost at most a period on each side.
+      assert.ok(togetherMs >= 950 && togetherMs <= 1100, `lanes busy together ${togetherMs} ms`);
+      const busy = meanCoresBusy(model, from, to);
+      const waiting = meanWaiting(model, from, to);
+      // Ground truth: two threads wanted a core all along (ran or waited for one)...
+      assert.ok(busy + waiting >= 1.8, `busy ${busy} + waiting ${waiting} cores`);
+      // ...and on an otherwise idle machine they got them.
+      assert.ok(busy >= 0.8 * Math.min(2, cores(run)), `mean cores busy ${busy}`);
+      assert.ok(['parallel', 'both'].includes(summary.verdict.kind), summary.verdict.text);
+      for (const w of workers) {
+        assert.ok(
+          model.os.threads[w].runNs / 1e6 >= 800,
+          `worker cpu ${model.os.threads[w].runNs / 1e6} ms`,
+        );
+      }
+      // The sampler's own cost.
+      assert.ok(summary.sampler.available);
+      assert.ok(
+        summary.sampler.cpuPercentOfOneCore < 3,
+        `sampler ${summary.sampler.cpuPercentOfOneCore}%`,
+      );
+      console.log(
+        `      [workers] together ${togetherMs.toFixed(0)} ms, busy ${busy.toFixed(2)}, waiting ${waiting.toFixed(2)} cores; sampler ${summary.sampler.cpuPercentOfOneCore}% (host ${summary.sampler.hostCpuPercentOfOneCore}%); ${summary.verdict.text}`,
+      );
+    });
+  });
+
+  it('four pbkdf2 calls: libuv threadpool lanes busy, main thread idle', () => {
+    withRetries(2, () => {
+      const { model, summary } = record(path.join(PROGRAMS, 'pbkdf2.js'), ['200000']);
+      const classes = classifyOsThreads(model);
+      const libuv = classes.flatMap((c, i) => (c.kind === 'libuv' ? [i] : []));
+      assert.ok(libuv.length >= 4, JSON.stringify(summary.osThreads));
+      const rows = libuv.map((i) => model.os.threads[i]);
+      const busyLanes = rows.filter((r) => r.runNs >= 50e6);
+      assert.equal(busyLanes.length, 4, 'each pbkdf2 ran on its own threadpool thread');
+      const libuvCpu = rows.reduce((n, r) => n + r.runNs, 0);
+      // While the requests waited, the main thread ran next to nothing.
+      const main = classes.findIndex((c) => c.kind === 'main' && c.basis === 'trace');
+      const windows = busyLanes.map((r) => busyWindow(model, r.index));
+      const from = Math.min(...windows.map((w) => w[0]));
+      const to = Math.max(...windows.map((w) => w[1]));
+      let mainRun = 0;
+      for (let s = 0; s < model.os.sampleCount; s++) {
+        if (
+          model.os.sampleThread.data[s] === main &&
+          model.os.sampleStartNs.data[s] >= from + 20e6
+        ) {
+          mainRun += model.os.sampleEndNs.data[s] <= to ? model.os.sampleRunNs.data[s] : 0;
+        }
+      }
+      assert.ok(
+        mainRun <= 0.05 * (to - from),
+        `main ran ${mainRun / 1e6} ms of ${(to - from) / 1e6}`,
+      );
+      assert.ok(mainRun <= 0.1 * libuvCpu);
+      const elu = summary.eventLoopUtilization[0].utilization;
+      assert.ok(elu < 0.3, `main ELU ${elu}`);
+      assert.ok(summary.threads[0].peakInFlight >= 4);
+      assert.ok(['concurrent', 'both'].includes(summary.verdict.kind), summary.verdict.text);
+      console.log(
+        `      [pbkdf2] libuv cpu ${(libuvCpu / 1e6).toFixed(0)} ms on ${busyLanes.length} lanes (basis ${classes[libuv[0]].basis}), main ${(mainRun / 1e6).toFixed(1)} ms, ELU ${elu}; ${summary.verdict.text}`,
+      );
+    });
+  });
+
+  it('a CPU-bound loop on the main thread: one core, the event loop blocked at its line', () => {
+    const file = path.join(PROGRAMS, 'cpu-loop.js');
+    withRetries(2, () => {
+      const { model, summary } = record(file, ['800']);
+      const [line] = linesContaining(file, 'setTimeout(');
+      const [top] = summary.blocking;
+      assert.ok(top, 'a blocking callback');
+      assert.equal(top.file, file);
+      assert.equal(top.line, line);
+      assert.equal(top.type, 'Timeout');
+      assert.ok(top.durationMs >= 780 && top.durationMs <= 1000, `blocked ${top.durationMs} ms`);
+      const span = Array.from({ length: model.spanCount }, (_, s) => s).find(
+        (s) => model.typeOf(model.spanRes.data[s]) === 'Timeout',
+      )!;
+      const from = model.spanStartNs.data[span];
+      const to = model.spanEndNs.data[span];
+      const busy = meanCoresBusy(model, from, to);
+      const waiting = meanWaiting(model, from, to);
+      assert.ok(busy <= 1.15, `one core: ${busy}`);
+      assert.ok(busy + waiting >= 0.9, `the loop wanted one core: ${busy} + ${waiting}`);
+      assert.equal(summary.verdict.kind, 'neither', summary.verdict.text);
+      assert.ok(summary.eventLoopUtilization[0].utilization >= 0.7);
+      console.log(
+        `      [cpu loop] busy ${busy.toFixed(2)} + waiting ${waiting.toFixed(2)} cores, blocked ${top.durationMs} ms at line ${top.line}; ${summary.verdict.text}`,
+      );
+    });
+  });
+
+  it('more workers than cores: run-queue wait visible', () => {
+    const { model, summary } = record(path.join(PROGRAMS, 'spin-workers.js'), ['4', '500']);
+    const cores = summary.cores.machine;
+    const workers = summary.osThreads.filter((t) => t.kind === 'worker');
+    assert.equal(workers.length, 4);
+    // 4 threads want 500 ms each on `cores` cores: at least (4 - cores) x 500 ms of waiting,
+    // whatever else runs; half of that is the tolerance for sampling edges.
+    const expected = Math.max(0, 4 - cores) * 500;
+    const waited = workers.reduce((n, t) => n + t.runQueueWaitMs, 0);
+    assert.ok(waited >= 0.5 * expected, `workers waited ${waited} ms, expected ~${expected}`);
+    assert.ok(summary.cores.runQueueWaitMs >= waited);
+    assert.ok(model.os.sampleCount > 0);
+    console.log(
+      `      [4 workers] run-queue wait ${waited.toFixed(0)} ms (ideal ${expected}), cores busy peak ${summary.cores.peakBusy}`,
+    );
+  });
+});
