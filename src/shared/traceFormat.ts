@@ -131,7 +131,9 @@ export interface ThreadInfo {
 
 /** Why and how a thread ended, in its End record. */
 export interface ThreadEnd {
-  /** 'exit' (return or process.exit), 'signal', 'uncaught', 'worker-exit'. */
+  /** 'exit' (return or process.exit), 'signal', 'uncaught', 'worker-exit' (a worker ended by
+   * itself), 'terminated' (worker.terminate()), 'process-exit' (a worker killed by its process
+   * ending; these two are written by another thread on the worker's behalf). */
   reason: string;
   /** Exit code, where known. */
   exitCode?: number;

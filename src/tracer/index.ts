@@ -339,7 +339,7 @@ export function start(options: TracerOptions): void {
   hook.enable();
   guard++;
   try {
-    rescue = new WorkerRescue(options.dir);
+    rescue = new WorkerRescue(options.dir, now);
     if (sharedFrame) {
       rescue.announce(sharedFrame);
     }
@@ -456,8 +456,12 @@ function osThreadId(): number {
 }
 
 function workerName(threadId: number): string {
-  const wt = workerThreads as { threadName?: unknown; isInternalThread?: unknown };
-  if (wt.isInternalThread === true) {
+  const wt = workerThreads as typeof workerThreads & {
+    threadName?: unknown;
+    isInternalThread?: unknown;
+  };
+  // Node 22+ says so; before, the loader-hooks thread is the worker without a parentPort.
+  if (wt.isInternalThread === true || (wt.isInternalThread === undefined && !wt.parentPort)) {
     return 'module loader hooks';
   }
   // Node 22+ tells a worker its `name` option; older versions call every worker by its id.

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as workerThreads from 'node:worker_threads';
-import { streamFileName } from '../shared/traceFormat';
-import { flushSharedFrame, type SharedFrame } from './writer';
+import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
+import { flushSharedFrame, FrameWriter, type SharedFrame } from './writer';
 
 /** What a worker announces to the other threads of its process. */
 interface Registration {
@@ -25,15 +25,19 @@ const CHANNEL = 'concurrency-visualizer:tracer';
  */
 export class WorkerRescue {
   private readonly registry = new Map<number, Registration>();
-  /** Workers that ended before their announcement arrived. */
-  private readonly endedEarly = new Set<number>();
+  /** Workers that ended before their announcement arrived, and how. */
+  private readonly endedEarly = new Map<number, ThreadEnd['reason']>();
   /** WORKER operations whose threadId is not known yet (it is set after the init hook). */
   private readonly pending: Array<[number, { threadId?: number }]> = [];
   /** WORKER asyncId -> threadId, for workers this thread started. */
   private readonly started = new Map<number, number>();
   private readonly channel?: InstanceType<typeof workerThreads.BroadcastChannel>;
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    /** The tracer's clock: ns since the session epoch. */
+    private readonly now: () => number,
+  ) {
     if (typeof workerThreads.BroadcastChannel !== 'function') {
       return;
     }
@@ -42,8 +46,10 @@ export class WorkerRescue {
       const reg = (event as { data: Registration }).data;
       if (reg && reg.pid === process.pid) {
         this.registry.set(reg.threadId, reg);
-        if (this.endedEarly.delete(reg.threadId)) {
-          this.takeOver(reg.threadId);
+        const reason = this.endedEarly.get(reg.threadId);
+        if (reason !== undefined) {
+          this.endedEarly.delete(reg.threadId);
+          this.takeOver(reg.threadId, reason);
         }
       }
     };
@@ -87,7 +93,7 @@ export class WorkerRescue {
     const threadId = this.started.get(asyncId);
     if (threadId !== undefined) {
       this.started.delete(asyncId);
-      this.takeOver(threadId);
+      this.takeOver(threadId, 'terminated');
     }
   }
 
@@ -95,22 +101,30 @@ export class WorkerRescue {
   ending(isMainThread: boolean): void {
     const ids = isMainThread ? [...this.registry.keys()] : [...this.started.values()];
     for (const threadId of ids) {
-      this.takeOver(threadId);
+      this.takeOver(threadId, 'process-exit');
     }
     this.channel?.close();
   }
 
-  private takeOver(threadId: number): void {
+  /**
+   * Writes the rest of a worker that could not end by itself, and its End record (`reason`:
+   * 'terminated' by worker.terminate(), or 'process-exit' when it died with the process).
+   */
+  private takeOver(threadId: number, reason: ThreadEnd['reason']): void {
     const reg = this.registry.get(threadId);
     if (!reg) {
-      this.endedEarly.add(threadId);
+      this.endedEarly.set(threadId, reason);
       return;
     }
     this.registry.delete(threadId);
     let fd: number | undefined;
     try {
       fd = fs.openSync(path.join(this.dir, streamFileName(reg.pid, threadId)), 'a');
-      flushSharedFrame(fd, reg.pid, threadId, reg.frame);
+      if (flushSharedFrame(fd, reg.pid, threadId, reg.frame)) {
+        const end = new FrameWriter(fd, reg.pid, threadId);
+        end.json(Rec.End, this.now(), { reason } satisfies ThreadEnd);
+        end.flush();
+      }
     } catch {
       // The session folder is gone: nothing to save into.
     } finally {

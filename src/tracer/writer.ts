@@ -40,19 +40,19 @@ export function allocateSharedFrame(): SharedFrame {
 
 /**
  * Writes what a stopped (or dying) thread left in its shared frame, unless it ended cleanly or
- * someone already did. Safe against the owner flushing at the same moment.
+ * someone already did (then returns false). Safe against the owner flushing at the same moment.
  */
 export function flushSharedFrame(
   fd: number,
   pid: number,
   threadId: number,
   frame: SharedFrame,
-): void {
+): boolean {
   const control = new Int32Array(frame.control);
   for (;;) {
     const state = Atomics.compareExchange(control, 1, FrameState.Open, FrameState.Closed);
     if (state === FrameState.Closed) {
-      return;
+      return false;
     }
     if (state === FrameState.Open) {
       break;
@@ -61,7 +61,7 @@ export function flushSharedFrame(
   }
   const end = Atomics.load(control, 0);
   if (end <= FRAME_HEADER_BYTES) {
-    return;
+    return true;
   }
   const bytes = new Uint8Array(end);
   bytes.set(new Uint8Array(frame.buffer, 0, end));
@@ -73,6 +73,7 @@ export function flushSharedFrame(
   while (off < end) {
     off += fs.writeSync(fd, bytes, off, end - off);
   }
+  return true;
 }
 
 /**

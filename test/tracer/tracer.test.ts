@@ -128,6 +128,37 @@ for (const node of nodes) {
       });
     });
 
+    it('follows child processes started with fork() and spawn(node)', async () => {
+      const run = await traceProgram(path.join(PROGRAMS, 'children.js'));
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /both children done/);
+      const mains = run.model.threads.filter((t) => t.info.kind === 'main');
+      assert.equal(mains.length, 3, 'the program and its two children');
+      const [parent, ...children] = mains;
+      for (const child of children) {
+        assert.notEqual(child.info.pid, parent.info.pid);
+        assert.equal(child.info.parentPid, parent.info.pid);
+        assert.equal(child.end?.exitCode, 0);
+        assert.ok(
+          resourcesOfType(run.model, 'Timeout').some(
+            (r) => run.model.resThread.data[r] === child.index,
+          ),
+        );
+      }
+    });
+
+    // module.register() arrived in Node 20.6: on 18 there is no loader-hooks thread to name.
+    const hasLoaderHooksThread = Number(node.version.slice(1).split('.')[0]) >= 20;
+    if (hasLoaderHooksThread) {
+      it('names the module loader hooks thread', async () => {
+        const run = await traceProgram(path.join(PROGRAMS, 'loader-hooks', 'main.mjs'));
+        assert.equal(run.code, 0, run.stderr);
+        const hooks = run.model.threads.filter((t) => t.info.name === 'module loader hooks');
+        assert.equal(hooks.length, 1, run.model.threads.map((t) => t.info.name).join(', '));
+        assert.equal(hooks[0].end?.reason, 'process-exit');
+      });
+    }
+
     it('records an ES module with file paths, not URLs', async () => {
       const file = path.join(EXAMPLES, 'promises.mjs');
       const run = await traceProgram(file);
@@ -306,7 +337,7 @@ for (const node of nodes) {
         gapMs < 40,
         `the worker's last record is ${gapMs.toFixed(1)} ms before terminate()`,
       );
-      assert.equal(worker.end, undefined, 'no End record: it was cut, and the trace says so');
+      assert.equal(worker.end?.reason, 'terminated', 'its end was written on its behalf');
     });
 
     it('keeps the last records of workers that die with the process', async () => {
@@ -322,6 +353,7 @@ for (const node of nodes) {
           gapMs < 40,
           `worker ${w.info.threadId}: last record ${gapMs.toFixed(1)} ms before exit`,
         );
+        assert.equal(w.end?.reason, 'process-exit');
       }
     });
   });
