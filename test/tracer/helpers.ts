@@ -58,6 +58,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   node?: string;
+  /** Node options before the program (e.g. ['--import', 'tsx']). */
+  nodeArgs?: string[];
   stdin?: string;
   /** Called once the child has started (e.g. to send it a signal). */
   onStart?: (pid: number) => void;
@@ -67,7 +69,8 @@ export interface RunOptions {
 /** Runs `node program` as a real child process. */
 export function runProgram(program: string, opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(opts.node ?? process.execPath, [program, ...(opts.args ?? [])], {
+    const argv = [...(opts.nodeArgs ?? []), program, ...(opts.args ?? [])];
+    const child = spawn(opts.node ?? process.execPath, argv, {
       cwd: opts.cwd ?? path.dirname(program),
       env: opts.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],

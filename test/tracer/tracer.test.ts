@@ -358,3 +358,22 @@ for (const node of nodes) {
     });
   });
 }
+
+describe('TypeScript programs', function () {
+  this.timeout(30000);
+  before(() => buildTracer());
+
+  it('maps creation sites back to the .ts source when run through tsx', async () => {
+    const file = path.join(PROGRAMS, 'typescript-app.ts');
+    const tsx = require.resolve('tsx');
+    const run = await traceWith(file, { nodeArgs: ['--import', tsx] });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /a done\nb done/);
+    const [line] = linesContaining(file, 'setTimeout(');
+    const timeouts = resourcesOfType(run.model, 'Timeout');
+    assert.equal(timeouts.length, 2);
+    for (const r of timeouts) {
+      assert.deepEqual(run.model.locationOf(r), { file, line, column: 3, inferred: false });
+    }
+  });
+});
