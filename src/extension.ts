@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Controller } from './controller';
 import { cleanOldSessions } from './launch/session';
+import { openLesson } from './lessons/openLesson';
 import { TIMELINE_VIEW_TYPE } from './panel/timelinePanel';
 import type { PersistedState } from './shared/protocol';
 
@@ -16,6 +17,9 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('concurrencyVisualizer.stop', () => controller.stop()),
     vscode.commands.registerCommand('concurrencyVisualizer.runAgain', () => controller.runAgain()),
+    vscode.commands.registerCommand('concurrencyVisualizer.openLesson', () =>
+      openLesson(context.extensionUri),
+    ),
     vscode.commands.registerCommand('concurrencyVisualizer.debugState', () =>
       controller.debugState(),
     ),

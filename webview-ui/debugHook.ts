@@ -1,5 +1,5 @@
 /** `window.cvDebug`: a small read-only hook for tests and automation. */
-import type { TimelineView } from './timeline/timelineView';
+import type { TimelineView, ViewDebugState } from './timeline/timelineView';
 import type { SpanQuery } from './timeline/threadsTrack';
 import type { TraceStore } from './traceStore';
 
@@ -9,6 +9,10 @@ export interface CvDebug {
   findSpan(query: SpanQuery): { x: number; y: number } | undefined;
   /** Counts and the program state, as the panel shows them. */
   state(): { lanes: number; spans: number; resources: number; status: string | undefined };
+  /** The visible window, follow mode, selection, range, matches and draw counters. */
+  view?(): ViewDebugState;
+  /** Durations (ms) of the recent draws, newest last. */
+  drawTimes?(): number[];
 }
 
 declare global {
@@ -27,5 +31,7 @@ export function installDebugHook(store: TraceStore, view: TimelineView): void {
       resources: store.model.resourceCount,
       status: store.status?.state,
     }),
+    view: () => view.debugState(),
+    drawTimes: () => [...view.drawTimesMs],
   };
 }

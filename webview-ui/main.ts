@@ -2,6 +2,7 @@
 import { assertNever, type ToWebviewMessage } from '../src/shared/protocol';
 import { installDebugHook } from './debugHook';
 import { el } from './dom';
+import { installParallelism } from './parallelism';
 import { watchTheme } from './theme';
 import { TimelineView } from './timeline/timelineView';
 import { Toolbar } from './toolbar';
@@ -37,6 +38,7 @@ function apply(message: ToWebviewMessage): void {
       toolbar.setStatus(message.status);
       toolbar.showError(error);
       view.setModel(store.model);
+      view.setStatus(message.status);
       break;
     }
     case 'append': {
@@ -50,10 +52,13 @@ function apply(message: ToWebviewMessage): void {
     case 'status':
       store.status = message.status;
       toolbar.setStatus(message.status);
-      view.requestRedraw();
+      view.setStatus(message.status);
       break;
     case 'error':
       toolbar.showError(message.message);
+      break;
+    case 'sourceText':
+      view.sourceText(message);
       break;
     default:
       assertNever(message);
@@ -77,4 +82,5 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
 
 watchTheme(() => view.refreshTheme());
 installDebugHook(store, view);
+installParallelism(view, store, app, (message) => host.post(message));
 host.post({ type: 'ready' });

@@ -10,6 +10,13 @@ export interface Theme {
   laneBackground: string;
   focus: string;
   hoverRow: string;
+  /** Background of the selected operation's row. */
+  selectedRow: string;
+  /** Fill over a selected time range (translucent). */
+  rangeFill: string;
+  /** Causality arrows: from the creator, to the operations created. */
+  flowIn: string;
+  flowOut: string;
   /** Outline for every box in high-contrast themes, else undefined. */
   contrastBorder: string | undefined;
   /** Canvas font for labels. */
@@ -50,6 +57,10 @@ export function readTheme(kindSwatches: HTMLElement[]): Theme {
     laneBackground: v('--vscode-editorWidget-background', 'rgba(128, 128, 128, 0.08)'),
     focus: v('--vscode-focusBorder', '#007fd4'),
     hoverRow: v('--vscode-list-hoverBackground', 'rgba(128, 128, 128, 0.15)'),
+    selectedRow: v('--vscode-list-inactiveSelectionBackground', 'rgba(128, 128, 128, 0.3)'),
+    rangeFill: v('--vscode-editor-selectionBackground', 'rgba(38, 79, 120, 0.6)'),
+    flowIn: v('--vscode-charts-orange', '#d18616'),
+    flowOut: v('--vscode-focusBorder', '#007fd4'),
     contrastBorder: contrastBorder || undefined,
     font: `${Math.max(10, Math.round(size * 0.92))}px ${family}`,
     kinds,

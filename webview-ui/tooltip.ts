@@ -56,6 +56,15 @@ export class Tooltip {
     this.show([...lines, ...footer(model, res)], clientX, clientY);
   }
 
+  /** Shows plain lines (the first as the title), e.g. a track's hover text. */
+  showLines(lines: string[], clientX: number, clientY: number): void {
+    this.show(
+      lines.map((text, i) => line(text, i === 0 ? 'tt-title' : 'tt-line')),
+      clientX,
+      clientY,
+    );
+  }
+
   /** Hides the card. */
   hide(): void {
     this.el.hidden = true;

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   assertNever,
@@ -157,6 +159,14 @@ export class TimelinePanel {
       case 'runAgain':
         this.handler.runAgain();
         return;
+      case 'source':
+        this.post({
+          type: 'sourceText',
+          id: message.id,
+          file: message.file,
+          ...readSourceLines(message.file, message.line),
+        });
+        return;
       default:
         assertNever(message);
     }
@@ -170,5 +180,37 @@ export class TimelinePanel {
     this.panel.dispose();
     this.onDispose?.();
     this.onDispose = undefined;
+  }
+}
+
+/** Lines shown around a creation site in the details panel. */
+const SOURCE_CONTEXT_LINES = 3;
+/** Files larger than this are not read for a snippet. */
+const SOURCE_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * At most 7 lines around `line` of `file`, for the details panel; nothing unless `file` is an
+ * absolute path to an existing regular file (never a device, a fifo or a folder).
+ */
+export function readSourceLines(
+  file: string,
+  line: number,
+): { firstLine: number; lines: string[] } {
+  const none = { firstLine: line, lines: [] };
+  try {
+    const filePath = file.startsWith('file://') ? new URL(file).pathname : file;
+    if (!path.isAbsolute(filePath) || !Number.isInteger(line) || line < 1) {
+      return none;
+    }
+    const stat = fs.statSync(filePath);
+    if (!stat.isFile() || stat.size > SOURCE_MAX_BYTES) {
+      return none;
+    }
+    const all = fs.readFileSync(filePath, 'utf8').split(/\r?\n/);
+    const firstLine = Math.max(1, line - SOURCE_CONTEXT_LINES);
+    const lines = all.slice(firstLine - 1, line + SOURCE_CONTEXT_LINES).map((l) => l.slice(0, 400));
+    return { firstLine, lines };
+  } catch {
+    return none;
   }
 }

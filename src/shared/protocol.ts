@@ -60,8 +60,23 @@ export interface ErrorMessage {
   message: string;
 }
 
+/**
+ * The reply to a `source` request: a few lines around the requested one (text, shown as text).
+ * `lines` is empty when the file cannot be read (not a regular file, gone, not allowed).
+ */
+export interface SourceTextMessage {
+  type: 'sourceText';
+  /** The request's id. */
+  id: number;
+  file: string;
+  /** 1-based number of `lines[0]`. */
+  firstLine: number;
+  lines: string[];
+}
+
 /** Messages the host posts to the webview. */
-export type ToWebviewMessage = HydrateMessage | AppendMessage | StatusMessage | ErrorMessage;
+export type ToWebviewMessage =
+  HydrateMessage | AppendMessage | StatusMessage | ErrorMessage | SourceTextMessage;
 
 //#endregion
 
@@ -96,8 +111,21 @@ export interface ControlMessage {
   type: 'stop' | 'runAgain';
 }
 
+/**
+ * The details panel wants a few lines of code around `line` of `file` (an operation's creation
+ * site); the host answers with a `sourceText` of the same `id`. The webview cannot read files.
+ */
+export interface SourceRequestMessage {
+  type: 'source';
+  id: number;
+  file: string;
+  /** 1-based. */
+  line: number;
+}
+
 /** Messages the webview posts to the host. */
-export type FromWebviewMessage = ReadyMessage | HoverMessage | JumpMessage | ControlMessage;
+export type FromWebviewMessage =
+  ReadyMessage | HoverMessage | JumpMessage | ControlMessage | SourceRequestMessage;
 
 //#endregion
 

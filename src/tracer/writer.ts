@@ -301,17 +301,49 @@ export class FrameWriter {
     this.publish();
   }
 
-  /** A record made of a kind, a time and one number (Before, After, Destroy...). */
+  /** A record made of a kind, a time and one number (Before, After...): the hot path, inlined. */
   event(kind: number, timeNs: number, value: number): void {
-    if (this.pos + RECORD_ROOM > this.buf.length) {
-      this.room(RECORD_ROOM);
+    if (this.pos + RECORD_ROOM > this.buf.length || value >= 0x80000000) {
+      this.eventSlow(kind, timeNs, value);
+      return;
     }
-    this.buf[this.pos++] = kind;
-    this.dt(timeNs);
-    this.uv(value);
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = kind;
+    // Times are monotonic within a thread; clamp anyway so a delta is never negative.
+    const lastNs = this.lastNs;
+    let d = timeNs > lastNs ? timeNs - lastNs : 0;
+    this.lastNs = lastNs + d;
+    if (d < 0x80000000) {
+      d >>>= 0;
+      while (d >= 0x80) {
+        buf[pos++] = (d & 0x7f) | 0x80;
+        d >>>= 7;
+      }
+      buf[pos++] = d;
+      let v = value >>> 0;
+      while (v >= 0x80) {
+        buf[pos++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      buf[pos++] = v;
+      this.pos = pos;
+    } else {
+      this.pos = pos;
+      this.uv(d);
+      this.uv(value);
+    }
     if (this.control) {
       this.control[0] = this.pos;
     }
+  }
+
+  private eventSlow(kind: number, timeNs: number, value: number): void {
+    this.room(RECORD_ROOM);
+    this.buf[this.pos++] = kind;
+    this.dt(timeNs);
+    this.uv(value);
+    this.publish();
   }
 
   /** A Destroy record at the time of the previous record (dt 0): see the tracer's destroy hook. */

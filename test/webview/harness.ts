@@ -145,11 +145,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Extra files to serve (url -> [path, content type]); `connect` lets the page fetch them. */
+export interface HarnessExtras {
+  files?: Record<string, [string, string]>;
+  connect?: boolean;
+}
+
 /** Starts the page server and Chromium. */
-export async function startHarness(webviewJs: string): Promise<Harness> {
+export async function startHarness(
+  webviewJs: string,
+  extras: HarnessExtras = {},
+): Promise<Harness> {
   const files: Record<string, [string, string]> = {
     '/media/panel.css': [path.join(ROOT, 'media', 'panel.css'), 'text/css'],
     '/dist/webview.js': [webviewJs, 'text/javascript'],
+    ...extras.files,
   };
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -162,6 +172,7 @@ export async function startHarness(webviewJs: string): Promise<Harness> {
         `style-src ${origin}`,
         `font-src ${origin}`,
         `script-src 'nonce-${nonce}'`,
+        ...(extras.connect ? [`connect-src ${origin}`] : []),
       ].join('; ');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(`<!DOCTYPE html>
@@ -185,7 +196,7 @@ export async function startHarness(webviewJs: string): Promise<Harness> {
     const file = files[url];
     if (file) {
       res.writeHead(200, { 'content-type': file[1] });
-      res.end(fs.readFileSync(file[0]));
+      fs.createReadStream(file[0]).pipe(res);
       return;
     }
     res.writeHead(url === '/favicon.ico' ? 204 : 404);

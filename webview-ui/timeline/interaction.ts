@@ -1,4 +1,4 @@
-/** Pointer and keyboard input on the timeline: wheel zoom, drag pan, fit, hover and click. */
+/** Pointer and keyboard input on the timeline: zoom, pan, range selection, fit, hover, click. */
 import { GUTTER_PX } from './layout';
 import type { TimeScale } from './timeScale';
 import type { TimeWindow } from './timeWindow';
@@ -9,30 +9,51 @@ export interface InputHost {
   /** The scale the canvases were last drawn with. */
   scale(): TimeScale;
   redraw(): void;
+  /** The user zoomed or panned (the owner decides whether to keep following the live edge). */
+  moved(): void;
   /** The pointer is at (xPx, yPx) relative to the element, or left it (undefined). */
   hover(xPx: number, yPx: number, clientX: number, clientY: number): void;
   leave(): void;
   click(xPx: number, yPx: number): void;
+  /** A range is being selected (shift+drag), from `startNs` to `endNs`; `done` on release. */
+  selectRange(startNs: number, endNs: number, done: boolean): void;
+}
+
+/** Keyboard actions beyond zoom and pan. */
+export interface KeyHost extends Pick<InputHost, 'window' | 'scale' | 'redraw' | 'moved'> {
+  /** Time under the pointer if it is over the timeline, else undefined. */
+  pointerNs(): number | undefined;
+  fit(): void;
+  zoomToSelection(): void;
+  clearSelection(): void;
+  step(dir: 1 | -1): void;
+  focusSearch(): void;
 }
 
 interface Drag {
   pointerId: number;
   startClientX: number;
+  startXPx: number;
   startNs: number;
   endNs: number;
   nsPerPx: number;
   moved: boolean;
+  /** Shift+drag (or a drag on the ruler) selects a range instead of panning. */
+  range: boolean;
 }
 
 /**
- * Binds zoom and pan to one element. Wheel zooms around the pointer (shift or a horizontal
- * wheel pans); with `wheelScrolls`, a plain vertical wheel is left to the browser to scroll rows
- * and ctrl+wheel zooms. Dragging pans; a press without a drag is a click; double-click fits.
+ * Binds zoom, pan and range selection to one element. The wheel zooms around the pointer
+ * (plain or with ctrl/cmd, as Perfetto; shift or a horizontal wheel pans); with
+ * `wheelScrolls`, a plain vertical wheel is left to the browser to scroll rows. Dragging pans,
+ * shift+drag selects a range (`dragSelects`: a plain drag does), a press without a drag is a
+ * click, double-click fits.
  */
 export function bindTimelineInput(
   element: HTMLElement,
   host: InputHost,
   wheelScrolls: boolean,
+  dragSelects = false,
 ): void {
   let drag: Drag | undefined;
   const local = (ev: MouseEvent): [number, number] => {
@@ -42,8 +63,8 @@ export function bindTimelineInput(
   element.addEventListener(
     'wheel',
     (ev) => {
-      const horizontal = ev.shiftKey || Math.abs(ev.deltaX) > Math.abs(ev.deltaY);
-      if (wheelScrolls && !ev.ctrlKey && !horizontal) {
+      const horizontal = (ev.shiftKey && !ev.ctrlKey) || Math.abs(ev.deltaX) > Math.abs(ev.deltaY);
+      if (wheelScrolls && !ev.ctrlKey && !ev.metaKey && !horizontal) {
         return;
       }
       ev.preventDefault();
@@ -56,8 +77,10 @@ export function bindTimelineInput(
       } else {
         const [xPx] = local(ev);
         const anchorNs = scale.pxToTime(Math.max(xPx, GUTTER_PX));
-        host.window.zoomAround(anchorNs, Math.exp(ev.deltaY * unitPx * 0.002));
+        const deltaPx = Math.max(-300, Math.min(300, ev.deltaY * unitPx));
+        host.window.zoomAround(anchorNs, Math.exp(deltaPx * 0.002));
       }
+      host.moved();
       host.redraw();
     },
     { passive: false },
@@ -67,13 +90,16 @@ export function bindTimelineInput(
       return;
     }
     const scale = host.scale();
+    const [xPx] = local(ev);
     drag = {
       pointerId: ev.pointerId,
       startClientX: ev.clientX,
+      startXPx: Math.max(xPx, GUTTER_PX),
       startNs: host.window.startNs,
       endNs: host.window.endNs,
       nsPerPx: scale.nsPerPx,
       moved: false,
+      range: ev.shiftKey || dragSelects,
     };
     element.setPointerCapture(ev.pointerId);
   });
@@ -82,11 +108,22 @@ export function bindTimelineInput(
       const dxPx = ev.clientX - drag.startClientX;
       if (!drag.moved && Math.abs(dxPx) > 3) {
         drag.moved = true;
-        element.classList.add('dragging');
+        element.classList.add(drag.range ? 'selecting' : 'dragging');
         host.leave();
       }
       if (drag.moved) {
-        host.window.set(drag.startNs - dxPx * drag.nsPerPx, drag.endNs - dxPx * drag.nsPerPx);
+        if (drag.range) {
+          const scale = host.scale();
+          const [xPx] = local(ev);
+          host.selectRange(
+            scale.pxToTime(drag.startXPx),
+            scale.pxToTime(Math.max(xPx, GUTTER_PX)),
+            false,
+          );
+        } else {
+          host.window.set(drag.startNs - dxPx * drag.nsPerPx, drag.endNs - dxPx * drag.nsPerPx);
+          host.moved();
+        }
         host.redraw();
         return;
       }
@@ -98,13 +135,22 @@ export function bindTimelineInput(
     if (!drag || drag.pointerId !== ev.pointerId) {
       return;
     }
-    const wasClick = !drag.moved && !cancelled;
+    const ended = drag;
     drag = undefined;
-    element.classList.remove('dragging');
+    element.classList.remove('dragging', 'selecting');
     if (element.hasPointerCapture(ev.pointerId)) {
       element.releasePointerCapture(ev.pointerId);
     }
-    if (wasClick) {
+    if (ended.moved && ended.range && !cancelled) {
+      const scale = host.scale();
+      const [xPx] = local(ev);
+      host.selectRange(
+        scale.pxToTime(ended.startXPx),
+        scale.pxToTime(Math.max(xPx, GUTTER_PX)),
+        true,
+      );
+      host.redraw();
+    } else if (!ended.moved && !cancelled) {
       const [xPx, yPx] = local(ev);
       host.click(xPx, yPx);
     }
@@ -122,36 +168,82 @@ export function bindTimelineInput(
   });
 }
 
-/** Keys for the whole panel: 0 fits, + and - zoom, arrows pan. */
-export function bindTimelineKeys(host: Pick<InputHost, 'window' | 'scale' | 'redraw'>): void {
+/** True when a key press is meant for a form control, not the timeline. */
+function typing(ev: KeyboardEvent): boolean {
+  const target = ev.target as HTMLElement | null;
+  const tag = target?.tagName;
+  return (
+    tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || target?.isContentEditable === true
+  );
+}
+
+/**
+ * Keys for the whole panel (as Perfetto): W/S zoom around the pointer, A/D pan, 0 fits, F zooms
+ * to the selection, Escape clears it, N / Shift+N step through search matches, / searches.
+ * + / - and the arrow keys work too.
+ */
+export function bindTimelineKeys(host: KeyHost): void {
   document.addEventListener('keydown', (ev) => {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev)) {
       return;
     }
     const w = host.window;
-    const centreNs = (w.startNs + w.endNs) / 2;
-    const stepNs = (w.endNs - w.startNs) * 0.1;
+    const anchorNs = host.pointerNs() ?? (w.startNs + w.endNs) / 2;
+    const stepNs = (w.endNs - w.startNs) * 0.15;
+    let moved = true;
     switch (ev.key) {
       case '0':
-        w.follow();
+        host.fit();
+        moved = false;
         break;
+      case 'w':
+      case 'W':
       case '+':
       case '=':
-        w.zoomAround(centreNs, 1 / 1.5);
+        w.zoomAround(anchorNs, 1 / 1.5);
         break;
+      case 's':
+      case 'S':
       case '-':
-        w.zoomAround(centreNs, 1.5);
+        w.zoomAround(anchorNs, 1.5);
         break;
+      case 'a':
+      case 'A':
       case 'ArrowLeft':
         w.panBy(-stepNs);
         break;
+      case 'd':
+      case 'D':
       case 'ArrowRight':
         w.panBy(stepNs);
+        break;
+      case 'f':
+      case 'F':
+        host.zoomToSelection();
+        break;
+      case 'Escape':
+        host.clearSelection();
+        moved = false;
+        break;
+      case 'n':
+        host.step(1);
+        moved = false;
+        break;
+      case 'N':
+        host.step(-1);
+        moved = false;
+        break;
+      case '/':
+        host.focusSearch();
+        moved = false;
         break;
       default:
         return;
     }
     ev.preventDefault();
+    if (moved) {
+      host.moved();
+    }
     host.redraw();
   });
 }

@@ -5,6 +5,7 @@ import { shortLocation } from '../format';
 import type { Theme } from '../theme';
 import { fitText } from './canvasSurface';
 import { GUTTER_PX, MERGE_BELOW_PX, OP_ROW_PX } from './layout';
+import type { SpanFilter } from './spanFilter';
 import type { TimeScale } from './timeScale';
 
 /**
@@ -43,16 +44,17 @@ export class OpsTrack {
     if (count === this.synced) {
       return;
     }
-    const fresh: number[] = [];
-    for (let res = this.synced; res < count; res++) {
-      fresh.push(res);
-    }
+    const from = this.synced;
     this.synced = count;
-    fresh.sort((a, b) => this.createdNs(a) - this.createdNs(b) || a - b);
+    const keys = new Float64Array(count - from);
+    for (let res = from; res < count; res++) {
+      keys[res - from] = this.createdNs(res);
+    }
+    const fresh = sortByKey(keys, from);
     const n = this.order.length;
-    if (n === 0 || this.createdNs(fresh[0]) >= this.createdNs(this.order.data[n - 1])) {
-      for (const res of fresh) {
-        this.order.push(res);
+    if (n === 0 || keys[fresh[0] - from] >= this.createdNs(this.order.data[n - 1])) {
+      for (let i = 0; i < fresh.length; i++) {
+        this.order.push(fresh[i]);
       }
       return;
     }
@@ -63,7 +65,7 @@ export class OpsTrack {
     while (i < n || j < fresh.length) {
       if (
         j >= fresh.length ||
-        (i < n && this.createdNs(this.order.data[i]) <= this.createdNs(fresh[j]))
+        (i < n && this.createdNs(this.order.data[i]) <= keys[fresh[j] - from])
       ) {
         merged.push(this.order.data[i++]);
       } else {
@@ -71,6 +73,11 @@ export class OpsTrack {
       }
     }
     this.order = merged;
+  }
+
+  /** The row of an operation, or -1 (a linear search: for selection, not per frame). */
+  rowOf(res: number): number {
+    return this.order.data.subarray(0, this.order.length).indexOf(res);
   }
 
   /** Time an operation stops being alive: destroyed, its thread ended, or the live edge. */
@@ -92,9 +99,12 @@ export class OpsTrack {
     heightPx: number,
     scrollTopPx: number,
     hoverRes: number,
+    selectedRes = -1,
+    filter?: SpanFilter,
   ): void {
     const m = this.model;
     this.ensurePatterns(ctx, theme);
+    const dim = filter?.active === true;
     ctx.font = theme.font;
     ctx.textBaseline = 'middle';
     const firstRow = Math.max(0, Math.floor(scrollTopPx / OP_ROW_PX));
@@ -106,10 +116,11 @@ export class OpsTrack {
       const res = this.order.data[row];
       const topPx = row * OP_ROW_PX - scrollTopPx;
       const midPx = topPx + OP_ROW_PX / 2;
-      if (res === hoverRes) {
-        ctx.fillStyle = theme.hoverRow;
+      if (res === hoverRes || res === selectedRes) {
+        ctx.fillStyle = res === selectedRes ? theme.selectedRow : theme.hoverRow;
         ctx.fillRect(0, topPx, widthPx, OP_ROW_PX);
       }
+      ctx.globalAlpha = dim && !filter.resMatches(res) ? 0.25 : 1;
       const loc = m.locationOf(res);
       const type = m.typeOf(res);
       ctx.fillStyle = theme.foreground;
@@ -123,9 +134,10 @@ export class OpsTrack {
       ctx.beginPath();
       ctx.rect(GUTTER_PX, topPx, widthPx - GUTTER_PX, OP_ROW_PX);
       ctx.clip();
-      this.drawOp(ctx, scale, theme, res, topPx, res === hoverRes);
+      this.drawOp(ctx, scale, theme, res, topPx, res === hoverRes || res === selectedRes);
       ctx.restore();
     }
+    ctx.globalAlpha = 1;
     ctx.fillStyle = theme.grid;
     ctx.fillRect(GUTTER_PX - 1, 0, 1, heightPx);
   }
@@ -148,14 +160,15 @@ export class OpsTrack {
     const x = (timeNs: number): number => scale.timeToPx(timeNs);
     // Alive: a thin line from creation to destruction.
     ctx.fillStyle = theme.kinds[kind];
-    ctx.globalAlpha = 0.6;
+    const alpha = ctx.globalAlpha;
+    ctx.globalAlpha = alpha * 0.6;
     ctx.fillRect(
       x(createdNs),
       topPx + OP_ROW_PX / 2 - 0.5,
       Math.max(1, x(endNs) - x(createdNs)),
       1,
     );
-    ctx.globalAlpha = 1;
+    ctx.globalAlpha = alpha;
     // Waiting: hatched from creation to the first callback (or to the end, if it never ran).
     const waitEndNs = Number.isNaN(firstRunNs) ? endNs : firstRunNs;
     const waitWidthPx = x(waitEndNs) - x(createdNs);
@@ -248,4 +261,53 @@ export class OpsTrack {
       return ctx.createPattern(tile, 'repeat')!;
     });
   }
+}
+
+/**
+ * Indices `base + i` ordered by `keys[i]` (stable). Operations arrive in long ascending runs (one
+ * per frame of each thread), so a natural merge sort costs O(n log runs), not O(n log n).
+ */
+export function sortByKey(keys: Float64Array, base: number): Int32Array {
+  const n = keys.length;
+  let src = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    src[i] = i;
+  }
+  // Run boundaries: starts of ascending runs, plus n.
+  const bounds = [0];
+  for (let i = 1; i < n; i++) {
+    if (keys[i] < keys[i - 1]) {
+      bounds.push(i);
+    }
+  }
+  bounds.push(n);
+  let dst = new Int32Array(n);
+  let runs = bounds;
+  while (runs.length > 2) {
+    const next = [0];
+    for (let r = 0; r + 1 < runs.length; r += 2) {
+      const lo = runs[r];
+      const mid = runs[r + 1];
+      const hi = r + 2 < runs.length ? runs[r + 2] : mid;
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      while (i < mid && j < hi) {
+        dst[o++] = keys[src[j]] < keys[src[i]] ? src[j++] : src[i++];
+      }
+      while (i < mid) {
+        dst[o++] = src[i++];
+      }
+      while (j < hi) {
+        dst[o++] = src[j++];
+      }
+      next.push(hi);
+    }
+    [src, dst] = [dst, src];
+    runs = next;
+  }
+  for (let i = 0; i < n; i++) {
+    src[i] += base;
+  }
+  return src;
 }

@@ -28,10 +28,10 @@ export class SpanIndex {
   }
 
   /** Position in `list` of the first span that ends at or after `timeNs` (open spans never end). */
-  firstEndingAfter(list: Column<Int32Array>, timeNs: number): number {
+  firstEndingAfter(list: Column<Int32Array>, timeNs: number, from = 0): number {
     const ends = this.model.spanEndNs.data;
     const spans = list.data;
-    let lo = 0;
+    let lo = from;
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -43,5 +43,22 @@ export class SpanIndex {
       }
     }
     return lo;
+  }
+
+  /** The deepest span of thread `lane` running at `timeNs`, or -1. */
+  spanAt(lane: number, timeNs: number): number {
+    const rows = this.byThread[lane] ?? [];
+    const starts = this.model.spanStartNs.data;
+    for (let depth = rows.length - 1; depth >= 0; depth--) {
+      const list = rows[depth];
+      if (!list) {
+        continue;
+      }
+      const k = this.firstEndingAfter(list, timeNs);
+      if (k < list.length && starts[list.data[k]] <= timeNs) {
+        return list.data[k];
+      }
+    }
+    return -1;
   }
 }

@@ -4,7 +4,9 @@ import type { TraceModel } from '../../src/model/traceModel';
 import { threadLabel } from '../format';
 import type { Theme } from '../theme';
 import { fitText } from './canvasSurface';
-import { GUTTER_PX, LANE_PAD_PX, MERGE_BELOW_PX, MIN_LANE_PX, SPAN_ROW_PX } from './layout';
+import { GUTTER_PX, LANE_PAD_PX, MIN_LANE_PX, SPAN_ROW_PX } from './layout';
+import { RowPainter } from './rowPainter';
+import type { SpanFilter } from './spanFilter';
 import type { SpanIndex } from './spanIndex';
 import type { TimeScale } from './timeScale';
 
@@ -24,10 +26,14 @@ export interface SpanBox {
   heightPx: number;
 }
 
+/** Spans may draw a little past the time area's right edge (the live edge's margin). */
+const RIGHT_SLACK_PX = 8;
+
 /** Lays out, draws and hit-tests the thread lanes of one model. */
 export class ThreadsTrack {
   private laneTopPx: number[] = [];
   private laneHeightPx: number[] = [];
+  private readonly painter = new RowPainter();
 
   constructor(
     private readonly model: TraceModel,
@@ -60,13 +66,23 @@ export class ThreadsTrack {
     return { x0Px, x1Px, yPx: yPx + 1, heightPx: SPAN_ROW_PX - 2 };
   }
 
-  /** Draws every lane; spans of `hoverRes` get a focus outline. */
+  /** Lane top (CSS px) of a thread, for arrows and overlays. */
+  laneTop(lane: number): number {
+    return this.laneTopPx[lane] ?? 0;
+  }
+
+  /**
+   * Draws every lane: spans of `hoverRes` get a focus outline, `selectedSpan` a thick one, and
+   * with an active `filter` the spans that do not match are dimmed.
+   */
   draw(
     ctx: CanvasRenderingContext2D,
     scale: TimeScale,
     theme: Theme,
     widthPx: number,
     hoverRes: number,
+    selectedSpan = -1,
+    filter?: SpanFilter,
   ): void {
     const m = this.model;
     ctx.font = theme.font;
@@ -97,90 +113,106 @@ export class ThreadsTrack {
     ctx.beginPath();
     ctx.rect(GUTTER_PX, 0, widthPx - GUTTER_PX, this.layoutHeight());
     ctx.clip();
+    const dim = filter?.active === true;
+    this.painter.visited = 0;
     for (let lane = 0; lane < m.threads.length; lane++) {
-      for (const list of this.index.byThread[lane] ?? []) {
-        if (list) {
-          this.drawRow(ctx, scale, theme, widthPx, list, hoverRes);
-        }
+      this.paintRows(ctx, scale, theme, widthPx, lane, this.index.byThread[lane], dim ? 0.22 : 1);
+      if (dim) {
+        this.paintRows(ctx, scale, theme, widthPx, lane, filter.matchRows[lane], 1);
       }
+    }
+    this.outlineRes(ctx, scale, widthPx, hoverRes, theme.focus, 2);
+    if (selectedSpan >= 0 && selectedSpan < m.spanCount) {
+      const box = this.spanBox(selectedSpan, scale);
+      ctx.strokeStyle = theme.foreground;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(box.x0Px - 2, box.yPx - 2, box.x1Px - box.x0Px + 4, box.heightPx + 4);
+      ctx.strokeStyle = theme.focus;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(box.x0Px - 3.5, box.yPx - 3.5, box.x1Px - box.x0Px + 7, box.heightPx + 7);
     }
     ctx.restore();
   }
 
-  private layoutHeight(): number {
-    const last = this.laneTopPx.length - 1;
-    return last < 0 ? 0 : this.laneTopPx[last] + this.laneHeightPx[last];
+  /** Spans looked at by the last draw (the benchmark reports it). */
+  get visitedSpans(): number {
+    return this.painter.visited;
   }
 
-  /** Draws the visible spans of one (thread, depth) row, merging sub-pixel neighbours. */
-  private drawRow(
+  private paintRows(
     ctx: CanvasRenderingContext2D,
     scale: TimeScale,
     theme: Theme,
     widthPx: number,
-    list: Column<Int32Array>,
-    hoverRes: number,
+    lane: number,
+    rows: Column<Int32Array>[] | undefined,
+    alpha: number,
+  ): void {
+    if (!rows) {
+      return;
+    }
+    ctx.globalAlpha = alpha;
+    for (let depth = 0; depth < rows.length; depth++) {
+      const list = rows[depth];
+      if (list) {
+        const yPx = this.laneTopPx[lane] + LANE_PAD_PX + depth * SPAN_ROW_PX + 1;
+        const heightPx = SPAN_ROW_PX - 2;
+        const clipX1Px = Math.min(widthPx, scale.endPx + RIGHT_SLACK_PX);
+        this.painter.paint(
+          ctx,
+          this.model,
+          this.index,
+          list,
+          scale,
+          GUTTER_PX,
+          clipX1Px,
+          yPx,
+          heightPx,
+          theme,
+          alpha === 1,
+        );
+      }
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  /** Outlines the visible spans of one resource (at most a few thousand are looked at). */
+  private outlineRes(
+    ctx: CanvasRenderingContext2D,
+    scale: TimeScale,
+
+    widthPx: number,
+    res: number,
+    colour: string,
+    lineWidthPx: number,
   ): void {
     const m = this.model;
-    const spans = list.data;
-    const count = list.length;
-    const starts = m.spanStartNs.data;
-    const res = m.spanRes.data;
-    let pendingKind = -1;
-    let pendingX0 = 0;
-    let pendingX1 = 0;
-    let yPx = 0;
-    let heightPx = 0;
-    const flush = (): void => {
-      if (pendingKind >= 0) {
-        ctx.fillStyle = theme.kinds[pendingKind];
-        ctx.fillRect(pendingX0, yPx, pendingX1 - pendingX0, heightPx);
-        pendingKind = -1;
-      }
-    };
-    for (let k = this.index.firstEndingAfter(list, scale.startNs); k < count; k++) {
-      const span = spans[k];
-      if (starts[span] > scale.endNs) {
+    if (res < 0 || res >= m.resourceCount) {
+      return;
+    }
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = lineWidthPx;
+    let budget = 4000;
+    for (
+      let span = m.resFirstSpan.data[res];
+      span >= 0 && budget-- > 0;
+      span = m.spanNextOfRes.data[span]
+    ) {
+      if (m.spanStartNs.data[span] > scale.endNs) {
         break;
       }
       const box = this.spanBox(span, scale);
-      yPx = box.yPx;
-      heightPx = box.heightPx;
-      const x0 = Math.max(box.x0Px, GUTTER_PX - 2);
-      const x1 = Math.min(box.x1Px, widthPx + 2);
-      const r = res[span];
-      const kind = m.kindIndexOf(r);
-      if (x1 - x0 < MERGE_BELOW_PX && r !== hoverRes) {
-        if (kind === pendingKind && x0 <= pendingX1 + 0.5) {
-          pendingX1 = Math.max(pendingX1, x1);
-        } else {
-          flush();
-          pendingKind = kind;
-          pendingX0 = x0;
-          pendingX1 = x1;
-        }
+      if (box.x1Px < GUTTER_PX || box.x0Px > widthPx) {
         continue;
       }
-      flush();
-      ctx.fillStyle = theme.kinds[kind];
-      ctx.fillRect(x0, yPx, x1 - x0, heightPx);
-      if (theme.contrastBorder && x1 - x0 >= 3) {
-        ctx.strokeStyle = theme.contrastBorder;
-        ctx.lineWidth = 1;
-        ctx.strokeRect(x0 + 0.5, yPx + 0.5, x1 - x0 - 1, heightPx - 1);
-      }
-      if (r === hoverRes) {
-        ctx.strokeStyle = theme.focus;
-        ctx.lineWidth = 2;
-        ctx.strokeRect(x0 - 1, yPx - 1, x1 - x0 + 2, heightPx + 2);
-      }
-      if (x1 - x0 > 28) {
-        ctx.fillStyle = theme.kindText[kind];
-        const left = Math.max(x0, GUTTER_PX) + 4;
-        fitText(ctx, m.typeOf(r), left, yPx + heightPx / 2, x1 - left - 3);
-      }
+      ctx.strokeRect(box.x0Px - 1, box.yPx - 1, box.x1Px - box.x0Px + 2, box.heightPx + 2);
     }
-    flush();
+  }
+
+  /** Height of all lanes, CSS px. */
+  layoutHeight(): number {
+    const last = this.laneTopPx.length - 1;
+    return last < 0 ? 0 : this.laneTopPx[last] + this.laneHeightPx[last];
   }
 
   /** The span under a point (CSS px), or -1. Spans drawn 1px wide get a 2px tolerance. */

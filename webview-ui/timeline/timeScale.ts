@@ -54,6 +54,7 @@ const UNITS = [
   { ns: 1e3, name: 'µs' },
   { ns: 1e6, name: 'ms' },
   { ns: 1e9, name: 's' },
+  { ns: 60e9, name: 'min' },
 ];
 
 /**
@@ -77,9 +78,21 @@ export function rulerTicks(scale: TimeScale, minGapPx = 80): Tick[] {
   const decimals = Math.min(9, Math.max(0, Math.ceil(-Math.log10(stepNs / unit.ns) - 1e-9)));
   const ticks: Tick[] = [];
   const first = Math.ceil(scale.startNs / stepNs) * stepNs;
+  const minutes = unit.name === 'min' && stepNs >= 1e9;
   for (let timeNs = first; timeNs <= scale.endNs && ticks.length < 1000; timeNs += stepNs) {
     const value = timeNs / unit.ns;
-    ticks.push({ timeNs, label: `${value.toFixed(decimals)} ${unit.name}` });
+    ticks.push({
+      timeNs,
+      label: minutes ? minuteLabel(timeNs) : `${value.toFixed(decimals)} ${unit.name}`,
+    });
   }
   return ticks;
+}
+
+/** "2m 30s" (or "2m") for a time of whole seconds past a minute. */
+function minuteLabel(timeNs: number): string {
+  const totalS = Math.round(timeNs / 1e9);
+  const m = Math.floor(totalS / 60);
+  const sec = totalS - m * 60;
+  return sec ? `${m}m ${sec}s` : `${m}m`;
 }

@@ -1,40 +1,92 @@
-/** The Threads and Operations views under one time axis: DOM, redraws, hover and click. */
+/** The timeline: overview, ruler, Threads and Operations views and extension tracks on one axis. */
+import { rangeStats } from '../../src/model/rangeStats';
 import { TraceModel } from '../../src/model/traceModel';
-import type { FromWebviewMessage } from '../../src/shared/protocol';
+import type {
+  FromWebviewMessage,
+  ProgramStatus,
+  SourceTextMessage,
+} from '../../src/shared/protocol';
+import { DetailsPanel } from '../details';
 import { el } from '../dom';
+import { formatDuration } from '../format';
 import { readTheme, type Theme } from '../theme';
 import { HoverReporter, positionOf, Tooltip } from '../tooltip';
 import { CanvasSurface } from './canvasSurface';
+import { Controls } from './controls';
+import { CausalIndex, drawFlows } from './flows';
 import { bindTimelineInput, bindTimelineKeys, type InputHost } from './interaction';
 import { GUTTER_PX, RULER_PX } from './layout';
 import { OpsTrack } from './opsTrack';
+import { Overview, OVERVIEW_PX } from './overview';
 import { drawGrid, drawRuler } from './ruler';
+import { SpanFilter, type FilterSpec } from './spanFilter';
 import { SpanIndex } from './spanIndex';
 import { ThreadsTrack, type SpanQuery } from './threadsTrack';
 import { TimeScale } from './timeScale';
 import { TimeWindow } from './timeWindow';
+import type { TimelineHost, TimelineTrack, WindowChange } from './track';
+import { TrackStack } from './trackStack';
 
 /** Space right of the last time pixel, so the live edge is not glued to the border. */
 const RIGHT_MARGIN_PX = 8;
+/** The Operations view's scroll height is capped (browsers cap element heights near 33M px). */
+const MAX_SCROLL_PX = 4_000_000;
+
+type Surface = 'threads' | 'ops' | 'ruler' | number;
+
+/** What automation can read of the view (cvDebug). */
+export interface ViewDebugState {
+  startNs: number;
+  endNs: number;
+  mode: string;
+  selectedSpan: number;
+  selectedRes: number;
+  range: { startNs: number; endNs: number } | undefined;
+  matches: number;
+  draws: number;
+  lastDrawMs: number;
+  /** performance.now() when the last draw ended. */
+  lastDrawAt: number;
+  flows: number;
+}
 
 /**
- * Owns the canvases of both views. Every change (data, status, size, theme, input) calls
+ * Owns every canvas of the timeline. Every change (data, status, size, theme, input) calls
  * `requestRedraw()`, and all of them together cost one draw on the next animation frame.
  */
-export class TimelineView {
+export class TimelineView implements TimelineHost {
   /** The views' container element. */
   readonly root: HTMLElement;
   /** The shared time window (fit / follow / zoom / pan). */
   readonly window = new TimeWindow();
+  /** Duration (ms) of recent draws, newest last (the benchmark reads it). */
+  readonly drawTimesMs: number[] = [];
   private model = new TraceModel();
   private index = new SpanIndex(this.model);
   private threads = new ThreadsTrack(this.model, this.index);
   private ops = new OpsTrack(this.model);
+  private overview = new Overview(this.model, this.index);
+  private filter = new SpanFilter(this.model);
+  private causal = new CausalIndex(this.model);
   private theme: Theme;
   private scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
   private frame = 0;
+  private draws = 0;
+  private lastDrawAt = 0;
+  private flowsDrawn = 0;
   private hoverRes = -1;
   private hoverSpan = -1;
+  private pointerXPx: number | undefined;
+  private selectedSpan = -1;
+  private selectedRes = -1;
+  private range: { startNs: number; endNs: number } | undefined;
+  private showFlows = true;
+  private live = false;
+  private readonly listeners: ((change: WindowChange) => void)[] = [];
+  private readonly stack = new TrackStack();
+  private readonly controls: Controls;
+  private readonly details: DetailsPanel;
+  private readonly overviewSurface: CanvasSurface;
   private readonly ruler: CanvasSurface;
   private readonly threadsSurface: CanvasSurface;
   private readonly opsSurface: CanvasSurface;
@@ -50,6 +102,7 @@ export class TimelineView {
     tooltipElement: HTMLElement,
     private readonly post: (message: FromWebviewMessage) => void,
   ) {
+    const overviewCanvas = el('canvas', { id: 'overview-canvas' });
     const rulerCanvas = el('canvas', { id: 'ruler-canvas' });
     const threadsCanvas = el('canvas', { id: 'threads-canvas' });
     const opsCanvas = el('canvas', { id: 'ops-canvas' });
@@ -59,15 +112,36 @@ export class TimelineView {
     this.opsCount = el('span', { id: 'ops-count', className: 'view-count' });
     this.threadsBox.dataset.lanes = '0';
     this.threadsBox.dataset.spans = '0';
+    overviewCanvas.setAttribute('aria-label', 'Overview of the whole run; click to move the view');
     threadsCanvas.setAttribute('aria-label', 'Callbacks on each JS thread over time');
+    threadsCanvas.tabIndex = 0;
     opsCanvas.setAttribute('aria-label', 'Async operations over time');
+    this.controls = new Controls({
+      setFilter: (spec) => this.setFilter(spec),
+      step: (dir) => this.step(dir),
+      setFlows: (on) => {
+        this.showFlows = on;
+        this.requestRedraw();
+      },
+      fit: () => this.fit(),
+      followLive: () => this.followLive(),
+    });
+    this.details = new DetailsPanel({
+      jump: (position) => this.post({ type: 'jump', position }),
+      selectRes: (res) => this.select(this.model.resFirstSpan.data[res], res, true),
+      zoomToSelection: () => this.zoomToSelection(),
+      close: () => this.clearSelection(),
+      requestSource: (id, file, line) => this.post({ type: 'source', id, file, line }),
+    });
     this.root = el(
       'main',
       { className: 'views' },
+      this.controls.root,
       el(
         'section',
         { className: 'view threads-view' },
         el('h2', { className: 'view-title', text: 'Threads' }),
+        overviewCanvas,
         rulerCanvas,
         this.threadsBox,
       ),
@@ -77,7 +151,10 @@ export class TimelineView {
         el('h2', { className: 'view-title', text: 'Operations ' }, this.opsCount),
         this.opsScroll,
       ),
+      this.stack.root,
+      this.details.root,
     );
+    this.overviewSurface = new CanvasSurface(overviewCanvas);
     this.ruler = new CanvasSurface(rulerCanvas);
     this.threadsSurface = new CanvasSurface(threadsCanvas);
     this.opsSurface = new CanvasSurface(opsCanvas);
@@ -86,34 +163,56 @@ export class TimelineView {
       this.post(position ? { type: 'hover', position } : { type: 'hover' }),
     );
     this.theme = readTheme(swatches);
-
-    const host = (surface: 'threads' | 'ops' | 'ruler'): InputHost => ({
+    bindTimelineInput(rulerCanvas, this.inputHost('ruler'), false, true);
+    bindTimelineInput(threadsCanvas, this.inputHost('threads'), false);
+    bindTimelineInput(opsCanvas, this.inputHost('ops'), true);
+    this.bindOverview(overviewCanvas);
+    bindTimelineKeys({
       window: this.window,
       scale: () => this.scale,
       redraw: () => this.requestRedraw(),
-      hover: (xPx, yPx, clientX, clientY) => this.hoverAt(surface, xPx, yPx, clientX, clientY),
-      leave: () => this.setHover(-1, -1, 0, 0),
-      click: (xPx, yPx) => this.clickAt(surface, xPx, yPx),
+      moved: () => this.moved(),
+      pointerNs: () =>
+        this.pointerXPx === undefined ? undefined : this.scale.pxToTime(this.pointerXPx),
+      fit: () => this.fit(),
+      zoomToSelection: () => this.zoomToSelection(),
+      clearSelection: () => this.clearSelection(),
+      step: (dir) => this.step(dir),
+      focusSearch: () => this.controls.search.focus(),
     });
-    bindTimelineInput(rulerCanvas, host('ruler'), false);
-    bindTimelineInput(threadsCanvas, host('threads'), false);
-    bindTimelineInput(opsCanvas, host('ops'), true);
-    bindTimelineKeys(host('ruler'));
     this.opsScroll.addEventListener('scroll', () => this.requestRedraw(), { passive: true });
     const resize = new ResizeObserver(() => this.requestRedraw());
     resize.observe(this.threadsBox);
     resize.observe(this.opsScroll);
   }
 
-  /** Shows another model (after a hydrate); the view fits it. */
+  /** Shows another model (after a hydrate); the view fits it and forgets the selection. */
   setModel(model: TraceModel): void {
     this.model = model;
     this.index = new SpanIndex(model);
     this.threads = new ThreadsTrack(model, this.index);
     this.ops = new OpsTrack(model);
+    this.overview = new Overview(model, this.index);
+    this.filter = new SpanFilter(model, this.filter.spec);
+    this.causal = new CausalIndex(model);
     this.window.follow();
+    this.selectedSpan = -1;
+    this.selectedRes = -1;
+    this.range = undefined;
+    this.details.clear();
     this.setHover(-1, -1, 0, 0);
     this.requestRedraw();
+  }
+
+  /** The program's state: a live trace shows "Follow live" once the user pans away from the edge. */
+  setStatus(status: ProgramStatus | undefined): void {
+    this.live = status?.state === 'running' || status?.state === 'starting';
+    this.requestRedraw();
+  }
+
+  /** A code excerpt the host sent for the details panel. */
+  sourceText(message: SourceTextMessage): void {
+    this.details.sourceText(message);
   }
 
   /** Re-reads the theme's colours and redraws. */
@@ -132,6 +231,20 @@ export class TimelineView {
     }
   }
 
+  /** Adds a track below the built-in views (TimelineHost). */
+  addTrack(track: TimelineTrack): void {
+    const stacked = this.stack.add(track);
+    const i = this.stack.tracks.length - 1;
+    bindTimelineInput(stacked.canvas, this.inputHost(i), false);
+    this.requestRedraw();
+  }
+
+  /** Calls `listener` after every redraw with the window drawn (TimelineHost). */
+  onWindowChange(listener: (change: WindowChange) => void): void {
+    this.listeners.push(listener);
+    this.requestRedraw();
+  }
+
   /** Draws now if a redraw is pending (so automation sees what the user would). */
   flush(): void {
     if (this.frame) {
@@ -147,25 +260,211 @@ export class TimelineView {
     return this.threads.findSpan(query, this.scale, this.threadsSurface.widthPx);
   }
 
+  /** What automation reads (cvDebug). */
+  debugState(): ViewDebugState {
+    this.flush();
+    return {
+      startNs: this.window.startNs,
+      endNs: this.window.endNs,
+      mode: this.window.mode,
+      selectedSpan: this.selectedSpan,
+      selectedRes: this.selectedRes,
+      range: this.range && { ...this.range },
+      matches: this.filter.active ? this.filter.count : 0,
+      draws: this.draws,
+      lastDrawMs: this.drawTimesMs.at(-1) ?? 0,
+      lastDrawAt: this.lastDrawAt,
+      flows: this.flowsDrawn,
+    };
+  }
+
+  private inputHost(surface: Surface): InputHost {
+    return {
+      window: this.window,
+      scale: () => this.scale,
+      redraw: () => this.requestRedraw(),
+      moved: () => this.moved(),
+      hover: (xPx, yPx, clientX, clientY) => this.hoverAt(surface, xPx, yPx, clientX, clientY),
+      leave: () => {
+        this.pointerXPx = undefined;
+        this.setHover(-1, -1, 0, 0);
+      },
+      click: (xPx, yPx) => this.clickAt(surface, xPx, yPx),
+      selectRange: (startNs, endNs, done) => this.selectRange(startNs, endNs, done),
+    };
+  }
+
+  private bindOverview(canvas: HTMLCanvasElement): void {
+    let dragging = false;
+    const centre = (ev: PointerEvent): void => {
+      const xPx = ev.clientX - canvas.getBoundingClientRect().left;
+      if (xPx >= GUTTER_PX) {
+        this.window.centreOn(this.overview.scale.pxToTime(xPx));
+        this.moved();
+        this.requestRedraw();
+      }
+    };
+    canvas.addEventListener('pointerdown', (ev) => {
+      dragging = true;
+      canvas.setPointerCapture(ev.pointerId);
+      centre(ev);
+    });
+    canvas.addEventListener('pointermove', (ev) => dragging && centre(ev));
+    canvas.addEventListener('pointerup', () => (dragging = false));
+    canvas.addEventListener('dblclick', () => this.fit());
+  }
+
+  private moved(): void {
+    this.window.settle(this.live, this.model.endNs);
+  }
+
+  private fit(): void {
+    this.window.follow();
+    this.requestRedraw();
+  }
+
+  private followLive(): void {
+    const m = this.model;
+    if (this.window.endNs - this.window.startNs >= m.endNs - m.startNs) {
+      this.window.follow();
+    } else {
+      this.window.followTail();
+    }
+    this.requestRedraw();
+  }
+
+  private setFilter(spec: FilterSpec): void {
+    this.filter = new SpanFilter(this.model, spec);
+    this.filter.update();
+    this.requestRedraw();
+  }
+
+  private step(dir: 1 | -1): void {
+    this.filter.update();
+    if (!this.filter.active) {
+      return;
+    }
+    const span = this.filter.step(this.selectedSpan, dir);
+    if (span < 0) {
+      return;
+    }
+    this.select(span, this.model.spanRes.data[span], true);
+  }
+
+  /** Selects a span (or an operation that never ran: span -1); `reveal` brings it into view. */
+  private select(span: number, res: number, reveal: boolean): void {
+    this.selectedSpan = span;
+    this.selectedRes = res;
+    this.range = undefined;
+    if (res < 0) {
+      this.details.clear();
+    } else {
+      this.details.showSpan(this.model, res, span, this.causal.childrenOf(res));
+      if (reveal) {
+        this.reveal(span, res);
+      }
+    }
+    this.requestRedraw();
+  }
+
+  private reveal(span: number, res: number): void {
+    const m = this.model;
+    const startNs = span >= 0 ? m.spanStartNs.data[span] : m.resInitNs.data[res];
+    if (
+      Number.isFinite(startNs) &&
+      (startNs < this.window.startNs || startNs > this.window.endNs)
+    ) {
+      this.window.centreOn(startNs);
+      this.moved();
+    }
+    const row = this.ops.rowOf(res);
+    if (row >= 0) {
+      const viewPx = this.opsScroll.clientHeight;
+      const topPx = this.opsTopPx();
+      const rowPx = row * 16;
+      if (rowPx < topPx || rowPx > topPx + viewPx - 16) {
+        this.setOpsTopPx(rowPx - viewPx / 2);
+      }
+    }
+  }
+
+  private clearSelection(): void {
+    this.selectedSpan = -1;
+    this.selectedRes = -1;
+    this.range = undefined;
+    this.details.clear();
+    this.requestRedraw();
+  }
+
+  private selectRange(startNs: number, endNs: number, done: boolean): void {
+    this.range = { startNs: Math.min(startNs, endNs), endNs: Math.max(startNs, endNs) };
+    this.selectedSpan = -1;
+    this.selectedRes = -1;
+    if (done) {
+      this.details.showRange(this.model, rangeStats(this.model, startNs, endNs));
+    }
+  }
+
+  private zoomToSelection(): void {
+    const m = this.model;
+    if (this.range) {
+      this.window.zoomTo(this.range.startNs, this.range.endNs, 0.02);
+    } else if (this.selectedSpan >= 0) {
+      const endNs = m.spanEndNs.data[this.selectedSpan];
+      this.window.zoomTo(
+        m.spanStartNs.data[this.selectedSpan],
+        Number.isNaN(endNs) ? m.endNs : endNs,
+      );
+    } else {
+      return;
+    }
+    this.moved();
+    this.requestRedraw();
+  }
+
+  /** Top of the Operations view's visible rows in content px (the scroll range may be scaled). */
+  private opsTopPx(): number {
+    const contentPx = this.ops.contentHeightPx;
+    const viewPx = this.opsScroll.clientHeight;
+    if (contentPx <= MAX_SCROLL_PX) {
+      return this.opsScroll.scrollTop;
+    }
+    const ratio = this.opsScroll.scrollTop / Math.max(1, MAX_SCROLL_PX - viewPx);
+    return ratio * (contentPx - viewPx);
+  }
+
+  private setOpsTopPx(topPx: number): void {
+    const contentPx = this.ops.contentHeightPx;
+    const viewPx = this.opsScroll.clientHeight;
+    this.opsScroll.scrollTop =
+      contentPx <= MAX_SCROLL_PX
+        ? topPx
+        : (topPx / Math.max(1, contentPx - viewPx)) * (MAX_SCROLL_PX - viewPx);
+  }
+
   private draw(): void {
+    const t0 = performance.now();
     const { model, theme } = this;
     this.index.update();
     this.ops.update();
+    this.filter.update();
+    this.controls.updateThreads(model);
     const threadsWidthPx = this.threadsBox.clientWidth;
     const opsWidthPx = this.opsScroll.clientWidth;
-    // One time axis for both views: the narrower width (a scrollbar) bounds it.
+    // One time axis for every view: the narrower width (a scrollbar) bounds it.
     const axisWidthPx = Math.min(threadsWidthPx || opsWidthPx, opsWidthPx || threadsWidthPx);
-    if (this.window.following) {
-      this.window.fitTo(model.startNs, model.endNs);
-    }
+    this.window.track(model.startNs, model.endNs);
     this.scale = new TimeScale(
       this.window.startNs,
       this.window.endNs,
       GUTTER_PX,
       Math.max(GUTTER_PX + 10, axisWidthPx - RIGHT_MARGIN_PX),
     );
+    const overviewCtx = this.overviewSurface.begin(threadsWidthPx, OVERVIEW_PX, theme.background);
+    this.overview.draw(overviewCtx, this.scale, theme, threadsWidthPx, OVERVIEW_PX);
     const rulerCtx = this.ruler.begin(threadsWidthPx, RULER_PX, theme.background);
     const ticks = drawRuler(rulerCtx, this.scale, theme, threadsWidthPx, RULER_PX);
+    this.drawRange(rulerCtx, RULER_PX, true);
 
     const lanesHeightPx = this.threads.layout();
     const threadsCtx = this.threadsSurface.begin(threadsWidthPx, lanesHeightPx, theme.background);
@@ -176,12 +475,34 @@ export class TimelineView {
       threadsCtx.textBaseline = 'middle';
       threadsCtx.fillText('No JS thread has reported yet.', 6, lanesHeightPx / 2);
     }
-    this.threads.draw(threadsCtx, this.scale, theme, threadsWidthPx, this.hoverRes);
+    this.threads.draw(
+      threadsCtx,
+      this.scale,
+      theme,
+      threadsWidthPx,
+      this.hoverRes,
+      this.selectedSpan,
+      this.filter,
+    );
+    this.drawRange(threadsCtx, lanesHeightPx, false);
+    this.flowsDrawn = this.showFlows
+      ? drawFlows(
+          threadsCtx,
+          model,
+          this.index,
+          this.threads,
+          this.causal,
+          this.scale,
+          theme,
+          this.selectedSpan,
+        )
+      : 0;
     this.threadsBox.dataset.lanes = String(model.threads.length);
     this.threadsBox.dataset.spans = String(model.spanCount);
 
     const viewHeightPx = this.opsScroll.clientHeight;
-    this.opsSpacer.style.height = `${Math.max(0, this.ops.contentHeightPx - viewHeightPx)}px`;
+    const scrollPx = Math.min(this.ops.contentHeightPx, MAX_SCROLL_PX);
+    this.opsSpacer.style.height = `${Math.max(0, scrollPx - viewHeightPx)}px`;
     const opsCtx = this.opsSurface.begin(opsWidthPx, viewHeightPx, theme.background);
     drawGrid(opsCtx, ticks, this.scale, theme, opsWidthPx, viewHeightPx);
     this.ops.draw(
@@ -190,25 +511,90 @@ export class TimelineView {
       theme,
       opsWidthPx,
       viewHeightPx,
-      this.opsScroll.scrollTop,
+      this.opsTopPx(),
       this.hoverRes,
+      this.selectedRes,
+      this.filter,
     );
+    this.drawRange(opsCtx, viewHeightPx, false);
     this.opsCount.textContent = `(${this.ops.rowCount})`;
+    this.stack.draw(model, this.scale, theme, ticks, threadsWidthPx);
+    this.controls.setCount(
+      this.filter.active,
+      this.filter.rankOf(this.selectedSpan),
+      this.filter.count,
+    );
+    this.controls.followLive.hidden = !(this.live && !this.window.following);
+    this.draws++;
+    // Draw time is the timeline's own; the listeners (charts) are timed apart.
+    this.lastDrawAt = performance.now();
+    this.drawTimesMs.push(this.lastDrawAt - t0);
+    const change = { scale: this.scale, model };
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        console.warn('window listener failed', err);
+      }
+    }
+    if (this.drawTimesMs.length > 2000) {
+      this.drawTimesMs.splice(0, 1000);
+    }
+  }
+
+  /** Shades the selected range; on the ruler, writes its duration. */
+  private drawRange(ctx: CanvasRenderingContext2D, heightPx: number, label: boolean): void {
+    if (!this.range) {
+      return;
+    }
+    const { theme, scale } = this;
+    const x0 = Math.max(GUTTER_PX, scale.timeToPx(this.range.startNs));
+    const x1 = Math.min(scale.endPx + RIGHT_MARGIN_PX, scale.timeToPx(this.range.endNs));
+    if (x1 < x0) {
+      return;
+    }
+    ctx.globalAlpha = 0.35;
+    ctx.fillStyle = theme.rangeFill;
+    ctx.fillRect(x0, 0, x1 - x0, heightPx);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = theme.focus;
+    ctx.fillRect(x0, 0, 1, heightPx);
+    ctx.fillRect(x1 - 1, 0, 1, heightPx);
+    if (label) {
+      const text = formatDuration(this.range.endNs - this.range.startNs);
+      ctx.font = theme.font;
+      const widthPx = ctx.measureText(text).width + 8;
+      const xPx = Math.max(x0, (x0 + x1) / 2 - widthPx / 2);
+      ctx.fillStyle = theme.background;
+      ctx.fillRect(xPx, 2, widthPx, heightPx - 4);
+      ctx.fillStyle = theme.foreground;
+      ctx.textBaseline = 'middle';
+      ctx.fillText(text, xPx + 4, heightPx / 2);
+    }
   }
 
   private hoverAt(
-    surface: 'threads' | 'ops' | 'ruler',
+    surface: Surface,
     xPx: number,
     yPx: number,
     clientX: number,
     clientY: number,
   ): void {
+    this.pointerXPx = xPx >= GUTTER_PX ? xPx : undefined;
     if (surface === 'threads') {
       const span = this.threads.hitTest(xPx, yPx, this.scale);
       this.setHover(span < 0 ? -1 : this.model.spanRes.data[span], span, clientX, clientY);
     } else if (surface === 'ops') {
-      const res = this.ops.hitTest(xPx, yPx, this.opsScroll.scrollTop, this.scale);
+      const res = this.ops.hitTest(xPx, yPx, this.opsTopPx(), this.scale);
       this.setHover(res, -1, clientX, clientY);
+    } else if (typeof surface === 'number') {
+      const track = this.stack.tracks[surface]?.track;
+      const hover = track?.hoverAt?.(this.model, this.scale, xPx, yPx);
+      this.setHover(-1, -1, 0, 0);
+      if (hover?.lines.length) {
+        this.tooltip.showLines(hover.lines, clientX, clientY);
+        this.reporter.update(hover.position);
+      }
     }
   }
 
@@ -231,14 +617,28 @@ export class TimelineView {
     }
   }
 
-  private clickAt(surface: 'threads' | 'ops' | 'ruler', xPx: number, yPx: number): void {
+  private clickAt(surface: Surface, xPx: number, yPx: number): void {
     let res = -1;
+    let span = -1;
     if (surface === 'threads') {
-      const span = this.threads.hitTest(xPx, yPx, this.scale);
+      span = this.threads.hitTest(xPx, yPx, this.scale);
       res = span < 0 ? -1 : this.model.spanRes.data[span];
     } else if (surface === 'ops') {
-      res = this.ops.hitTest(xPx, yPx, this.opsScroll.scrollTop, this.scale);
+      res = this.ops.hitTest(xPx, yPx, this.opsTopPx(), this.scale);
+      span = res < 0 ? -1 : this.model.resFirstSpan.data[res];
+    } else if (typeof surface === 'number') {
+      const track = this.stack.tracks[surface]?.track;
+      const position = track?.hoverAt?.(this.model, this.scale, xPx, yPx)?.position;
+      if (position) {
+        this.post({ type: 'jump', position });
+      }
+      return;
     }
+    if (res < 0) {
+      this.clearSelection();
+      return;
+    }
+    this.select(span, res, false);
     const position = positionOf(this.model, res);
     if (position) {
       this.post({ type: 'jump', position });

@@ -1,0 +1,238 @@
+// Viewer benchmark: the timeline webview in Debian's headless Chromium (never a downloaded
+// browser) on synthetic traces of 10k..5M spans over 8 threads. Measures time from data received
+// to first full paint, frame times over a scripted zoom/pan sequence, the renderer's memory and
+// the bytes that cross the host-webview boundary; prints a markdown table.
+// Usage: npm run bench:viewer [-- 10000 100000 1000000 5000000]
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildWebview, openPanel, startHarness, tempDir } from '../test/webview/harness';
+import { generateTrace } from './viewerTrace';
+
+declare const window: {
+  postMessage(message: unknown, origin: string): void;
+  cvDebug: {
+    state(): { spans: number };
+    view(): { draws: number; lastDrawAt: number; startNs: number; endNs: number };
+    drawTimes(): number[];
+  };
+};
+declare const document: {
+  getElementById(id: string): {
+    dispatchEvent(ev: unknown): boolean;
+    getBoundingClientRect(): { left: number; top: number; width: number; height: number };
+  };
+};
+declare const performance: { now(): number };
+declare function fetch(url: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> }>;
+declare function requestAnimationFrame(cb: (t: number) => void): number;
+declare const WheelEvent: new (type: string, init: object) => unknown;
+declare const KeyboardEvent: new (type: string, init: object) => unknown;
+
+const SIZES = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
+const sizes = SIZES.length ? SIZES : [10_000, 100_000, 1_000_000, 5_000_000];
+
+interface Row {
+  spans: number;
+  traceMB: number;
+  decodePaintMs: number;
+  drawMedianMs: number;
+  drawP95Ms: number;
+  frameMedianMs: number;
+  frameP95Ms: number;
+  heapMB: number;
+  rssMB: number;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
+}
+
+/** RSS of the page's renderer: the largest chromium renderer descending from this process. */
+function rendererRssMB(): number {
+  const parent = (pid: number): number => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return 0;
+    }
+  };
+  let best = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!pid) {
+      continue;
+    }
+    let cmd = '';
+    try {
+      cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmd.includes('--type=renderer')) {
+      continue;
+    }
+    let p = pid;
+    let ours = false;
+    for (let i = 0; i < 6 && p > 1; i++) {
+      p = parent(p);
+      if (p === process.pid) {
+        ours = true;
+        break;
+      }
+    }
+    if (!ours) {
+      continue;
+    }
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    best = Math.max(best, kb / 1024);
+  }
+  return best;
+}
+
+async function loadAndPaint(page: Page, spans: number): Promise<number> {
+  return page.evaluate(async (expected) => {
+    const bytes = new Uint8Array(await (await fetch('/trace.bin')).arrayBuffer());
+    const before = window.cvDebug.view().draws;
+    const t0 = performance.now();
+    window.postMessage(
+      {
+        type: 'hydrate',
+        session: { title: 'bench', commandLine: 'bench' },
+        status: { state: 'replay' },
+        chunks: [bytes],
+      },
+      '*',
+    );
+    for (;;) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const v = window.cvDebug.view();
+      if (v.draws > before && window.cvDebug.state().spans === expected) {
+        return v.lastDrawAt - t0;
+      }
+    }
+  }, spans);
+}
+
+/** Zooms in 40 steps around the middle, pans 30 steps each way, zooms out 40 steps. */
+async function scriptedFrames(page: Page): Promise<{ draws: number[]; frames: number[] }> {
+  return page.evaluate(async () => {
+    const canvas = document.getElementById('threads-canvas');
+    const rect = canvas.getBoundingClientRect();
+    const clientX = rect.left + 170 + (rect.width - 170) / 2;
+    const clientY = rect.top + 20;
+    const frame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
+    const steps: (() => void)[] = [];
+    const wheel = (deltaY: number) => () =>
+      canvas.dispatchEvent(
+        new WheelEvent('wheel', { deltaY, clientX, clientY, bubbles: true, cancelable: true }),
+      );
+    const key = (k: string) => () =>
+      canvas.dispatchEvent(
+        new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }),
+      );
+    for (let i = 0; i < 40; i++) {
+      steps.push(wheel(-120));
+    }
+    for (let i = 0; i < 30; i++) {
+      steps.push(key('d'));
+    }
+    for (let i = 0; i < 30; i++) {
+      steps.push(key('a'));
+    }
+    for (let i = 0; i < 40; i++) {
+      steps.push(wheel(120));
+    }
+    await frame();
+    const firstDraw = window.cvDebug.drawTimes().length;
+    const frames: number[] = [];
+    let last = await frame();
+    for (const step of steps) {
+      step();
+      const now = await frame();
+      frames.push(now - last);
+      last = now;
+    }
+    await frame();
+    return { draws: window.cvDebug.drawTimes().slice(firstDraw), frames };
+  });
+}
+
+async function benchOne(webviewJs: string, dir: string, spans: number): Promise<Row> {
+  const trace = generateTrace(spans, 8);
+  const file = path.join(dir, `trace-${spans}.bin`);
+  fs.writeFileSync(file, trace.bytes);
+  const harness = await startHarness(webviewJs, {
+    files: { '/trace.bin': [file, 'application/octet-stream'] },
+    connect: true,
+  });
+  try {
+    const errors: string[] = [];
+    const page = await openPanel(harness, errors);
+    await page.setViewportSize({ width: 1400, height: 800 });
+    // tsx keeps function names with a helper the page does not have.
+    await page.evaluate('window.__name = (f) => f');
+    const decodePaintMs = await loadAndPaint(page, trace.spans);
+    const { draws, frames } = await scriptedFrames(page);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const metrics = (await cdp
+      .send('Performance.enable')
+      .then(() => cdp.send('Performance.getMetrics'))) as {
+      metrics: { name: string; value: number }[];
+    };
+    const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+    const rssMB = rendererRssMB();
+    if (errors.length) {
+      throw new Error(`page errors: ${errors.join('; ')}`);
+    }
+    await page.close();
+    return {
+      spans: trace.spans,
+      traceMB: trace.bytes.length / 1e6,
+      decodePaintMs,
+      drawMedianMs: quantile(draws, 0.5),
+      drawP95Ms: quantile(draws, 0.95),
+      frameMedianMs: quantile(frames, 0.5),
+      frameP95Ms: quantile(frames, 0.95),
+      heapMB: heap / 1e6,
+      rssMB,
+    };
+  } finally {
+    fs.rmSync(file, { force: true });
+    await harness.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = tempDir('cv-bench-viewer-');
+  const webviewJs = await buildWebview(dir);
+  const rows: Row[] = [];
+  for (const spans of sizes) {
+    const row = await benchOne(webviewJs, dir, spans);
+    rows.push(row);
+    console.error(`${spans} spans done: ${JSON.stringify(row)}`);
+  }
+  const f = (n: number, d = 1): string => n.toFixed(d);
+  const label = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+  console.log(
+    '| spans (8 threads) | trace bytes across the boundary | data received → first full paint | draw median / p95 | frame median / p95 | JS heap | renderer RSS |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${label(r.spans)} | ${f(r.traceMB)} MB | ${f(r.decodePaintMs, 0)} ms | ${f(r.drawMedianMs)} / ${f(r.drawP95Ms)} ms | ${f(r.frameMedianMs)} / ${f(r.frameP95Ms)} ms | ${f(r.heapMB, 0)} MB | ${f(r.rssMB, 0)} MB |`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

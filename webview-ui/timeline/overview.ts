@@ -1,0 +1,126 @@
+/** The overview (minimap): how busy each thread was over the whole run, and where the view is. */
+import type { TraceModel } from '../../src/model/traceModel';
+import { threadLabel } from '../format';
+import type { Theme } from '../theme';
+import { fitText } from './canvasSurface';
+import { GUTTER_PX } from './layout';
+import type { SpanIndex } from './spanIndex';
+import { TimeScale } from './timeScale';
+
+/** Height of the overview, CSS px. */
+export const OVERVIEW_PX = 34;
+/** While the trace grows, the busy histogram is recomputed at most this often. */
+const REBUILD_MS = 400;
+
+/**
+ * Busy fraction of each thread per pixel column of the whole run, cached: computing it visits
+ * every top-level span once, so it is redone only when the trace or the width changed, and at
+ * most every REBUILD_MS while a live trace grows.
+ */
+export class Overview {
+  private busy: Float32Array[] = [];
+  private key = '';
+  private builtAt = 0;
+  /** The scale of the whole run, as last drawn (the view maps pointer positions through it). */
+  scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
+
+  constructor(
+    private readonly model: TraceModel,
+    private readonly index: SpanIndex,
+  ) {}
+
+  /** Draws the overview and the visible window `view` on it. */
+  draw(
+    ctx: CanvasRenderingContext2D,
+    view: TimeScale,
+    theme: Theme,
+    widthPx: number,
+    heightPx: number,
+  ): void {
+    const m = this.model;
+    const startNs = Number.isFinite(m.startNs) ? m.startNs : 0;
+    const endNs = Number.isFinite(m.endNs) ? Math.max(m.endNs, startNs + 1e6) : 1e9;
+    this.scale = new TimeScale(startNs, endNs, GUTTER_PX, view.endPx);
+    const columns = Math.max(1, Math.floor(view.endPx - GUTTER_PX));
+    this.rebuild(columns);
+    ctx.font = theme.font;
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = theme.muted;
+    fitText(ctx, 'Overview', 6, heightPx / 2, GUTTER_PX - 12);
+    const lanes = this.busy.length;
+    const bandPx = lanes ? Math.max(1, Math.floor((heightPx - 4) / lanes)) : 0;
+    for (let lane = 0; lane < lanes; lane++) {
+      const busy = this.busy[lane];
+      const yPx = 2 + lane * bandPx;
+      ctx.fillStyle = theme.kinds[lane % 2 ? 1 : 0];
+      // Quantized alpha: a handful of fill colours, each set once.
+      for (let level = 1; level <= 4; level++) {
+        ctx.globalAlpha = 0.2 + level * 0.2;
+        for (let x = 0; x < busy.length; x++) {
+          if (Math.ceil(busy[x] * 4) === level) {
+            ctx.fillRect(GUTTER_PX + x, yPx, 1, Math.max(1, bandPx - (bandPx > 3 ? 1 : 0)));
+          }
+        }
+      }
+      ctx.globalAlpha = 1;
+      if (bandPx >= 12) {
+        ctx.fillStyle = theme.muted;
+        fitText(ctx, threadLabel(m.threads[lane]), GUTTER_PX + 4, yPx + bandPx / 2, 200);
+      }
+    }
+    // The visible window: shade outside it, outline it.
+    const x0 = Math.max(GUTTER_PX, this.scale.timeToPx(view.startNs));
+    const x1 = Math.min(view.endPx, this.scale.timeToPx(view.endNs));
+    ctx.fillStyle = theme.background;
+    ctx.globalAlpha = 0.55;
+    ctx.fillRect(GUTTER_PX, 0, Math.max(0, x0 - GUTTER_PX), heightPx);
+    ctx.fillRect(x1, 0, Math.max(0, view.endPx - x1), heightPx);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = theme.focus;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 + 0.5, 0.5, Math.max(2, x1 - x0 - 1), heightPx - 1);
+    ctx.fillStyle = theme.grid;
+    ctx.fillRect(0, heightPx - 1, widthPx, 1);
+    ctx.fillRect(GUTTER_PX - 1, 0, 1, heightPx);
+  }
+
+  private rebuild(columns: number): void {
+    const m = this.model;
+    const key = `${columns}:${m.spanCount}:${m.startNs}:${m.endNs}:${m.threads.length}`;
+    const now = performance.now();
+    if (
+      key === this.key ||
+      (this.busy.length && now - this.builtAt < REBUILD_MS && this.key.startsWith(`${columns}:`))
+    ) {
+      return;
+    }
+    this.key = key;
+    this.builtAt = now;
+    const scale = this.scale;
+    const nsPerCol = scale.nsPerPx;
+    const starts = m.spanStartNs.data;
+    const ends = m.spanEndNs.data;
+    this.busy = m.threads.map((_, lane) => {
+      const busy = new Float32Array(columns);
+      const list = this.index.byThread[lane]?.[0];
+      for (let k = 0; list && k < list.length; k++) {
+        const span = list.data[k];
+        const endRaw = ends[span];
+        let a = (starts[span] - scale.startNs) / nsPerCol;
+        const b = ((endRaw === endRaw ? endRaw : m.endNs) - scale.startNs) / nsPerCol;
+        while (a < b) {
+          const col = Math.floor(a);
+          const next = Math.min(b, col + 1);
+          if (col >= 0 && col < columns) {
+            busy[col] += next - a;
+          }
+          a = next;
+        }
+      }
+      for (let x = 0; x < columns; x++) {
+        busy[x] = Math.min(1, busy[x]);
+      }
+      return busy;
+    });
+  }
+}
