@@ -144,8 +144,9 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     const end = model.spanEndNs.data[s];
     lastNs[t] = Math.max(lastNs[t], Number.isNaN(end) ? model.spanStartNs.data[s] : end);
   }
-  // In-flight intervals as +1/-1 events, per thread and overall.
-  const deltas: Array<Array<[number, number]>> = model.threads.map(() => []);
+  // In-flight intervals, per thread: starts and ends in typed arrays, sorted natively.
+  const starts = model.threads.map(() => f64Builder());
+  const ends = model.threads.map(() => f64Builder());
   for (let r = 0; r < model.resourceCount; r++) {
     const type = model.typeOf(r);
     if (SYNTHETIC.has(type)) {
@@ -170,52 +171,28 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     if (Number.isNaN(end)) {
       end = Math.max(start, lastNs[thread]);
     }
-    deltas[thread].push([start, 1], [end, -1]);
+    starts[thread].push(start);
+    ends[thread].push(end);
   }
-  const peak = (events: Array<[number, number]>): number => {
-    // Ends before starts at the same instant: back-to-back operations do not overlap.
-    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let live = 0;
-    let max = 0;
-    for (const [, d] of events) {
-      live += d;
-      max = Math.max(max, live);
-    }
-    return max;
-  };
-  const perThreadPeak = deltas.map((d) => peak(d.slice()));
-  // Integrate the live count over the thread's life.
-  const perThreadMean = deltas.map((events, t) => {
-    const d = events.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const from = Number.isNaN(model.threads[t].info.startNs)
-      ? (d[0]?.[0] ?? 0)
-      : Math.min(model.threads[t].info.startNs, d[0]?.[0] ?? Infinity);
-    const to = Math.max(lastNs[t], d.length ? d[d.length - 1][0] : -Infinity);
-    let live = 0;
-    let area = 0;
-    let prev = from;
-    for (const [time, delta] of d) {
-      area += live * (time - prev);
-      prev = time;
-      live += delta;
-    }
-    return to > from ? round3(area / (to - from)) : 0;
-  });
-  const overall = peak(deltas.flat());
+  const sortedStarts = starts.map((b) => b.sorted());
+  const sortedEnds = ends.map((b) => b.sorted());
+  const perThread = model.threads.map((t, i) =>
+    sweepInFlight(sortedStarts[i], sortedEnds[i], t.info.startNs, lastNs[i]),
+  );
+  const perThreadPeak = perThread.map((p) => p.peak);
+  const perThreadMean = perThread.map((p) => round3(p.mean));
+  const overall = sweepInFlight(
+    concatSorted(sortedStarts),
+    concatSorted(sortedEnds),
+    NaN,
+    -Infinity,
+  ).peak;
 
   const threadName = (i: number): string => {
     const t = model.threads[i];
     return `${t.info.name} (pid ${t.info.pid}, thread ${t.info.threadId})`;
   };
-  const order = Array.from({ length: model.spanCount }, (_, s) => s)
-    .filter((s) => !Number.isNaN(model.spanEndNs.data[s]))
-    .sort(
-      (a, b) =>
-        model.spanEndNs.data[b] -
-        model.spanStartNs.data[b] -
-        (model.spanEndNs.data[a] - model.spanStartNs.data[a]),
-    )
-    .slice(0, topN);
+  const order = longestSpans(model, topN);
   const longestCallbacks = order.map((s): SummaryCallback => {
     const res = model.spanRes.data[s];
     const loc = model.locationOf(res);
@@ -332,6 +309,90 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     sampler,
     ...(decodeError !== undefined ? { error: decodeError } : {}),
   };
+}
+
+/** A growable Float64Array. */
+function f64Builder(): { push(x: number): void; sorted(): Float64Array } {
+  let data = new Float64Array(64);
+  let n = 0;
+  return {
+    push(x: number) {
+      if (n === data.length) {
+        const grown = new Float64Array(n * 2);
+        grown.set(data);
+        data = grown;
+      }
+      data[n++] = x;
+    },
+    sorted() {
+      return data.slice(0, n).sort();
+    },
+  };
+}
+
+/** All values of several sorted arrays, sorted. */
+function concatSorted(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out.sort();
+}
+
+/**
+ * Peak and time-averaged number of intervals alive, from their sorted starts and ends. An end
+ * at the same instant as a start counts first: back-to-back operations do not overlap. The
+ * mean is over [min(startNs, first start), max(lastNs, last end)].
+ */
+function sweepInFlight(
+  starts: Float64Array,
+  ends: Float64Array,
+  startNs: number,
+  lastNs: number,
+): { peak: number; mean: number } {
+  if (starts.length === 0) {
+    return { peak: 0, mean: 0 };
+  }
+  const from = Number.isNaN(startNs) ? starts[0] : Math.min(startNs, starts[0]);
+  const to = Math.max(lastNs, ends[ends.length - 1]);
+  let i = 0;
+  let j = 0;
+  let live = 0;
+  let peak = 0;
+  let area = 0;
+  let prev = from;
+  while (i < starts.length || j < ends.length) {
+    const isEnd = j < ends.length && (i >= starts.length || ends[j] <= starts[i]);
+    const time = isEnd ? ends[j++] : starts[i++];
+    area += live * (time - prev);
+    prev = time;
+    live += isEnd ? -1 : 1;
+    if (live > peak) {
+      peak = live;
+    }
+  }
+  return { peak, mean: to > from ? area / (to - from) : 0 };
+}
+
+/** The `topN` longest finished spans, longest first, without sorting them all. */
+function longestSpans(model: TraceModel, topN: number): number[] {
+  const top: number[] = [];
+  const duration = (s: number): number => model.spanEndNs.data[s] - model.spanStartNs.data[s];
+  for (let s = 0; s < model.spanCount; s++) {
+    const d = duration(s);
+    if (Number.isNaN(d) || (top.length === topN && d <= duration(top[topN - 1]))) {
+      continue;
+    }
+    let k = top.length < topN ? top.length : topN - 1;
+    while (k > 0 && duration(top[k - 1]) < d) {
+      top[k] = top[k - 1];
+      k--;
+    }
+    top[k] = s;
+  }
+  return top;
 }
 
 function round3(x: number): number {

@@ -1,6 +1,7 @@
 import type { SamplerInfo, ThreadEnd, ThreadInfo } from '../shared/traceFormat';
 import { Column, f64, i32, u16, u32 } from './columns';
 import type { TraceLocation, TraceSink } from './decoder';
+import { IdIndex } from './idIndex';
 import { OP_KINDS, opKindOf } from './opKinds';
 import { OsThreadStore } from './osThreads';
 
@@ -29,7 +30,7 @@ export interface ThreadRow {
 interface ThreadState {
   row: ThreadRow;
   /** asyncId -> resource index. */
-  resources: Map<number, number>;
+  resources: IdIndex;
   /** Open spans, innermost last. */
   stack: number[];
 }
@@ -125,7 +126,21 @@ export class TraceModel implements TraceSink {
     this.version++;
   }
 
+  private lastStream = '';
+  private lastState?: ThreadState;
+
   private threadState(stream: string): ThreadState {
+    // Records come in frames of one stream: the last one is nearly always the one asked for.
+    if (stream === this.lastStream && this.lastState) {
+      return this.lastState;
+    }
+    const st = this.lookupThreadState(stream);
+    this.lastStream = stream;
+    this.lastState = st;
+    return st;
+  }
+
+  private lookupThreadState(stream: string): ThreadState {
     let st = this.state.get(stream);
     if (!st) {
       // A stream whose Thread record was lost still gets a lane.
@@ -155,7 +170,7 @@ export class TraceModel implements TraceSink {
         createdBy: -1,
       };
       this.threads.push(row);
-      st = { row, resources: new Map(), stack: [] };
+      st = { row, resources: new IdIndex(), stack: [] };
       this.state.set(stream, st);
     }
     return st;

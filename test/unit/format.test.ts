@@ -169,3 +169,23 @@ describe('trace format', () => {
     assert.throws(() => new TraceDecoder(m).pushFile(bad), /unknown record kind 99 .* offset 20/);
   });
 });
+
+describe('IdIndex', () => {
+  it('maps ids, negative and beyond 32 bits, through growth', () => {
+    const { IdIndex } =
+      require('../../src/model/idIndex') as typeof import('../../src/model/idIndex');
+    const index = new IdIndex(4);
+    const ids: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      ids.push(i * 7 + 1, -(i + 1), 2 ** 40 + i);
+    }
+    ids.forEach((id, row) => index.set(id, row));
+    assert.equal(index.size, ids.length);
+    ids.forEach((id, row) => assert.equal(index.get(id), row));
+    assert.equal(index.get(3), undefined);
+    assert.equal(index.get(-999999), undefined);
+    index.set(1, 42);
+    assert.equal(index.get(1), 42);
+    assert.equal(index.size, ids.length);
+  });
+});
