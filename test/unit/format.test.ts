@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { traceFileHeader } from '../../src/launch/tail';
 import { TraceDecoder, TraceError } from '../../src/model/decoder';
+import { IdIndex } from '../../src/model/idIndex';
 import { TraceModel } from '../../src/model/traceModel';
 import { Rec } from '../../src/shared/traceFormat';
 import { FrameWriter } from '../../src/tracer/writer';
