@@ -173,8 +173,6 @@ describe('trace format', () => {
 
 describe('IdIndex', () => {
   it('maps ids, negative and beyond 32 bits, through growth', () => {
-    const { IdIndex } =
-      require('../../src/model/idIndex') as typeof import('../../src/model/idIndex');
     const index = new IdIndex(4);
     const ids: number[] = [];
     for (let i = 0; i < 5000; i++) {
