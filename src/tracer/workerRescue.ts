@@ -29,6 +29,8 @@ export class WorkerRescue {
   private readonly endedEarly = new Map<number, ThreadEnd['reason']>();
   /** WORKER operations whose threadId is not known yet (it is set after the init hook). */
   private readonly pending: Array<[number, { threadId?: number }]> = [];
+  /** pending.length, kept as a plain field: it is read in every `before` hook. */
+  private pendingCount = 0;
   /** WORKER asyncId -> threadId, for workers this thread started. */
   private readonly started = new Map<number, number>();
   private readonly channel?: InstanceType<typeof workerThreads.BroadcastChannel>;
@@ -66,11 +68,12 @@ export class WorkerRescue {
   /** A WORKER operation was created by this thread: `resource` is the Worker object. */
   workerCreated(asyncId: number, resource: object): void {
     this.pending.push([asyncId, resource as { threadId?: number }]);
+    this.pendingCount = this.pending.length;
   }
 
   /** True while a started worker's threadId is still to be read. */
   get hasPending(): boolean {
-    return this.pending.length > 0;
+    return this.pendingCount > 0;
   }
 
   /** Reads the threadIds now set on new Worker objects; returns [asyncId, threadId] pairs. */
@@ -81,6 +84,7 @@ export class WorkerRescue {
       const threadId = worker.threadId;
       if (typeof threadId === 'number' && threadId > 0) {
         this.pending.splice(i, 1);
+        this.pendingCount = this.pending.length;
         this.started.set(asyncId, threadId);
         out.push([asyncId, threadId]);
       }

@@ -278,6 +278,60 @@ export class FrameWriter {
     typeId: number,
     locId: number,
   ): void {
+    const triggerDelta = asyncId - triggerId;
+    const execDelta = asyncId - execId;
+    if (
+      this.pos + RECORD_ROOM > this.buf.length ||
+      asyncId >= 0x40000000 ||
+      triggerDelta < -0x20000000 ||
+      triggerDelta >= 0x20000000 ||
+      execDelta < -0x20000000 ||
+      execDelta >= 0x20000000 ||
+      timeNs - this.lastNs >= 0x80000000
+    ) {
+      this.initSlow(timeNs, asyncId, triggerId, execId, typeId, locId);
+      return;
+    }
+    // The hot path: every field fits in 31 bits, written with integer ops into locals.
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = Rec.Init;
+    const lastNs = this.lastNs;
+    let v = timeNs > lastNs ? timeNs - lastNs : 0;
+    this.lastNs = lastNs + v;
+    for (let field = 0; field < 6; field++) {
+      if (field === 1) {
+        v = asyncId;
+      } else if (field === 2) {
+        v = triggerDelta >= 0 ? triggerDelta * 2 : -triggerDelta * 2 - 1;
+      } else if (field === 3) {
+        v = execDelta >= 0 ? execDelta * 2 : -execDelta * 2 - 1;
+      } else if (field === 4) {
+        v = typeId;
+      } else if (field === 5) {
+        v = locId;
+      }
+      v >>>= 0;
+      while (v >= 0x80) {
+        buf[pos++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      buf[pos++] = v;
+    }
+    this.pos = pos;
+    if (this.control) {
+      this.control[0] = pos;
+    }
+  }
+
+  private initSlow(
+    timeNs: number,
+    asyncId: number,
+    triggerId: number,
+    execId: number,
+    typeId: number,
+    locId: number,
+  ): void {
     this.room(RECORD_ROOM);
     this.buf[this.pos++] = Rec.Init;
     this.dt(timeNs);
