@@ -18,9 +18,12 @@ import { TraceModel } from '../model/traceModel';
 import { Sampler } from '../sampler/sampler';
 
 const USAGE = `usage:
-  concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] -- <command...>
+  concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] [--no-sampler]
+                                -- <command...>
       Runs the command with the tracer in every Node.js process it starts and writes one
       trace file (default: trace.cvtrace). Exits with the command's own exit status.
+      --no-sampler: no OS thread sampling (/proc); the tracer estimates CPU per JS thread,
+      as it does where /proc is not available.
   concurrency-visualizer summary FILE [--json]
       Prints the threads, operations, callbacks and longest callbacks of a trace.`;
 
@@ -34,6 +37,7 @@ function record(argv: string[]): Promise<number> {
   let out = 'trace.cvtrace';
   let maxBytes: number | undefined;
   let skipNodeModules = true;
+  let sample = true;
   for (let i = 0; i < opts.length; i++) {
     const o = opts[i];
     if (o === '--out' && opts[i + 1]) {
@@ -42,6 +46,8 @@ function record(argv: string[]): Promise<number> {
       maxBytes = Number(opts[++i]) * 1024 * 1024;
     } else if (o === '--library-frames') {
       skipNodeModules = false;
+    } else if (o === '--no-sampler') {
+      sample = false;
     } else {
       throw new UsageError(`unknown option ${o}`);
     }
@@ -52,6 +58,7 @@ function record(argv: string[]): Promise<number> {
   const session = createSession(path.join(__dirname, 'tracer.js'), defaultSessionsRoot(), {
     maxBytes,
     skipNodeModules,
+    ...(sample ? {} : { cpuEstimates: true }),
   });
   const child = spawn(command[0], command.slice(1), {
     stdio: 'inherit',
@@ -61,9 +68,9 @@ function record(argv: string[]): Promise<number> {
     },
   });
   // OS threads and cores, sampled from outside from right after spawn to the program's end.
-  const sampler = new Sampler(session.dir, session.epochNs);
+  const sampler = sample ? new Sampler(session.dir, session.epochNs) : undefined;
   if (child.pid !== undefined) {
-    sampler.start(child.pid);
+    sampler?.start(child.pid);
   }
   // Ctrl+C at the terminal reaches the whole process group: the program decides what it
   // means; we wait for it and save what it recorded.
@@ -73,13 +80,13 @@ function record(argv: string[]): Promise<number> {
   }
   return new Promise((resolve) => {
     child.on('error', (err) => {
-      sampler.stop();
+      sampler?.stop();
       process.stderr.write(`concurrency-visualizer: cannot run ${command[0]}: ${err.message}\n`);
       fs.rmSync(session.dir, { recursive: true, force: true });
       resolve(127);
     });
     child.on('close', (code, signal) => {
-      sampler.stop();
+      sampler?.stop();
       try {
         fs.writeFileSync(out, readSessionTrace(session.dir));
         process.stderr.write(`concurrency-visualizer: trace written to ${out}\n`);

@@ -19,6 +19,8 @@ export interface SessionOptions {
   maxBytes?: number;
   /** Creation sites prefer the user's own frames over node_modules (default true). */
   skipNodeModules?: boolean;
+  /** The tracer estimates each thread's CPU itself (default: where no sampler runs). */
+  cpuEstimates?: boolean;
 }
 
 /** Where sessions live unless a caller says otherwise. */

@@ -53,6 +53,7 @@ export interface TraceSink {
   osThreadExit?(timeNs: number, tid: number): void;
   /** What the sampler could do and what it cost. */
   samplerInfo?(timeNs: number, info: SamplerInfo): void;
+  threadCpu?(stream: string, timeNs: number, cpuNs: number, periodNs: number, flags: number): void;
 }
 
 /** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
@@ -311,6 +312,16 @@ export class TraceDecoder {
           timeNs += uv();
           sink.samplerInfo?.(timeNs, json<SamplerInfo>());
           break;
+        case Rec.ThreadCpu: {
+          timeNs += uv();
+          const cpuNs = uv();
+          const periodNs = uv();
+          if (pos >= end) {
+            fail('a record runs past its frame');
+          }
+          sink.threadCpu?.(stream, timeNs, cpuNs, periodNs, bytes[pos++]);
+          break;
+        }
         case Rec.Spawn: {
           timeNs += uv();
           const asyncId = uv();

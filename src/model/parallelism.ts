@@ -53,8 +53,11 @@ export function coresBusySeries(
   const total = new Float64Array(count);
   const byKind = OS_THREAD_KINDS.map(() => new Float64Array(count));
   const os = model.os;
-  const estimate = os.sampleCount === 0;
-  if (!estimate) {
+  // Without samples, callbacks stand in; samples that the tracer estimated (no /proc) are
+  // used as samples but still reported as an estimate.
+  const fromCallbacks = os.sampleCount === 0;
+  const estimate = fromCallbacks || !!os.info?.estimate;
+  if (!fromCallbacks) {
     const kindIndex = classifyOsThreads(model).map((c) => OS_THREAD_KINDS.indexOf(c.kind));
     for (let s = 0; s < os.sampleCount; s++) {
       const start = os.sampleStartNs.data[s];

@@ -130,7 +130,8 @@ export function overlapWithWindows(windows: Float64Array, start: number, end: nu
 export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
   const jsByTid = new Map<string, number>();
   model.threads.forEach((t, i) => {
-    if (t.info.osTid >= 0) {
+    // -1: unknown; other negative ids are the model's stand-ins for estimated lanes.
+    if (t.info.osTid !== -1) {
       jsByTid.set(`${t.info.pid}:${t.info.osTid}`, i);
     }
   });

@@ -353,6 +353,47 @@ export class TraceModel implements TraceSink {
     this.version++;
   }
 
+  /**
+   * The tracer's own CPU reading of a JS thread, where no sampler read /proc: it becomes an
+   * estimated OS-thread lane (one sample per reading, no core), and the store says the
+   * figures are estimates. Ignored when a real sampler ran.
+   */
+  threadCpu(stream: string, timeNs: number, cpuNs: number, periodNs: number, _flags: number): void {
+    if (this.os.info?.available) {
+      return;
+    }
+    const row = this.threadState(stream).row;
+    if (row.info.osTid === -1) {
+      // No OS thread id here: a stand-in (negative, so it never meets a real one).
+      row.info.osTid = -2 - row.index;
+    }
+    const tid = row.info.osTid;
+    if (!this.os.rowOfTid(tid)) {
+      this.os.osThread(timeNs - periodNs, row.info.pid, tid, row.info.parentPid, row.info.name);
+    }
+    if (!this.os.info) {
+      this.os.samplerInfo({
+        platform: row.info.platform,
+        available: false,
+        estimate: true,
+        reason:
+          "No OS thread sampling (no /proc here, or recorded with --no-sampler): CPU per JavaScript thread is the tracer's own estimate, read every 100 ms; no libuv, V8 or core lanes.",
+        cores: row.info.cores,
+        intervalNs: 100e6,
+        rootPid: row.info.pid,
+        samples: 0,
+        busyNs: 0,
+        hostCpuNs: 0,
+        wallNs: 0,
+        final: false,
+      });
+    }
+    // A whole-process figure (flags bit 0) stays on the main thread that read it: an
+    // over-estimate of that thread, which the estimate note owns up to.
+    this.os.cpuSample(timeNs, tid, periodNs, Math.min(cpuNs, periodNs * row.info.cores), 0, 0, 82);
+    this.touch(timeNs);
+  }
+
   dropped(stream: string, timeNs: number, count: number): void {
     this.threadState(stream).row.dropped += count;
     this.touch(timeNs);

@@ -56,7 +56,7 @@ export function coresFigures(model: TraceModel): CoresFigures {
       runQueueWaitMs: 0,
       parallelMs: 0,
       busyMs: 0,
-      estimate: model.os.sampleCount === 0,
+      estimate: model.os.sampleCount === 0 || !!model.os.info?.estimate,
     };
   }
   const fine = coresBusySeries(model, from, to, PARALLEL_BUCKET_NS);
@@ -80,10 +80,13 @@ export function coresFigures(model: TraceModel): CoresFigures {
   const runNs = model.os.threads.reduce((n, t) => n + t.runNs, 0);
   const waitNs = model.os.threads.reduce((n, t) => n + t.waitNs, 0);
   const estimate = fine.estimate;
+  const fromCallbacks = model.os.sampleCount === 0;
   return {
     machine,
     meanBusy: round2(
-      estimate ? fine.total.reduce((a, b) => a + b, 0) / fine.total.length : runNs / (to - from),
+      fromCallbacks
+        ? fine.total.reduce((a, b) => a + b, 0) / fine.total.length
+        : runNs / (to - from),
     ),
     peakBusy: round2(Math.min(machine, Math.max(0, ...coarse.total))),
     meanBusyWhileBusy: round2(busyBuckets ? busySum / busyBuckets : 0),
@@ -119,7 +122,11 @@ export function verdictOf(
     : waiting.peak < 2
       ? 'no two operations waited at the same time on any event loop'
       : `operations waited together for only ${ms(waiting.overlapNs / 1e6)}`;
-  const est = cores.estimate ? ' (estimated from callbacks: no OS thread samples)' : '';
+  const est = !cores.estimate
+    ? ''
+    : model.os.sampleCount === 0
+      ? ' (estimated from callbacks: no OS thread samples)'
+      : " (estimated from the tracer's CPU readings: no OS thread sampling)";
   const share = cores.busyMs > 0 ? Math.round((100 * cores.parallelMs) / cores.busyMs) : 0;
   const parallelism = `${cores.meanBusyWhileBusy.toFixed(2)} of ${cores.machine} cores were busy on average while the program computed${est} (peak ${cores.peakBusy.toFixed(2)}), 1.5 or more for ${ms(cores.parallelMs)} (${share}% of its busy time)`;
   const head = {

@@ -88,6 +88,11 @@ export const Rec = {
   PromiseAfter: 22,
   /** `dt:uv id:uv` Promise `id` was resolved or rejected. */
   PromiseSettled: 23,
+  /** `dt:uv cpuNs:uv periodNs:uv flags:u8` Where no sampler reads /proc (macOS, Windows), the
+   * tracer's own estimate: CPU time this thread used in the `periodNs` before `dt`, from
+   * `process.threadCpuUsage()` (Node 22+); flags bit 0: the figure is the whole process's
+   * (`process.cpuUsage()`, older Node on the main thread). Written about every 100 ms. */
+  ThreadCpu: 24,
 } as const;
 
 /** A record kind. */

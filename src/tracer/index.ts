@@ -26,6 +26,9 @@ export interface TracerOptions {
   skipNodeModules?: boolean;
   /** Stop recording (and count what is dropped) once the session folder holds this many bytes. */
   maxBytes?: number;
+  /** Record each thread's CPU time every ~100 ms (ThreadCpu): the estimate where no sampler
+   * reads /proc. Default: on everywhere but Linux. */
+  cpuEstimates?: boolean;
 }
 
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
@@ -305,6 +308,9 @@ export function start(options: TracerOptions): void {
       })
     : undefined;
 
+  const cpuEstimate =
+    (options.cpuEstimates ?? process.platform !== 'linux') ? cpuEstimator(writer, now) : undefined;
+
   /** Writes the End record and the last frame; nothing is recorded after it. */
   const finish = (end: ThreadEnd): void => {
     if (ended) {
@@ -316,6 +322,7 @@ export function start(options: TracerOptions): void {
         writer.spawn(t, workerAsyncId, workerThreadId);
       }
     }
+    cpuEstimate?.(t);
     if (dropped > 0) {
       writer.event(Rec.Dropped, t, dropped);
     }
@@ -362,7 +369,11 @@ export function start(options: TracerOptions): void {
     });
     // The periodic flush shows a quiet program's last events live; unref'd, it never keeps
     // the program alive, and its resource is ignored.
-    setInterval(() => flushIfDue(now()), FLUSH_INTERVAL_MS).unref();
+    setInterval(() => {
+      const t = now();
+      cpuEstimate?.(t);
+      flushIfDue(t);
+    }, FLUSH_INTERVAL_MS).unref();
     process.on('uncaughtExceptionMonitor', () => {
       uncaught = true;
     });
@@ -391,6 +402,37 @@ export function start(options: TracerOptions): void {
   } finally {
     guard--;
   }
+}
+
+/**
+ * Writes a ThreadCpu record per call: this thread's CPU time since the last call, from
+ * `process.threadCpuUsage()` where Node has it (22+), else, on the main thread, the process's
+ * (`process.cpuUsage()`, flagged); a worker of an older Node has no estimate.
+ */
+function cpuEstimator(writer: FrameWriter, now: () => number): ((timeNs: number) => void) | undefined {
+  const perThread = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  const read = perThread
+    ? () => perThread.call(process)
+    : workerThreads.isMainThread
+      ? () => process.cpuUsage()
+      : undefined;
+  if (!read) {
+    return undefined;
+  }
+  const flags = perThread ? 0 : 1;
+  let last = read();
+  let lastNs = now();
+  return (timeNs: number) => {
+    const usage = read();
+    const cpuNs = (usage.user - last.user + usage.system - last.system) * 1000;
+    const periodNs = timeNs - lastNs;
+    if (periodNs <= 0) {
+      return;
+    }
+    writer.threadCpu(timeNs, Math.max(0, Math.round(cpuNs)), Math.round(periodNs), flags);
+    last = usage;
+    lastNs = timeNs;
+  };
 }
 
 /** True where async_hooks honours `trackPromises: false` (Node 24+): probed, not guessed. */

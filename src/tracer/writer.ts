@@ -418,6 +418,17 @@ export class FrameWriter {
     }
   }
 
+  /** A ThreadCpu record: see Rec.ThreadCpu. */
+  threadCpu(timeNs: number, cpuNs: number, periodNs: number, flags: number): void {
+    this.room(RECORD_ROOM);
+    this.buf[this.pos++] = Rec.ThreadCpu;
+    this.dt(timeNs);
+    this.uv(cpuNs);
+    this.uv(periodNs);
+    this.buf[this.pos++] = flags;
+    this.publish();
+  }
+
   /** This thread started worker `threadId` through its WORKER operation `asyncId`. */
   spawn(timeNs: number, asyncId: number, threadId: number): void {
     this.room(RECORD_ROOM);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TraceSummary } from '../../src/model/summary';
-import { buildCli, linesContaining, ROOT, scratchDir } from './helpers';
+import { buildCli, linesContaining, ROOT, scratchDir, supportedNodes } from './helpers';
 
 const PROGRAMS = path.join(__dirname, 'programs');
 
@@ -144,6 +144,27 @@ describe('concurrency-visualizer CLI', function () {
     const s = summaryOf(out);
     assert.ok(s.eventsDropped > 100000, `dropped ${s.eventsDropped}`);
     assert.ok(fs.statSync(out).size < 2 * 1024 * 1024, `trace is ${fs.statSync(out).size} bytes`);
+  });
+
+  it('estimates CPU per JS thread where no sampler runs, and says so', () => {
+    // What macOS and Windows get: the tracer's own per-thread CPU readings (Node 22+ has
+    // process.threadCpuUsage; older Node only the process's, on the main thread).
+    const node22 = supportedNodes().nodes.find((n) => n.version.startsWith('v22'));
+    assert.ok(node22, 'Node 22 is among the supported binaries');
+    const out = path.join(scratchDir(), 'estimate.cvtrace');
+    const program = path.join(ROOT, 'examples', 'worker.js');
+    const r = cli(['record', '--no-sampler', '--out', out, '--', node22.path, program]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = summaryOf(out);
+    assert.equal(s.sampler.available, false);
+    assert.equal(s.sampler.estimate, true);
+    assert.equal(s.cores.estimate, true);
+    const kinds = s.osThreads.map((t) => t.kind).sort();
+    assert.deepEqual(kinds, ['main', 'worker'], JSON.stringify(s.osThreads));
+    const worker = s.osThreads.find((t) => t.kind === 'worker')!;
+    // The worker's script spins ~100 ms of wall time: on a loaded machine it gets less CPU.
+    assert.ok(worker.cpuMs >= 30 && worker.cpuMs <= 150, `worker cpu ${worker.cpuMs} ms`);
+    assert.equal(worker.name, 'cruncher');
   });
 
   it('explains wrong usage', () => {

@@ -34,7 +34,8 @@ export class CoreLanesTrack implements TimelineTrack {
   ) {}
 
   visible(model: TraceModel): boolean {
-    return this.enabled && model.os.sampleCount > 0;
+    // Estimates (no /proc) know no cores.
+    return this.enabled && model.os.sampleCount > 0 && !model.os.info?.estimate;
   }
 
   heightPx(model: TraceModel): number {

@@ -6,6 +6,7 @@ import type { TraceModel } from '../../src/model/traceModel';
 import type { FromWebviewMessage } from '../../src/shared/protocol';
 import type { CvDebug } from '../debugHook';
 import { el } from '../dom';
+import { Section } from '../section';
 import { watchTheme } from '../theme';
 import type { TimelineHost } from '../timeline/track';
 import { CoreLanesTrack } from './coreLanesTrack';
@@ -89,20 +90,23 @@ export function installParallelism(
     el('span', { text: 'Core lanes' }),
   );
   toggleLabel.title = 'One lane per CPU core: which kind of thread held it (approximate)';
-  const root = el(
-    'section',
-    { id: 'parallelism', className: 'view pl-view' },
-    el(
-      'div',
-      { className: 'pl-bar' },
-      el('h2', { className: 'view-title', text: 'Parallelism' }),
-      legend.root,
-      toggleLabel,
-    ),
+  const chartSection = new Section(
+    'Parallelism',
+    {
+      id: 'parallelism',
+      className: 'pl-view',
+      extras: [legend.root, toggleLabel],
+      onToggle: () => host.requestRedraw(),
+    },
     chart.root,
+  );
+  const summarySection = new Section(
+    'Summary',
+    { id: 'pl-summary-section', className: 'pl-summary-view' },
     summary.root,
   );
-  container.append(root);
+  const root = chartSection.root;
+  container.append(root, summarySection.root);
 
   const debug: ParallelismDebug = {
     chartXForTime: (timeNs) => chart.clientXOf(timeNs),
@@ -147,8 +151,10 @@ export function installParallelism(
   host.addTrack(coreLanes);
   host.onWindowChange((change) => {
     // Core lanes need the sampler's CPU samples.
-    toggle.disabled = change.model.os.sampleCount === 0;
-    chart.update(change, osThreads.drawnAt);
+    toggle.disabled = change.model.os.sampleCount === 0 || !!change.model.os.info?.estimate;
+    if (chartSection.expanded) {
+      chart.update(change, osThreads.drawnAt);
+    }
     summary.update(change.model);
     attachDebug();
   });
