@@ -11,6 +11,8 @@ import { positionOf } from './tooltip';
 const MAX_HOPS = 40;
 /** Most created operations listed. */
 const MAX_CHILDREN = 12;
+/** How much of the viewport's height a newly shown panel gets on screen (at most). */
+const REVEAL_FRACTION = 0.45;
 
 /** What the panel's buttons do. */
 export interface DetailsActions {
@@ -23,7 +25,7 @@ export interface DetailsActions {
   requestSource(id: number, file: string, line: number): void;
 }
 
-/** The panel under the views; hidden while nothing is selected. */
+/** The panel under the views (a drawer on wide panels); hidden while nothing is selected. */
 export class DetailsPanel {
   /** The panel element (#details). */
   readonly root = el('section', { id: 'details', className: 'details' });
@@ -113,8 +115,7 @@ export class DetailsPanel {
       );
     }
     this.root.replaceChildren(...parts);
-    this.root.hidden = false;
-    this.root.dataset.kind = 'span';
+    this.show('span');
   }
 
   /** Shows the statistics of a selected range. */
@@ -150,8 +151,7 @@ export class DetailsPanel {
     const perThread = el('table', { id: 'range-threads', className: 'details-grid' }, head, body);
     const title = el('h3', { className: 'details-title', text: 'Selected range' });
     this.root.replaceChildren(this.header(title, true), table(rows), perThread);
-    this.root.hidden = false;
-    this.root.dataset.kind = 'range';
+    this.show('range');
   }
 
   /** Fills a code excerpt the host sent. */
@@ -163,6 +163,26 @@ export class DetailsPanel {
     }
     this.cache.set(`${message.file}\n${wanted.line}`, message);
     fillCode(wanted.pre, message, wanted.line);
+  }
+
+  /**
+   * Shows the panel. In the page's flow (narrow panels) it may start below the fold: the page
+   * scrolls just enough to bring its top part on screen. A drawer (wide panels) is always visible.
+   */
+  private show(kind: 'span' | 'range'): void {
+    const wasHidden = this.root.hidden;
+    this.root.hidden = false;
+    this.root.dataset.kind = kind;
+    this.root.scrollTop = 0;
+    if (!wasHidden || getComputedStyle(this.root).position === 'fixed') {
+      return;
+    }
+    const rect = this.root.getBoundingClientRect();
+    const visiblePx = window.innerHeight - rect.top;
+    const wantPx = Math.min(rect.height, window.innerHeight * REVEAL_FRACTION);
+    if (visiblePx < wantPx) {
+      window.scrollBy(0, wantPx - visiblePx);
+    }
   }
 
   private header(title: HTMLElement, zoom: boolean): HTMLElement {

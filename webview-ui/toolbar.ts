@@ -29,6 +29,8 @@ export class Toolbar {
   private readonly runAgain = el('button', { id: 'run-again', text: 'Run Again' });
   private readonly legendItems: HTMLElement[];
   private readonly errorText = el('span', { id: 'error-text' });
+  private session: SessionInfo | undefined;
+  private state: ProgramStatus | undefined;
 
   constructor(post: (message: FromWebviewMessage) => void) {
     this.status.dataset.state = 'none';
@@ -75,15 +77,27 @@ export class Toolbar {
     this.title.textContent = session?.title ?? 'Concurrency Visualizer';
     this.command.textContent = session?.commandLine ?? '';
     this.command.title = session?.programPath ?? session?.commandLine ?? '';
+    this.session = session;
+    this.updateButtons();
   }
 
   /** Shows the program's state and enables the buttons that make sense in it. */
   setStatus(status: ProgramStatus | undefined): void {
     this.status.textContent = statusText(status);
     this.status.dataset.state = status?.state ?? 'none';
-    const live = status?.state === 'starting' || status?.state === 'running';
+    this.state = status;
+    this.updateButtons();
+  }
+
+  /**
+   * Stop while the program runs; Run Again once it has ended, and in a restored panel (replay)
+   * when the session knows its program (the host runs it again).
+   */
+  private updateButtons(): void {
+    const state = this.state?.state;
+    const live = state === 'starting' || state === 'running';
     this.stop.disabled = !live;
-    this.runAgain.disabled = !status || live || status.state === 'replay';
+    this.runAgain.disabled = !state || live || (state === 'replay' && !this.session?.programPath);
   }
 
   /** Shows an error in the banner, or hides it (undefined). */

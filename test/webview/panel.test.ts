@@ -236,6 +236,126 @@ describe('webview: timeline panel in headless Chromium', function () {
     );
   });
 
+  it('fits a narrow panel: one scrolling page, collapsible sections, details in the flow', async () => {
+    await page.setViewportSize({ width: 600, height: 700 });
+    const session = {
+      title: 'worker.js',
+      commandLine: 'node worker.js',
+      programPath: '/app/worker.js',
+    };
+    await postToPage(page, { type: 'hydrate', session, status: { state: 'replay' } }, [
+      workerTrace,
+    ]);
+    await waitForSpans(page);
+    assert.equal(await page.isEnabled('#run-again'), true, 'a restored run can run again');
+    await page.screenshot({ path: path.join(RESULTS, 'webview-narrow.png') });
+
+    // Every section has a keyboard-reachable collapse button.
+    const toggles = page.locator('.section-toggle');
+    const labels = await toggles.allInnerTexts();
+    for (const want of ['Threads', 'Operations', 'Parallelism', 'Summary']) {
+      assert.ok(
+        labels.some((l) => l.toLowerCase() === want.toLowerCase()),
+        `a ${want} toggle in ${labels.join(', ')}`,
+      );
+    }
+    const ops = page.locator('.ops-view .section-toggle');
+    assert.equal(await ops.getAttribute('aria-expanded'), 'true');
+    await ops.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await ops.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.isVisible('#ops'), false);
+    await page.keyboard.press('Space');
+    assert.equal(await ops.getAttribute('aria-expanded'), 'true');
+    assert.equal(await page.isVisible('#ops'), true);
+
+    // A collapsed Threads view opens again for findSpan, whose point is on screen.
+    await page.click('.threads-view .section-toggle');
+    const point = (await page.evaluate(() => window.cvDebug.findSpan({ thread: 1 })))!;
+    assert.ok(point, 'the worker span is found');
+    const box = (await page.locator('#threads-canvas').boundingBox())!;
+    assert.ok(box.y + point.y > 0 && box.y + point.y < 700, 'the span is on screen');
+    await page.mouse.click(box.x + point.x, box.y + point.y);
+    await page.waitForSelector('#details[data-kind="span"]');
+    const rects = await page.$$eval('.view, #details', (els) =>
+      els
+        .map((e) => {
+          const r = (
+            e as unknown as { getBoundingClientRect(): { top: number; bottom: number } }
+          ).getBoundingClientRect();
+          return { id: (e as unknown as { className: string }).className, ...r };
+        })
+        .filter((r) => r.bottom > r.top)
+        .sort((a, b) => a.top - b.top),
+    );
+    for (let i = 1; i < rects.length; i++) {
+      assert.ok(
+        rects[i].top >= rects[i - 1].bottom - 1,
+        `${rects[i].id} overlaps ${rects[i - 1].id}`,
+      );
+    }
+    await page.screenshot({ path: path.join(RESULTS, 'webview-narrow-details.png') });
+    await page.screenshot({ path: path.join(RESULTS, 'webview-narrow-full.png'), fullPage: true });
+    await page.setViewportSize({ width: 480, height: 600 });
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: path.join(RESULTS, 'webview-480.png') });
+
+    // Without a program to run, a restored panel cannot run again.
+    await postToPage(page, {
+      type: 'hydrate',
+      session: { title: 'worker.js', commandLine: 'node worker.js' },
+      status: { state: 'replay' },
+    });
+    await page.waitForFunction(() => window.cvDebug.state().spans === 0);
+    assert.equal(await page.isDisabled('#run-again'), true);
+  });
+
+  it('reads in light and high-contrast themes', async () => {
+    await page.setViewportSize({ width: 700, height: 800 });
+    await postToPage(page, { type: 'hydrate', session: TIMERS, status: EXITED }, [workerTrace]);
+    await waitForSpans(page);
+    const applyTheme = (bodyClass: string, vars: Record<string, string>): Promise<void> =>
+      page.evaluate(
+        ({ bodyClass, vars }) => {
+          for (const [name, value] of Object.entries(vars)) {
+            document.documentElement.style.setProperty(name, value);
+          }
+          document.body.className = bodyClass;
+        },
+        { bodyClass, vars },
+      );
+    await applyTheme('vscode-light', {
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-panel-border': '#e5e5e5',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-badge-background': '#cccccc',
+      '--vscode-badge-foreground': '#3b3b3b',
+      '--vscode-editorHoverWidget-background': '#f8f8f8',
+      '--vscode-editorHoverWidget-border': '#c8c8c8',
+    });
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: path.join(RESULTS, 'webview-light.png') });
+    await applyTheme('vscode-high-contrast', {
+      '--vscode-editor-background': '#000000',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffffb3',
+      '--vscode-panel-border': '#6fc3df',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-contrastActiveBorder': '#f38518',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-badge-background': '#000000',
+      '--vscode-badge-foreground': '#ffffff',
+      '--vscode-editorHoverWidget-background': '#0c141f',
+    });
+    await page.waitForTimeout(100);
+    assert.deepEqual((await pixelAt(page, 2, 2)).slice(0, 3), [0, 0, 0]);
+    await page.screenshot({ path: path.join(RESULTS, 'webview-hc.png') });
+  });
+
   it('zooms with the wheel, fits with 0, and re-reads colours on a theme change', async () => {
     await postToPage(page, { type: 'hydrate', session: TIMERS, status: EXITED }, [timersTrace]);
     await waitForSpans(page);

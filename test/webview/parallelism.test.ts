@@ -375,5 +375,18 @@ describe('webview: parallelism views in the panel (timeline host)', function () 
     const tip = (await page.textContent('#tooltip')) ?? '';
     assert.match(tip, new RegExp(`libuv: .*\\(tid ${lane.tid}\\)`));
     assert.match(tip, /in total: on a CPU/);
+
+    // Beside an editor: narrower gutter, the chart still aligned with the lanes.
+    await page.mouse.move(0, 0);
+    await page.setViewportSize({ width: 600, height: 700 });
+    await settle(page);
+    await settle(page);
+    const narrow = await misalignment(page);
+    assert.ok(Math.max(...narrow) <= 1.5, `aligned when narrow: ${narrow.join(', ')}`);
+    await page.screenshot({ path: path.join(RESULTS, 'parallelism-panel-narrow.png') });
+    await page.screenshot({
+      path: path.join(RESULTS, 'parallelism-panel-narrow-full.png'),
+      fullPage: true,
+    });
   });
 });

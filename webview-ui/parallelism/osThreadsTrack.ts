@@ -40,10 +40,12 @@ export class DrawnAt {
 
   /** Client (viewport) x of a time on the track, if drawn. */
   clientXOf(timeNs: number): number | undefined {
-    if (!this.canvas || !this.scale || !this.canvas.isConnected) {
+    const rect = this.canvas?.isConnected ? this.canvas.getBoundingClientRect() : undefined;
+    // A collapsed section's canvas has no box: no position to align with.
+    if (!rect || !this.scale || rect.width === 0) {
       return undefined;
     }
-    return this.canvas.getBoundingClientRect().left + this.offsetXPx + this.scale.timeToPx(timeNs);
+    return rect.left + this.offsetXPx + this.scale.timeToPx(timeNs);
   }
 
   /** Client (viewport) y of a y on the track, if drawn. */

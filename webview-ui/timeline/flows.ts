@@ -1,7 +1,6 @@
 /** Causality arrows (flow events): from the code that created an operation to its callback. */
 import type { TraceModel } from '../../src/model/traceModel';
 import type { Theme } from '../theme';
-import { GUTTER_PX } from './layout';
 import type { SpanIndex } from './spanIndex';
 import type { ThreadsTrack } from './threadsTrack';
 import type { TimeScale } from './timeScale';
@@ -81,7 +80,7 @@ export function drawFlows(
   const target = { xPx: box.x0Px, yPx: box.yPx + box.heightPx / 2 };
   ctx.save();
   ctx.beginPath();
-  ctx.rect(GUTTER_PX, 0, ctx.canvas.width, ctx.canvas.height);
+  ctx.rect(scale.startPx, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.clip();
   let drawn = 0;
   const createdNs = model.resInitNs.data[res];

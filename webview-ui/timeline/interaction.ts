@@ -1,5 +1,4 @@
 /** Pointer and keyboard input on the timeline: zoom, pan, range selection, fit, hover, click. */
-import { GUTTER_PX } from './layout';
 import type { TimeScale } from './timeScale';
 import type { TimeWindow } from './timeWindow';
 
@@ -76,7 +75,7 @@ export function bindTimelineInput(
         host.window.panBy(deltaPx * scale.nsPerPx);
       } else {
         const [xPx] = local(ev);
-        const anchorNs = scale.pxToTime(Math.max(xPx, GUTTER_PX));
+        const anchorNs = scale.pxToTime(Math.max(xPx, scale.startPx));
         const deltaPx = Math.max(-300, Math.min(300, ev.deltaY * unitPx));
         host.window.zoomAround(anchorNs, Math.exp(deltaPx * 0.002));
       }
@@ -94,7 +93,7 @@ export function bindTimelineInput(
     drag = {
       pointerId: ev.pointerId,
       startClientX: ev.clientX,
-      startXPx: Math.max(xPx, GUTTER_PX),
+      startXPx: Math.max(xPx, scale.startPx),
       startNs: host.window.startNs,
       endNs: host.window.endNs,
       nsPerPx: scale.nsPerPx,
@@ -117,7 +116,7 @@ export function bindTimelineInput(
           const [xPx] = local(ev);
           host.selectRange(
             scale.pxToTime(drag.startXPx),
-            scale.pxToTime(Math.max(xPx, GUTTER_PX)),
+            scale.pxToTime(Math.max(xPx, scale.startPx)),
             false,
           );
         } else {
@@ -146,7 +145,7 @@ export function bindTimelineInput(
       const [xPx] = local(ev);
       host.selectRange(
         scale.pxToTime(ended.startXPx),
-        scale.pxToTime(Math.max(xPx, GUTTER_PX)),
+        scale.pxToTime(Math.max(xPx, scale.startPx)),
         true,
       );
       host.redraw();

@@ -1,7 +1,22 @@
 /** Sizes shared by the views, in CSS px, so the time areas of every view line up. */
 
-/** Width of the label column left of every time area. */
+/** Width of the label column left of every time area, on a wide panel. */
 export const GUTTER_PX = 170;
+/** Narrower label columns for panels beside an editor, where time needs the pixels. */
+const GUTTER_STEPS: [maxWidthPx: number, gutterPx: number][] = [
+  [520, 100],
+  [800, 128],
+];
+
+/** The label column's width for views `widthPx` wide. */
+export function gutterPxFor(widthPx: number): number {
+  for (const [maxWidthPx, gutterPx] of GUTTER_STEPS) {
+    if (widthPx < maxWidthPx) {
+      return gutterPx;
+    }
+  }
+  return GUTTER_PX;
+}
 /** Height of the time ruler. */
 export const RULER_PX = 22;
 /** Height of one callback depth in a thread lane. */

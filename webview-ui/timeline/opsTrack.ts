@@ -4,7 +4,7 @@ import type { TraceModel } from '../../src/model/traceModel';
 import { shortLocation } from '../format';
 import type { Theme } from '../theme';
 import { fitText } from './canvasSurface';
-import { GUTTER_PX, MERGE_BELOW_PX, OP_ROW_PX } from './layout';
+import { MERGE_BELOW_PX, OP_ROW_PX } from './layout';
 import type { SpanFilter } from './spanFilter';
 import type { TimeScale } from './timeScale';
 
@@ -124,22 +124,22 @@ export class OpsTrack {
       const loc = m.locationOf(res);
       const type = m.typeOf(res);
       ctx.fillStyle = theme.foreground;
-      const typeWidthPx = Math.min(ctx.measureText(type).width, GUTTER_PX - 12);
-      fitText(ctx, type, 6, midPx, GUTTER_PX - 12);
+      const typeWidthPx = Math.min(ctx.measureText(type).width, scale.startPx - 12);
+      fitText(ctx, type, 6, midPx, scale.startPx - 12);
       if (loc) {
         ctx.fillStyle = theme.muted;
-        fitText(ctx, shortLocation(loc), 12 + typeWidthPx, midPx, GUTTER_PX - 18 - typeWidthPx);
+        fitText(ctx, shortLocation(loc), 12 + typeWidthPx, midPx, scale.startPx - 18 - typeWidthPx);
       }
       ctx.save();
       ctx.beginPath();
-      ctx.rect(GUTTER_PX, topPx, widthPx - GUTTER_PX, OP_ROW_PX);
+      ctx.rect(scale.startPx, topPx, widthPx - scale.startPx, OP_ROW_PX);
       ctx.clip();
       this.drawOp(ctx, scale, theme, res, topPx, res === hoverRes || res === selectedRes);
       ctx.restore();
     }
     ctx.globalAlpha = 1;
     ctx.fillStyle = theme.grid;
-    ctx.fillRect(GUTTER_PX - 1, 0, 1, heightPx);
+    ctx.fillRect(scale.startPx - 1, 0, 1, heightPx);
   }
 
   private drawOp(
@@ -187,7 +187,7 @@ export class OpsTrack {
       }
       const spanEndNs = m.spanEndNs.data[span];
       const x1 = x(Number.isNaN(spanEndNs) ? m.endNs : spanEndNs);
-      if (x1 < GUTTER_PX - 2) {
+      if (x1 < scale.startPx - 2) {
         continue;
       }
       const x0 = x(startNs);
@@ -225,7 +225,7 @@ export class OpsTrack {
       return -1;
     }
     const res = this.order.data[row];
-    if (xPx < GUTTER_PX) {
+    if (xPx < scale.startPx) {
       return res;
     }
     const x0 = scale.timeToPx(this.createdNs(res)) - 3;

@@ -40,13 +40,13 @@ export class Overview {
     const m = this.model;
     const startNs = Number.isFinite(m.startNs) ? m.startNs : 0;
     const endNs = Number.isFinite(m.endNs) ? Math.max(m.endNs, startNs + 1e6) : 1e9;
-    this.scale = new TimeScale(startNs, endNs, GUTTER_PX, view.endPx);
-    const columns = Math.max(1, Math.floor(view.endPx - GUTTER_PX));
+    this.scale = new TimeScale(startNs, endNs, view.startPx, view.endPx);
+    const columns = Math.max(1, Math.floor(view.endPx - view.startPx));
     this.rebuild(columns);
     ctx.font = theme.font;
     ctx.textBaseline = 'middle';
     ctx.fillStyle = theme.muted;
-    fitText(ctx, 'Overview', 6, heightPx / 2, GUTTER_PX - 12);
+    fitText(ctx, 'Overview', 6, heightPx / 2, view.startPx - 12);
     const lanes = this.busy.length;
     const bandPx = lanes ? Math.max(1, Math.floor((heightPx - 4) / lanes)) : 0;
     for (let lane = 0; lane < lanes; lane++) {
@@ -58,22 +58,22 @@ export class Overview {
         ctx.globalAlpha = 0.2 + level * 0.2;
         for (let x = 0; x < busy.length; x++) {
           if (Math.ceil(busy[x] * 4) === level) {
-            ctx.fillRect(GUTTER_PX + x, yPx, 1, Math.max(1, bandPx - (bandPx > 3 ? 1 : 0)));
+            ctx.fillRect(view.startPx + x, yPx, 1, Math.max(1, bandPx - (bandPx > 3 ? 1 : 0)));
           }
         }
       }
       ctx.globalAlpha = 1;
       if (bandPx >= 12) {
         ctx.fillStyle = theme.muted;
-        fitText(ctx, threadLabel(m.threads[lane]), GUTTER_PX + 4, yPx + bandPx / 2, 200);
+        fitText(ctx, threadLabel(m.threads[lane]), view.startPx + 4, yPx + bandPx / 2, 200);
       }
     }
     // The visible window: shade outside it, outline it.
-    const x0 = Math.max(GUTTER_PX, this.scale.timeToPx(view.startNs));
+    const x0 = Math.max(view.startPx, this.scale.timeToPx(view.startNs));
     const x1 = Math.min(view.endPx, this.scale.timeToPx(view.endNs));
     ctx.fillStyle = theme.background;
     ctx.globalAlpha = 0.55;
-    ctx.fillRect(GUTTER_PX, 0, Math.max(0, x0 - GUTTER_PX), heightPx);
+    ctx.fillRect(view.startPx, 0, Math.max(0, x0 - view.startPx), heightPx);
     ctx.fillRect(x1, 0, Math.max(0, view.endPx - x1), heightPx);
     ctx.globalAlpha = 1;
     ctx.strokeStyle = theme.focus;
@@ -81,7 +81,7 @@ export class Overview {
     ctx.strokeRect(x0 + 0.5, 0.5, Math.max(2, x1 - x0 - 1), heightPx - 1);
     ctx.fillStyle = theme.grid;
     ctx.fillRect(0, heightPx - 1, widthPx, 1);
-    ctx.fillRect(GUTTER_PX - 1, 0, 1, heightPx);
+    ctx.fillRect(view.startPx - 1, 0, 1, heightPx);
   }
 
   private rebuild(columns: number): void {

@@ -4,7 +4,7 @@ import type { TraceModel } from '../../src/model/traceModel';
 import { threadLabel } from '../format';
 import type { Theme } from '../theme';
 import { fitText } from './canvasSurface';
-import { GUTTER_PX, LANE_PAD_PX, MIN_LANE_PX, SPAN_ROW_PX } from './layout';
+import { LANE_PAD_PX, MIN_LANE_PX, SPAN_ROW_PX } from './layout';
 import { RowPainter } from './rowPainter';
 import type { SpanFilter } from './spanFilter';
 import type { SpanIndex } from './spanIndex';
@@ -93,7 +93,7 @@ export class ThreadsTrack {
       // The thread's life, from its first record to its end (or the live edge).
       const aliveFromNs = Number.isFinite(thread.info.startNs) ? thread.info.startNs : m.startNs;
       const aliveToNs = thread.endNs ?? m.endNs;
-      const a = Math.max(GUTTER_PX, scale.timeToPx(aliveFromNs));
+      const a = Math.max(scale.startPx, scale.timeToPx(aliveFromNs));
       const b = Math.min(widthPx, scale.timeToPx(aliveToNs));
       if (b > a) {
         ctx.fillStyle = theme.laneBackground;
@@ -102,16 +102,16 @@ export class ThreadsTrack {
       ctx.fillStyle = theme.grid;
       ctx.fillRect(0, topPx + heightPx - 1, widthPx, 1);
       ctx.fillStyle = theme.foreground;
-      fitText(ctx, threadLabel(thread), 6, topPx + 11, GUTTER_PX - 12);
+      fitText(ctx, threadLabel(thread), 6, topPx + 11, scale.startPx - 12);
       ctx.fillStyle = theme.muted;
       const dropped = thread.dropped ? `, ${thread.dropped} dropped` : '';
-      fitText(ctx, `${thread.spanCount} callbacks${dropped}`, 6, topPx + 26, GUTTER_PX - 12);
+      fitText(ctx, `${thread.spanCount} callbacks${dropped}`, 6, topPx + 26, scale.startPx - 12);
     });
     ctx.fillStyle = theme.grid;
-    ctx.fillRect(GUTTER_PX - 1, 0, 1, this.layoutHeight());
+    ctx.fillRect(scale.startPx - 1, 0, 1, this.layoutHeight());
     ctx.save();
     ctx.beginPath();
-    ctx.rect(GUTTER_PX, 0, widthPx - GUTTER_PX, this.layoutHeight());
+    ctx.rect(scale.startPx, 0, widthPx - scale.startPx, this.layoutHeight());
     ctx.clip();
     const dim = filter?.active === true;
     this.painter.visited = 0;
@@ -164,7 +164,7 @@ export class ThreadsTrack {
           this.index,
           list,
           scale,
-          GUTTER_PX,
+          scale.startPx,
           clipX1Px,
           yPx,
           heightPx,
@@ -202,7 +202,7 @@ export class ThreadsTrack {
         break;
       }
       const box = this.spanBox(span, scale);
-      if (box.x1Px < GUTTER_PX || box.x0Px > widthPx) {
+      if (box.x1Px < scale.startPx || box.x0Px > widthPx) {
         continue;
       }
       ctx.strokeRect(box.x0Px - 1, box.yPx - 1, box.x1Px - box.x0Px + 2, box.heightPx + 2);
@@ -217,7 +217,7 @@ export class ThreadsTrack {
 
   /** The span under a point (CSS px), or -1. Spans drawn 1px wide get a 2px tolerance. */
   hitTest(xPx: number, yPx: number, scale: TimeScale): number {
-    if (xPx < GUTTER_PX) {
+    if (xPx < scale.startPx) {
       return -1;
     }
     const lane = this.laneTopPx.findIndex(
@@ -275,7 +275,7 @@ export class ThreadsTrack {
             continue;
           }
           const box = this.spanBox(span, scale);
-          const x0 = Math.max(box.x0Px, GUTTER_PX);
+          const x0 = Math.max(box.x0Px, scale.startPx);
           const x1 = Math.min(box.x1Px, widthPx);
           if (x1 - x0 < 1) {
             continue;

@@ -8,6 +8,7 @@ import type {
 } from '../../src/shared/protocol';
 import { DetailsPanel } from '../details';
 import { el } from '../dom';
+import { Section } from '../section';
 import { formatDuration } from '../format';
 import { readTheme, type Theme } from '../theme';
 import { HoverReporter, positionOf, Tooltip } from '../tooltip';
@@ -15,7 +16,7 @@ import { CanvasSurface } from './canvasSurface';
 import { Controls } from './controls';
 import { CausalIndex, drawFlows } from './flows';
 import { bindTimelineInput, bindTimelineKeys, type InputHost } from './interaction';
-import { GUTTER_PX, RULER_PX } from './layout';
+import { GUTTER_PX, gutterPxFor, OP_ROW_PX, RULER_PX } from './layout';
 import { OpsTrack } from './opsTrack';
 import { Overview, OVERVIEW_PX } from './overview';
 import { drawGrid, drawRuler } from './ruler';
@@ -31,6 +32,11 @@ import { TrackStack } from './trackStack';
 const RIGHT_MARGIN_PX = 8;
 /** The Operations view's scroll height is capped (browsers cap element heights near 33M px). */
 const MAX_SCROLL_PX = 4_000_000;
+/** Operations rows shown before the view scrolls: fewer on a short panel. */
+const OPS_ROWS_SHORT = 8;
+const OPS_ROWS_TALL = 12;
+/** A panel at least this tall (CSS px) gets the taller Operations view. */
+const TALL_PANEL_PX = 700;
 
 type Surface = 'threads' | 'ops' | 'ruler' | number;
 
@@ -94,6 +100,8 @@ export class TimelineView implements TimelineHost {
   private readonly opsScroll: HTMLElement;
   private readonly opsSpacer: HTMLElement;
   private readonly opsCount: HTMLElement;
+  private readonly threadsSection: Section;
+  private readonly opsSection: Section;
   private readonly tooltip: Tooltip;
   private readonly reporter: HoverReporter;
 
@@ -133,26 +141,30 @@ export class TimelineView implements TimelineHost {
       close: () => this.clearSelection(),
       requestSource: (id, file, line) => this.post({ type: 'source', id, file, line }),
     });
+    const redraw = (): void => this.requestRedraw();
+    this.threadsSection = new Section(
+      'Threads',
+      { className: 'threads-view', onToggle: redraw },
+      overviewCanvas,
+      rulerCanvas,
+      this.threadsBox,
+    );
+    this.opsSection = new Section(
+      'Operations',
+      { className: 'ops-view', extras: [this.opsCount], onToggle: redraw },
+      this.opsScroll,
+    );
+    this.stack.onToggle = redraw;
+    // The details sit in the flow under the views (or in a drawer on wide panels, panel.css),
+    // so they never cover the sections below.
     this.root = el(
       'main',
       { className: 'views' },
       this.controls.root,
-      el(
-        'section',
-        { className: 'view threads-view' },
-        el('h2', { className: 'view-title', text: 'Threads' }),
-        overviewCanvas,
-        rulerCanvas,
-        this.threadsBox,
-      ),
-      el(
-        'section',
-        { className: 'view ops-view' },
-        el('h2', { className: 'view-title', text: 'Operations ' }, this.opsCount),
-        this.opsScroll,
-      ),
-      this.stack.root,
+      this.threadsSection.root,
+      this.opsSection.root,
       this.details.root,
+      this.stack.root,
     );
     this.overviewSurface = new CanvasSurface(overviewCanvas);
     this.ruler = new CanvasSurface(rulerCanvas);
@@ -182,8 +194,11 @@ export class TimelineView implements TimelineHost {
     });
     this.opsScroll.addEventListener('scroll', () => this.requestRedraw(), { passive: true });
     const resize = new ResizeObserver(() => this.requestRedraw());
+    resize.observe(this.root);
     resize.observe(this.threadsBox);
     resize.observe(this.opsScroll);
+    // The Operations view's height follows the panel's (a height change resizes no observed box).
+    window.addEventListener('resize', () => this.requestRedraw());
   }
 
   /** Shows another model (after a hydrate); the view fits it and forgets the selection. */
@@ -254,10 +269,21 @@ export class TimelineView implements TimelineHost {
     }
   }
 
-  /** Centre (CSS px, relative to #threads-canvas) of the first drawn span matching `query`. */
+  /**
+   * Centre (CSS px, relative to #threads-canvas) of the first drawn span matching `query`. The
+   * Threads view is expanded and scrolled (and the page too) so that the point is on screen.
+   */
   findSpan(query: SpanQuery): { x: number; y: number } | undefined {
+    if (!this.threadsSection.expanded) {
+      this.threadsSection.setExpanded(true);
+      this.requestRedraw();
+    }
     this.flush();
-    return this.threads.findSpan(query, this.scale, this.threadsSurface.widthPx);
+    const point = this.threads.findSpan(query, this.scale, this.threadsSurface.widthPx);
+    if (point) {
+      this.scrollToThreadsPoint(point.y);
+    }
+    return point;
   }
 
   /** What automation reads (cvDebug). */
@@ -276,6 +302,19 @@ export class TimelineView implements TimelineHost {
       lastDrawAt: this.lastDrawAt,
       flows: this.flowsDrawn,
     };
+  }
+
+  /** Scrolls the Threads box, then the page, so that `yPx` of #threads-canvas is visible. */
+  private scrollToThreadsPoint(yPx: number): void {
+    const box = this.threadsBox;
+    const marginPx = 12;
+    if (yPx < box.scrollTop + marginPx || yPx > box.scrollTop + box.clientHeight - marginPx) {
+      box.scrollTop = Math.max(0, yPx - box.clientHeight / 2);
+    }
+    const clientY = this.threadsSurface.canvas.getBoundingClientRect().top + yPx;
+    if (clientY < marginPx || clientY > window.innerHeight - marginPx) {
+      window.scrollBy(0, clientY - window.innerHeight / 2);
+    }
   }
 
   private inputHost(surface: Surface): InputHost {
@@ -298,7 +337,7 @@ export class TimelineView implements TimelineHost {
     let dragging = false;
     const centre = (ev: PointerEvent): void => {
       const xPx = ev.clientX - canvas.getBoundingClientRect().left;
-      if (xPx >= GUTTER_PX) {
+      if (xPx >= this.overview.scale.startPx) {
         this.window.centreOn(this.overview.scale.pxToTime(xPx));
         this.moved();
         this.requestRedraw();
@@ -381,8 +420,8 @@ export class TimelineView implements TimelineHost {
     if (row >= 0) {
       const viewPx = this.opsScroll.clientHeight;
       const topPx = this.opsTopPx();
-      const rowPx = row * 16;
-      if (rowPx < topPx || rowPx > topPx + viewPx - 16) {
+      const rowPx = row * OP_ROW_PX;
+      if (rowPx < topPx || rowPx > topPx + viewPx - OP_ROW_PX) {
         this.setOpsTopPx(rowPx - viewPx / 2);
       }
     }
@@ -449,16 +488,20 @@ export class TimelineView implements TimelineHost {
     this.ops.update();
     this.filter.update();
     this.controls.updateThreads(model);
-    const threadsWidthPx = this.threadsBox.clientWidth;
-    const opsWidthPx = this.opsScroll.clientWidth;
-    // One time axis for every view: the narrower width (a scrollbar) bounds it.
-    const axisWidthPx = Math.min(threadsWidthPx || opsWidthPx, opsWidthPx || threadsWidthPx);
+    this.sizeOps();
+    // A collapsed view has no width: it is drawn (empty) at the views' width.
+    const fullWidthPx = this.root.clientWidth;
+    const threadsWidthPx = this.threadsBox.clientWidth || fullWidthPx;
+    const opsWidthPx = this.opsScroll.clientWidth || fullWidthPx;
+    // One time axis for every view: the narrowest (a scrollbar) bounds it.
+    const axisWidthPx = Math.min(threadsWidthPx, opsWidthPx, this.stack.widthPx() || fullWidthPx);
+    const gutterPx = gutterPxFor(fullWidthPx);
     this.window.track(model.startNs, model.endNs);
     this.scale = new TimeScale(
       this.window.startNs,
       this.window.endNs,
-      GUTTER_PX,
-      Math.max(GUTTER_PX + 10, axisWidthPx - RIGHT_MARGIN_PX),
+      gutterPx,
+      Math.max(gutterPx + 10, axisWidthPx - RIGHT_MARGIN_PX),
     );
     const overviewCtx = this.overviewSurface.begin(threadsWidthPx, OVERVIEW_PX, theme.background);
     this.overview.draw(overviewCtx, this.scale, theme, threadsWidthPx, OVERVIEW_PX);
@@ -518,7 +561,7 @@ export class TimelineView implements TimelineHost {
     );
     this.drawRange(opsCtx, viewHeightPx, false);
     this.opsCount.textContent = `(${this.ops.rowCount})`;
-    this.stack.draw(model, this.scale, theme, ticks, threadsWidthPx);
+    this.stack.draw(model, this.scale, theme, ticks, fullWidthPx);
     this.controls.setCount(
       this.filter.active,
       this.filter.rankOf(this.selectedSpan),
@@ -542,13 +585,23 @@ export class TimelineView implements TimelineHost {
     }
   }
 
+  /** Sizes the Operations box to its rows, up to 8 or 12 rows (a taller panel shows more). */
+  private sizeOps(): void {
+    const rows = window.innerHeight >= TALL_PANEL_PX ? OPS_ROWS_TALL : OPS_ROWS_SHORT;
+    const contentPx = Math.max(this.ops.contentHeightPx, 2 * OP_ROW_PX);
+    const heightPx = `${Math.min(contentPx, rows * OP_ROW_PX)}px`;
+    if (this.opsScroll.style.height !== heightPx) {
+      this.opsScroll.style.height = heightPx;
+    }
+  }
+
   /** Shades the selected range; on the ruler, writes its duration. */
   private drawRange(ctx: CanvasRenderingContext2D, heightPx: number, label: boolean): void {
     if (!this.range) {
       return;
     }
     const { theme, scale } = this;
-    const x0 = Math.max(GUTTER_PX, scale.timeToPx(this.range.startNs));
+    const x0 = Math.max(scale.startPx, scale.timeToPx(this.range.startNs));
     const x1 = Math.min(scale.endPx + RIGHT_MARGIN_PX, scale.timeToPx(this.range.endNs));
     if (x1 < x0) {
       return;
@@ -580,7 +633,7 @@ export class TimelineView implements TimelineHost {
     clientX: number,
     clientY: number,
   ): void {
-    this.pointerXPx = xPx >= GUTTER_PX ? xPx : undefined;
+    this.pointerXPx = xPx >= this.scale.startPx ? xPx : undefined;
     if (surface === 'threads') {
       const span = this.threads.hitTest(xPx, yPx, this.scale);
       this.setHover(span < 0 ? -1 : this.model.spanRes.data[span], span, clientX, clientY);
