@@ -21,6 +21,8 @@ export interface OsThreadRow {
   waitNs: number;
   /** Its samples. */
   samples: number;
+  /** End of its latest sample (samples of one thread never overlap). */
+  lastSampleEndNs: number;
 }
 
 /**
@@ -81,6 +83,7 @@ export class OsThreadStore {
         runNs: 0,
         waitNs: 0,
         samples: 0,
+        lastSampleEndNs: -Infinity,
       });
     }
     this.version++;
@@ -100,20 +103,24 @@ export class OsThreadStore {
     if (!row) {
       return; // a sample of a thread never announced: the stream lost a frame
     }
-    // Counters are read a few us apart from the clock: a period never holds less than it ran.
-    const spanNs = Math.max(periodNs, runNs);
+    // The counters are read a little after the clock (much later on a loaded machine), so a
+    // period can hold more run time than wall time. A thread's samples never overlap and
+    // never hold more than their span: the excess is clipped here (the totals keep it).
+    const startNs = Math.max(timeNs - periodNs, row.lastSampleEndNs);
+    const spanNs = Math.max(timeNs - startNs, 0);
     this.sampleThread.push(row.index);
-    this.sampleStartNs.push(timeNs - spanNs);
+    this.sampleStartNs.push(startNs);
     this.sampleEndNs.push(timeNs);
-    this.sampleRunNs.push(runNs);
-    this.sampleWaitNs.push(waitNs);
+    this.sampleRunNs.push(Math.min(runNs, spanNs));
+    this.sampleWaitNs.push(Math.min(waitNs, spanNs));
+    row.lastSampleEndNs = Math.max(row.lastSampleEndNs, timeNs);
     this.sampleCore.push(cpu);
     this.sampleState.push(state);
     row.runNs += runNs;
     row.waitNs += waitNs;
     row.samples++;
     row.lastNs = Math.max(row.lastNs, timeNs);
-    row.firstNs = Math.min(row.firstNs, timeNs - spanNs);
+    row.firstNs = Math.min(row.firstNs, startNs);
     if (cpu > this.maxCore) {
       this.maxCore = cpu;
     }
