@@ -12,6 +12,7 @@ import { summarize, type TraceSummary } from '../../src/model/summary';
 import { classifyOsThreads } from '../../src/model/threadKinds';
 import { TraceModel } from '../../src/model/traceModel';
 import { buildCli, linesContaining, ROOT, scratchDir } from './helpers';
+import { busyWindow, meanWaiting, withRetries } from './samples';
 
 const LESSONS = path.join(ROOT, 'examples', 'lessons');
 
@@ -59,19 +60,6 @@ function record(name: string, env: NodeJS.ProcessEnv = {}): Recorded {
 /** Cores left to the program by other processes, at most `wanted`. */
 function freeCores(run: Recorded, wanted: number): number {
   return Math.max(0, Math.min(wanted, run.summary.cores.machine - run.othersCores));
-}
-
-/** Runs `attempt` up to `tries` times: other work shares these cores, so a figure may dip. */
-function withRetries<T>(tries: number, attempt: () => T): T {
-  for (let i = 1; ; i++) {
-    try {
-      return attempt();
-    } catch (err) {
-      if (i >= tries) {
-        throw err;
-      }
-    }
-  }
 }
 
 /** The number printed after `label` in the program's output (e.g. "in 201 ms"). */
@@ -146,25 +134,6 @@ function mainThread(model: TraceModel): number {
   return i;
 }
 
-/** First and last moment an OS thread ran or waited for at least half of a sample period. */
-function busyWindow(model: TraceModel, osThread: number): [number, number] {
-  const os = model.os;
-  let from = Infinity;
-  let to = -Infinity;
-  for (let s = 0; s < os.sampleCount; s++) {
-    if (os.sampleThread.data[s] !== osThread) {
-      continue;
-    }
-    const start = os.sampleStartNs.data[s];
-    const end = os.sampleEndNs.data[s];
-    if (os.sampleRunNs.data[s] + os.sampleWaitNs.data[s] >= 0.5 * (end - start)) {
-      from = Math.min(from, start);
-      to = Math.max(to, end);
-    }
-  }
-  return [from, to];
-}
-
 /** Run time of some OS threads over a window, ns (samples prorated). */
 function runIn(model: TraceModel, osThreads: number[], fromNs: number, toNs: number): number {
   const os = model.os;
@@ -181,21 +150,6 @@ function runIn(model: TraceModel, osThreads: number[], fromNs: number, toNs: num
     }
   }
   return runNs;
-}
-
-/** Run-queue wait of all threads over a window, as cores' worth. */
-function meanWaiting(model: TraceModel, fromNs: number, toNs: number): number {
-  const os = model.os;
-  let waitNs = 0;
-  for (let s = 0; s < os.sampleCount; s++) {
-    const overlap =
-      Math.min(os.sampleEndNs.data[s], toNs) - Math.max(os.sampleStartNs.data[s], fromNs);
-    if (overlap > 0) {
-      waitNs +=
-        (os.sampleWaitNs.data[s] * overlap) / (os.sampleEndNs.data[s] - os.sampleStartNs.data[s]);
-    }
-  }
-  return waitNs / (toNs - fromNs);
 }
 
 /** OS-thread indices of the traced worker threads, in the order the workers started. */

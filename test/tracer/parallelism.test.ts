@@ -8,6 +8,7 @@ import { summarize, type TraceSummary } from '../../src/model/summary';
 import { classifyOsThreads } from '../../src/model/threadKinds';
 import { TraceModel } from '../../src/model/traceModel';
 import { buildCli, linesContaining, scratchDir } from './helpers';
+import { busyWindow, meanWaiting, withRetries } from './samples';
 
 const PROGRAMS = path.join(__dirname, 'programs');
 
@@ -29,53 +30,6 @@ function record(program: string, args: string[] = []): Recorded {
   const model = new TraceModel();
   new TraceDecoder(model).pushFile(fs.readFileSync(out));
   return { model, summary: summarize(model), stdout: r.stdout };
-}
-
-/** Runs `attempt` up to `tries` times: other tests share these 2 cores, so a figure may dip. */
-function withRetries<T>(tries: number, attempt: () => T): T {
-  for (let i = 1; ; i++) {
-    try {
-      return attempt();
-    } catch (err) {
-      if (i >= tries) {
-        throw err;
-      }
-    }
-  }
-}
-
-/** First and last moment a thread ran at least half of a sample period. */
-function busyWindow(model: TraceModel, osThread: number): [number, number] {
-  const os = model.os;
-  let from = Infinity;
-  let to = -Infinity;
-  for (let s = 0; s < os.sampleCount; s++) {
-    if (os.sampleThread.data[s] !== osThread) {
-      continue;
-    }
-    const start = os.sampleStartNs.data[s];
-    const end = os.sampleEndNs.data[s];
-    if (os.sampleRunNs.data[s] + os.sampleWaitNs.data[s] >= 0.5 * (end - start)) {
-      from = Math.min(from, start);
-      to = Math.max(to, end);
-    }
-  }
-  return [from, to];
-}
-
-/** Run-queue wait of all threads over a window, as cores' worth. */
-function meanWaiting(model: TraceModel, fromNs: number, toNs: number): number {
-  const os = model.os;
-  let waitNs = 0;
-  for (let s = 0; s < os.sampleCount; s++) {
-    const start = os.sampleStartNs.data[s];
-    const end = os.sampleEndNs.data[s];
-    const overlap = Math.min(end, toNs) - Math.max(start, fromNs);
-    if (overlap > 0) {
-      waitNs += (os.sampleWaitNs.data[s] * overlap) / (end - start);
-    }
-  }
-  return waitNs / (toNs - fromNs);
 }
 
 const linux = process.platform === 'linux';
