@@ -15,6 +15,7 @@ import * as esbuild from 'esbuild';
 import { createSession, withTracerNodeOptions } from '../src/launch/session';
 import { readSessionTrace } from '../src/launch/tail';
 import { TraceDecoder } from '../src/model/decoder';
+import { summarize } from '../src/model/summary';
 import { TraceModel } from '../src/model/traceModel';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -112,20 +113,11 @@ function runOnce(workload: string, mode: Mode): Sample {
     const bytes = readSessionTrace(sessionDir);
     const model = new Counter();
     new TraceDecoder(model).pushFile(bytes);
-    let nonPromise = 0;
-    let located = 0;
-    for (let i = 0; i < model.resourceCount; i++) {
-      if (model.typeOf(i) !== 'PROMISE' && model.typeOf(i) !== '(before tracing)') {
-        nonPromise++;
-        if (model.locationOf(i)) {
-          located++;
-        }
-      }
-    }
     sample.bytes = bytes.length;
     sample.events = model.events;
     sample.dropped = model.threads.reduce((n, t) => n + t.dropped, 0);
-    sample.coverage = nonPromise ? located / nonPromise : 1;
+    // The same definition as `summary --json`: non-promise operations of the program.
+    sample.coverage = summarize(model).callsiteCoverage;
   } else if (mode === 'node-trace-events') {
     let events = 0;
     for (const f of fs.readdirSync(traceDir)) {

@@ -171,8 +171,20 @@ export function start(options: TracerOptions): void {
     if (byTrigger === undefined) {
       byTrigger = siteCache[typeId] = new Map();
     }
-    const entry = byTrigger.get(triggerLoc);
-    if (entry !== undefined && !entry.varies && !isSampleHit(entry.hits)) {
+    let entry = byTrigger.get(triggerLoc);
+    if (entry !== undefined && entry.varies) {
+      // Sites under this trigger differ: tell them apart by the site of the code running now
+      // (a server's and a client's callbacks make the same internal timers from other lines).
+      const execLoc = siteOf.get(asyncHooks.executionAsyncId()) ?? 0;
+      const byExec = (entry.byExec ??= new Map());
+      let refined = byExec.get(execLoc);
+      if (refined === undefined) {
+        refined = { hits: 0, base: -1, varies: false };
+        byExec.set(execLoc, refined);
+      }
+      entry = refined;
+    }
+    if (entry !== undefined && !entry.varies && entry.hits > 0 && !isSampleHit(entry.hits)) {
       entry.hits++;
       return writer.inferredLocationId(entry.base);
     }
@@ -185,11 +197,11 @@ export function start(options: TracerOptions): void {
     if (entry === undefined) {
       byTrigger.set(triggerLoc, { hits: 1, base, varies: false });
     } else {
-      entry.hits++;
-      if (base !== entry.base) {
+      if (entry.hits > 0 && base !== entry.base) {
         entry.varies = !sampledOnly.has(typeId);
-        entry.base = base;
       }
+      entry.hits++;
+      entry.base = base;
     }
     return locId;
   };
@@ -409,7 +421,10 @@ export function start(options: TracerOptions): void {
  * `process.threadCpuUsage()` where Node has it (22+), else, on the main thread, the process's
  * (`process.cpuUsage()`, flagged); a worker of an older Node has no estimate.
  */
-function cpuEstimator(writer: FrameWriter, now: () => number): ((timeNs: number) => void) | undefined {
+function cpuEstimator(
+  writer: FrameWriter,
+  now: () => number,
+): ((timeNs: number) => void) | undefined {
   const perThread = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
   const read = perThread
     ? () => perThread.call(process)
@@ -482,8 +497,10 @@ interface SiteKey {
   hits: number;
   /** The key's site (not flagged inferred), 0 for none. */
   base: number;
-  /** Sampled captures disagreed: capture every time. */
+  /** Sampled captures disagreed: refine by the running code's site (or, there, capture always). */
   varies: boolean;
+  /** For a varying (type, trigger site) key: entries per site of the code running. */
+  byExec?: Map<number, SiteKey>;
 }
 
 /** The OS thread id on Linux, -1 elsewhere. */
