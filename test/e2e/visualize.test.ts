@@ -437,4 +437,36 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     consoleLines.push(`[e2e] tabs after reload: ${JSON.stringify(await tabTitles(page))}`);
     await screenshot('reloaded');
   });
+
+  it('g) Open Lesson lists the lessons, opens the chosen one and visualizes it', async function () {
+    this.timeout(90000);
+    await runCommand('Concurrency Visualizer: Open Lesson');
+    const lesson = page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'One cook' })
+      .first();
+    await lesson.waitFor({ state: 'visible', timeout: 15000 });
+    // The list is virtualized: check the first and, by filtering, the last lesson.
+    assert.match((await lesson.innerText()).replace(/\s+/g, ' '), /wait together on one thread/);
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('deadlock');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Pitfall: a deadlock' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill('');
+    await lesson.click();
+    await tab('01-one-cook.js').waitFor({ state: 'visible', timeout: 20000 });
+    const done = await waitFor(
+      'the lesson 1 panel to show the program exited with spans',
+      threads,
+      (t) => t.title === '01-one-cook.js' && t.spans > 0 && t.state === 'exited',
+      60000,
+    );
+    assert.ok(done.lanes >= 1);
+    assert.ok(
+      (await tabTitles(page)).some((t) => t.includes('Concurrency: 01-one-cook.js')),
+      'a panel for the lesson',
+    );
+    await screenshot('lesson-1');
+  });
 });
