@@ -1,4 +1,5 @@
-import { classifyOsThreads, OS_THREAD_KINDS, type OsThreadKind } from './threadKinds';
+import { forSamplesIn, forTopSpansIn, osThreadClasses } from './timeIndex';
+import { OS_THREAD_KINDS, type OsThreadKind } from './threadKinds';
 import type { TraceModel } from './traceModel';
 
 /** Cores busy over time, in equal buckets, stacked by thread kind. */
@@ -58,21 +59,15 @@ export function coresBusySeries(
   const fromCallbacks = os.sampleCount === 0;
   const estimate = fromCallbacks || !!os.info?.estimate;
   if (!fromCallbacks) {
-    const kindIndex = classifyOsThreads(model).map((c) => OS_THREAD_KINDS.indexOf(c.kind));
-    for (let s = 0; s < os.sampleCount; s++) {
+    const kindIndex = osThreadClasses(model).map((c) => OS_THREAD_KINDS.indexOf(c.kind));
+    forSamplesIn(model, fromNs, toNs, (s) => {
+      const k = kindIndex[os.sampleThread.data[s]];
       const start = os.sampleStartNs.data[s];
       const end = os.sampleEndNs.data[s];
-      if (end <= fromNs || start >= toNs) {
-        continue;
-      }
-      const k = kindIndex[os.sampleThread.data[s]];
       spread(byKind[k], fromNs, bucketNs, start, end, os.sampleRunNs.data[s]);
-    }
+    });
   } else {
-    for (let s = 0; s < model.spanCount; s++) {
-      if (model.spanDepth.data[s] !== 0) {
-        continue;
-      }
+    forTopSpansIn(model, fromNs, toNs, (s) => {
       const start = model.spanStartNs.data[s];
       let end = model.spanEndNs.data[s];
       if (Number.isNaN(end)) {
@@ -80,7 +75,7 @@ export function coresBusySeries(
       }
       const k = OS_THREAD_KINDS.indexOf(model.threads[model.spanThread.data[s]].info.kind);
       spread(byKind[k], fromNs, bucketNs, start, end, end - start);
-    }
+    });
   }
   for (const series of byKind) {
     for (let i = 0; i < count; i++) {
@@ -126,7 +121,7 @@ export interface OsThreadUsage {
 
 /** Per OS thread: kind, CPU and run-queue wait. */
 export function osThreadUsage(model: TraceModel): OsThreadUsage[] {
-  const classes = classifyOsThreads(model);
+  const classes = osThreadClasses(model);
   return model.os.threads.map((row, i) => ({
     pid: row.pid,
     tid: row.tid,

@@ -1,11 +1,7 @@
 /** Rows of the OS-threads track: a header per process, then one lane per OS thread. */
 import type { OsThreadRow } from '../../src/model/osThreads';
-import {
-  classifyOsThreads,
-  OS_THREAD_KINDS,
-  type KindBasis,
-  type OsThreadClass,
-} from '../../src/model/threadKinds';
+import { OS_THREAD_KINDS, type KindBasis, type OsThreadClass } from '../../src/model/threadKinds';
+import { osThreadClasses } from '../../src/model/timeIndex';
 import type { TraceModel } from '../../src/model/traceModel';
 import { basename } from '../format';
 
@@ -90,7 +86,7 @@ export class OsThreadLayout {
     this.version = model.version;
     this.threadCount = os.threads.length;
     this.classifiedAt = now;
-    this.classes = classifyOsThreads(model);
+    this.classes = osThreadClasses(model);
     this.kindOfThread = Int32Array.from(this.classes, (c) => OS_THREAD_KINDS.indexOf(c.kind));
     this.laneOfThread = new Int32Array(os.threads.length).fill(-1);
     this.rows = [];
