@@ -44,6 +44,24 @@ export function installPromiseHooks(ctx: PromiseTracerContext): () => void {
   const { writer } = ctx;
   let nextId = 0;
   const api = (v8 as unknown as { promiseHooks: PromiseHooksApi }).promiseHooks;
+  /** A hook that records `kind` for a promise the tracer knows (then flushes if due). */
+  const reaction =
+    (kind: number, flush: boolean) =>
+    (promise: Tagged): void => {
+      const id = promise[kId];
+      if (id === undefined) {
+        return;
+      }
+      if (!ctx.isRecording()) {
+        ctx.onDropped();
+        return;
+      }
+      const t = ctx.now();
+      writer.event(kind, t, id);
+      if (flush) {
+        ctx.flushIfDue(t);
+      }
+    };
   return api.createHook({
     init(promise: Tagged, parent?: Tagged) {
       if (!ctx.isRecording()) {
@@ -62,40 +80,8 @@ export function installPromiseHooks(ctx: PromiseTracerContext): () => void {
       writer.promiseInit(t, id, parentId, executionAsyncId(), locId);
       ctx.flushIfDue(t);
     },
-    before(promise: Tagged) {
-      const id = promise[kId];
-      if (id === undefined) {
-        return;
-      }
-      if (!ctx.isRecording()) {
-        ctx.onDropped();
-        return;
-      }
-      writer.event(Rec.PromiseBefore, ctx.now(), id);
-    },
-    after(promise: Tagged) {
-      const id = promise[kId];
-      if (id === undefined) {
-        return;
-      }
-      if (!ctx.isRecording()) {
-        ctx.onDropped();
-        return;
-      }
-      const t = ctx.now();
-      writer.event(Rec.PromiseAfter, t, id);
-      ctx.flushIfDue(t);
-    },
-    settled(promise: Tagged) {
-      const id = promise[kId];
-      if (id === undefined) {
-        return;
-      }
-      if (!ctx.isRecording()) {
-        ctx.onDropped();
-        return;
-      }
-      writer.event(Rec.PromiseSettled, ctx.now(), id);
-    },
+    before: reaction(Rec.PromiseBefore, false),
+    after: reaction(Rec.PromiseAfter, true),
+    settled: reaction(Rec.PromiseSettled, false),
   });
 }
