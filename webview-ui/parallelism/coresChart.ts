@@ -155,7 +155,16 @@ export class CoresChart {
     if (chart.width !== widthPx || chart.height !== HEIGHT_PX) {
       chart.resize(widthPx, HEIGHT_PX);
     }
-    chart.data.datasets = datasets;
+    const current = chart.data.datasets;
+    if (
+      current.length === datasets.length &&
+      current.every((d, i) => d.label === datasets[i].label)
+    ) {
+      // Same areas as before: new points only, so chart.js keeps its dataset controllers.
+      current.forEach((d, i) => Object.assign(d, datasets[i]));
+    } else {
+      chart.data.datasets = datasets;
+    }
     const x = chart.options.scales!.x!;
     x.min = scale.startNs / 1e6;
     x.max = scale.endNs / 1e6;
@@ -202,20 +211,25 @@ export class CoresChart {
       xs[n - 1] = series.startNs + n * series.bucketNs;
     }
     const cumulative = new Float64Array(n);
-    const sets: ChartDataset<'line', Point[]>[] = OS_THREAD_KINDS.map((kind, k) => {
+    // Kinds with nothing in the window are left out: fewer areas for chart.js to fill.
+    const sets: ChartDataset<'line', Point[]>[] = [];
+    OS_THREAD_KINDS.forEach((kind, k) => {
+      if (!series.byKind[k].some((v) => v > 0)) {
+        return;
+      }
       const data = xs.map((xNs, i) => {
         cumulative[i] += series.byKind[k][i];
         return { x: xNs / 1e6, y: cumulative[i] };
       });
       const color = colors[k] ?? '#888888';
-      return {
+      sets.push({
         label: OS_THREAD_KIND_LABELS[kind],
         data,
-        fill: k === 0 ? 'origin' : '-1',
+        fill: sets.length === 0 ? 'origin' : '-1',
         backgroundColor: withAlpha(color, 0.7),
         borderColor: color,
         borderWidth: 0,
-      };
+      });
     });
     const theme = chartTheme();
     sets.push({
