@@ -139,6 +139,8 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
   const windowsOf = new Map<number, Float64Array>();
   // Each thread's CPU inside its process's threadpool windows, spread evenly over a sample.
   const inside = new Float64Array(os.threads.length);
+  // ...against its CPU in the same samples (as stored: clipped to their spans).
+  const sampled = new Float64Array(os.threads.length);
   const needsActivity = os.threads.map(
     (row) => !jsByTid.has(`${row.pid}:${row.tid}`) && row.tid !== row.pid && !kindOfName(row.name),
   );
@@ -156,6 +158,7 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
     const start = os.sampleStartNs.data[s];
     const end = os.sampleEndNs.data[s];
     const span = end - start;
+    sampled[t] += os.sampleRunNs.data[s];
     if (span > 0) {
       inside[t] += (os.sampleRunNs.data[s] * overlapWithWindows(windows, start, end)) / span;
     }
@@ -173,7 +176,7 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
     if (named) {
       return { ...named, basis: 'name', jsThread: -1 };
     }
-    if (inside[i] >= ACTIVITY_MIN_NS && inside[i] >= ACTIVITY_SHARE * row.runNs) {
+    if (inside[i] >= ACTIVITY_MIN_NS && inside[i] >= ACTIVITY_SHARE * sampled[i]) {
       return {
         kind: 'libuv',
         basis: 'activity',
