@@ -192,8 +192,8 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     const t = model.threads[i];
     return `${t.info.name} (pid ${t.info.pid}, thread ${t.info.threadId})`;
   };
-  const order = longestSpans(model, topN);
-  const longestCallbacks = order.map((s): SummaryCallback => {
+  /** A span as the summary lists it: duration, type, thread and creation site. */
+  const callbackOf = (s: number): SummaryCallback => {
     const res = model.spanRes.data[s];
     const loc = model.locationOf(res);
     return {
@@ -202,34 +202,16 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
       thread: threadName(model.spanThread.data[s]),
       ...(loc ? { file: loc.file, line: loc.line, column: loc.column } : {}),
     };
-  });
+  };
+  const longestCallbacks = longestSpans(model, topN).map(callbackOf);
 
   const usage = osThreadUsage(model);
   const elu = eventLoopUtilization(model);
   const cpuOfJs = new Map(usage.filter((u) => u.jsThread >= 0).map((u) => [u.jsThread, u.cpuNs]));
-  const blocking = Array.from({ length: model.spanCount }, (_, s) => s)
-    .filter(
-      (s) =>
-        model.spanDepth.data[s] === 0 &&
-        model.spanEndNs.data[s] - model.spanStartNs.data[s] >= BLOCKING_MS * 1e6,
-    )
-    .sort(
-      (a, b) =>
-        model.spanEndNs.data[b] -
-        model.spanStartNs.data[b] -
-        (model.spanEndNs.data[a] - model.spanStartNs.data[a]),
-    )
-    .slice(0, topN)
-    .map((s): SummaryBlocking => {
-      const res = model.spanRes.data[s];
-      const loc = model.locationOf(res);
-      return {
-        durationMs: round3((model.spanEndNs.data[s] - model.spanStartNs.data[s]) / 1e6),
-        type: model.typeOf(res),
-        thread: threadName(model.spanThread.data[s]),
-        ...(loc ? { file: loc.file, line: loc.line, column: loc.column } : {}),
-      };
-    });
+  const blocking: SummaryBlocking[] = longestSpans(model, topN, {
+    minNs: BLOCKING_MS * 1e6,
+    topLevelOnly: true,
+  }).map(callbackOf);
   const cores = coresFigures(model);
   const si = model.os.info;
   const sampledNs = si?.wallNs ?? 0;
@@ -376,13 +358,26 @@ function sweepInFlight(
   return { peak, mean: to > from ? area / (to - from) : 0 };
 }
 
-/** The `topN` longest finished spans, longest first, without sorting them all. */
-function longestSpans(model: TraceModel, topN: number): number[] {
+/**
+ * The `topN` longest finished spans (at least `minNs`, top-level only if asked), longest
+ * first and in trace order among equals, without sorting them all.
+ */
+function longestSpans(
+  model: TraceModel,
+  topN: number,
+  only: { minNs?: number; topLevelOnly?: boolean } = {},
+): number[] {
   const top: number[] = [];
+  const minNs = only.minNs ?? -Infinity;
   const duration = (s: number): number => model.spanEndNs.data[s] - model.spanStartNs.data[s];
   for (let s = 0; s < model.spanCount; s++) {
     const d = duration(s);
-    if (Number.isNaN(d) || (top.length === topN && d <= duration(top[topN - 1]))) {
+    if (
+      Number.isNaN(d) ||
+      d < minNs ||
+      (only.topLevelOnly && model.spanDepth.data[s] !== 0) ||
+      (top.length === topN && d <= duration(top[topN - 1]))
+    ) {
       continue;
     }
     let k = top.length < topN ? top.length : topN - 1;
