@@ -1,6 +1,7 @@
 // Test harness for the timeline webview: builds the bundles, records real traces, serves a page
 // that mirrors the host's HTML (same CSP, nonce, stylesheet and script) with a fake VS Code API,
 // and drives it in Debian's headless Chromium (never a downloaded browser).
+import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -243,6 +244,14 @@ export async function openPanel(harness: Harness, errors: string[]): Promise<Pag
   await page.goto(harness.url);
   await page.waitForFunction(() => window.__posted.length > 0);
   return page;
+}
+
+/** Closes a panel page, asserting it saw no CSP violation and no page error. */
+export async function closePanel(page: Page, errors: string[]): Promise<void> {
+  const violations = await page.evaluate(() => window.__cspViolations);
+  await page.close();
+  assert.deepEqual(violations, [], 'no CSP violations');
+  assert.deepEqual(errors, [], 'no page errors');
 }
 
 /** Posts a message to the page as the extension host would (bytes rebuilt as Uint8Array). */

@@ -6,15 +6,16 @@ import type { Page } from 'playwright-core';
 import {
   buildTracer,
   buildWebview,
+  closePanel,
   frameEnds,
+  type Harness,
+  tempDir,
   openPanel,
   postToPage,
   recordExample,
   RESULTS,
   ROOT,
   startHarness,
-  tempDir,
-  type Harness,
 } from './harness';
 import type { PageDocument, PageWindow, PostedMessage } from './pageGlobals';
 
@@ -84,10 +85,7 @@ describe('webview: timeline panel in headless Chromium', function () {
   });
 
   afterEach(async () => {
-    const violations = await page.evaluate(() => window.__cspViolations);
-    await page.close();
-    assert.deepEqual(violations, [], 'no CSP violations');
-    assert.deepEqual(errors, [], 'no page errors');
+    await closePanel(page, errors);
   });
 
   it('posts ready, draws the timers trace, hovers and jumps to the setTimeout line', async () => {

@@ -13,14 +13,15 @@ import { TraceModel } from '../../src/model/traceModel';
 import {
   buildTracer,
   buildWebview,
+  closePanel,
+  type Harness,
+  tempDir,
   openPanel,
   postToPage,
   recordExample,
   RESULTS,
   ROOT,
   startHarness,
-  tempDir,
-  type Harness,
 } from './harness';
 import type { PostedMessage } from './pageGlobals';
 
@@ -183,10 +184,7 @@ describe('webview: parallelism views in headless Chromium', function () {
   });
 
   afterEach(async () => {
-    const violations = await page.evaluate(() => window.__cspViolations);
-    await page.close();
-    assert.deepEqual(violations, [], 'no CSP violations');
-    assert.deepEqual(errors, [], 'no page errors');
+    await closePanel(page, errors);
   });
 
   it('draws one lane per OS thread with its kind: libuv threadpool lanes for pbkdf2', async () => {
@@ -336,10 +334,7 @@ describe('webview: parallelism views in the panel (timeline host)', function () 
   });
 
   afterEach(async () => {
-    const violations = await page.evaluate(() => window.__cspViolations);
-    await page.close();
-    assert.deepEqual(violations, [], 'no CSP violations');
-    assert.deepEqual(errors, [], 'no page errors');
+    await closePanel(page, errors);
   });
 
   it('draws the OS-thread lanes below the views, the chart aligned through a zoom', async () => {

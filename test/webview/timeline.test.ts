@@ -6,13 +6,14 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   buildWebview,
+  closePanel,
   frameEnds,
+  type Harness,
+  tempDir,
   openPanel,
   postToPage,
   RESULTS,
   startHarness,
-  tempDir,
-  type Harness,
 } from './harness';
 import type { PageDocument, PageWindow } from './pageGlobals';
 import { syntheticTrace } from './syntheticTrace';
@@ -75,10 +76,7 @@ describe('webview: timeline engine (zoom, pan, range, search, details, live)', f
   });
 
   afterEach(async () => {
-    const violations = await page.evaluate(() => window.__cspViolations);
-    await page.close();
-    assert.deepEqual(violations, [], 'no CSP violations');
-    assert.deepEqual(errors, [], 'no page errors');
+    await closePanel(page, errors);
   });
 
   async function load(status = { state: 'replay' }): Promise<void> {
