@@ -2,6 +2,7 @@
 // One config builds every bundle: the extension host, the tracer injected into user programs,
 // the CLI and the webview. `--production` minifies; `--watch` rebuilds on change.
 const esbuild = require('esbuild');
+const { webviewOptions, WORKER_ENTRY } = require('./scripts/webviewBundle');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -46,24 +47,29 @@ const builds = [
     target: 'node18',
     banner: { js: '#!/usr/bin/env node' },
   },
-  {
-    ...common,
-    entryPoints: ['webview-ui/main.ts'],
-    outfile: 'dist/webview.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome114',
-  },
 ];
+
+/** The webview (with the cores chart's worker inlined: scripts/webviewBundle.js). */
+function webview() {
+  return webviewOptions({
+    entry: 'webview-ui/main.ts',
+    outfile: 'dist/webview.js',
+    minify: production,
+    sourcemap: !production,
+  });
+}
 
 async function main() {
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
     await Promise.all(contexts.map((c) => c.watch()));
-    console.log('[esbuild] watching');
+    // The worker's code is baked in when watching starts: restart to pick up its changes.
+    const page = await esbuild.context(await webview());
+    await page.watch();
+    console.log(`[esbuild] watching (restart after changing ${WORKER_ENTRY})`);
     return;
   }
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all([...builds.map((b) => esbuild.build(b)), webview().then(esbuild.build)]);
 }
 
 main().catch((err) => {

@@ -179,8 +179,48 @@ async function benchOne(webviewJs: string, dir: string, spans: number): Promise<
     // tsx keeps function names with a helper the page does not have.
     await page.evaluate('window.__name = (f) => f');
     const decodePaintMs = await loadAndPaint(page, trace.spans);
-    const { draws, frames } = await scriptedFrames(page);
     const cdp = await page.context().newCDPSession(page);
+    // CV_BENCH_PROFILE=<dir>: a CPU profile of the scripted sequence, for DevTools.
+    const profileDir = process.env.CV_BENCH_PROFILE;
+    if (profileDir) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
+    // CV_BENCH_TRACE=<dir>: a Chromium trace of the sequence (chrome://tracing, Perfetto).
+    const traceDir = process.env.CV_BENCH_TRACE;
+    if (traceDir) {
+      await harness.browser.startTracing(page, {
+        path: path.join(traceDir, `viewer-${spans}.json`),
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'blink',
+          'cc',
+          'gpu',
+          'skia',
+          'v8',
+        ],
+      });
+    }
+    const { draws, frames } = await scriptedFrames(page);
+    // CV_BENCH_FRAMES=1: every frame interval and draw time of the sequence, in order.
+    if (process.env.CV_BENCH_FRAMES) {
+      console.error(
+        `frames ${frames.map((f) => Math.round(f)).join(' ')}\ndraws ${draws.map((d) => d.toFixed(1)).join(' ')}`,
+      );
+    }
+    if (traceDir) {
+      await harness.browser.stopTracing();
+    }
+    if (profileDir) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(profileDir, { recursive: true });
+      fs.writeFileSync(
+        path.join(profileDir, `viewer-${spans}.cpuprofile`),
+        JSON.stringify(profile),
+      );
+    }
     await cdp.send('HeapProfiler.collectGarbage');
     const metrics = (await cdp
       .send('Performance.enable')

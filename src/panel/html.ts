@@ -15,6 +15,8 @@ export function timelineHtml(webview: vscode.Webview, extensionUri: vscode.Uri):
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // The cores chart draws in a worker made from the bundle's own code (a blob: URL).
+    'worker-src blob:',
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSession, withTracerNodeOptions } from '../../src/launch/session';
 import { readSessionTrace } from '../../src/launch/tail';
 import type { PageWindow } from './pageGlobals';
+import { buildWebviewBundle } from '../../scripts/webviewBundle';
 
 declare const window: PageWindow;
 declare function atob(data: string): string;
@@ -23,17 +24,15 @@ export const RESULTS = path.join(ROOT, 'test-results');
 
 /** Builds webview-ui/main.ts exactly as esbuild.js does; returns the bundle's path. */
 export async function buildWebview(outDir: string): Promise<string> {
-  const outfile = path.join(outDir, 'webview.js');
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'webview-ui', 'main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome114',
-    logLevel: 'silent',
-  });
-  return outfile;
+  return buildWebviewEntry(
+    path.join(ROOT, 'webview-ui', 'main.ts'),
+    path.join(outDir, 'webview.js'),
+  );
+}
+
+/** Builds a webview entry (with the cores chart's worker inlined) as esbuild.js does. */
+export async function buildWebviewEntry(entry: string, outfile: string): Promise<string> {
+  return buildWebviewBundle({ entry, outfile, logLevel: 'silent' });
 }
 
 /** Builds the tracer bundle (node, cjs) into `outDir`; returns its path. */
@@ -173,6 +172,7 @@ export async function startHarness(
         `style-src ${origin}`,
         `font-src ${origin}`,
         `script-src 'nonce-${nonce}'`,
+        'worker-src blob:',
         ...(extras.connect ? [`connect-src ${origin}`] : []),
       ].join('; ');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

@@ -13,6 +13,7 @@ import { TraceModel } from '../../src/model/traceModel';
 import {
   buildTracer,
   buildWebview,
+  buildWebviewEntry,
   closePanel,
   type Harness,
   tempDir,
@@ -40,6 +41,8 @@ interface ParallelismWindow {
   cvDebug?: {
     parallelism?: {
       chartXForTime(timeNs: number): number | undefined;
+      chartPending(): boolean;
+      chartInWorker(): boolean;
       trackXForTime(timeNs: number): number | undefined;
       lanes(): Lane[];
       timeWindow(): { startNs: number; endNs: number } | undefined;
@@ -99,17 +102,10 @@ function record(cli: string, outDir: string, program: string, args: string[]): R
 
 /** Builds the preview page's bundle (a minimal host with the parallelism views). */
 async function buildPreview(outDir: string): Promise<string> {
-  const outfile = path.join(outDir, 'preview.js');
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'webview-ui', 'parallelism', 'preview.ts')],
-    outfile,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome114',
-    logLevel: 'silent',
-  });
-  return outfile;
+  return buildWebviewEntry(
+    path.join(ROOT, 'webview-ui', 'parallelism', 'preview.ts'),
+    path.join(outDir, 'preview.js'),
+  );
 }
 
 async function show(page: Page, title: string, trace: Recorded): Promise<void> {
@@ -130,11 +126,12 @@ async function show(page: Page, title: string, trace: Recorded): Promise<void> {
   await settle(page);
 }
 
-/** Waits two frames so pending redraws (and the chart after them) have happened. */
+/** Waits two frames so pending redraws have happened, then for the chart's worker to catch up. */
 async function settle(page: Page): Promise<void> {
   await page.evaluate(
     () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
   );
+  await page.waitForFunction(() => window.cvDebug?.parallelism?.chartPending() === false);
 }
 
 /** |chart x - track x| at five times across the visible window, client px. */
@@ -212,6 +209,11 @@ describe('webview: parallelism views in headless Chromium', function () {
 
   it('keeps the chart aligned with the lanes when zooming, and shows core lanes', async () => {
     await show(page, 'spin-workers.js', spin);
+    assert.equal(
+      await page.evaluate(() => window.cvDebug!.parallelism!.chartInWorker()),
+      true,
+      'chart.js draws the chart in a worker, off the page thread',
+    );
     const lanes = await page.evaluate(() => window.cvDebug!.parallelism!.lanes());
     assert.equal(lanes.filter((l) => l.kind === 'worker').length, 2, 'two worker lanes');
     const before = await misalignment(page);

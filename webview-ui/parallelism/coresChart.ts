@@ -1,29 +1,32 @@
 /**
- * The cores chart (chart.js): cores busy over the visible window, stacked by thread kind, with
- * the machine's core count as a dashed line. Its plot area is pinned to the tracks' time area,
- * so a time has the same x in the chart as on the lanes above it.
+ * The cores chart: cores busy over the visible window, stacked by thread kind, with the
+ * machine's core count as a dashed line. Its plot area is pinned to the tracks' time area, so a
+ * time has the same x in the chart as on the lanes above it.
+ *
+ * The page computes the series and a ChartSpec (plain data); chart.js draws it in a worker on an
+ * OffscreenCanvas (coresChartWorker.ts), so zooming and panning never wait for chart.js's layout
+ * and painting. Where a worker cannot be made (no OffscreenCanvas, a policy that forbids blob
+ * workers) the same renderer draws on the page.
  */
-import {
-  Chart,
-  Filler,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  type ChartDataset,
-  type Scale,
-} from 'chart.js';
 import { coresBusySeries, machineCores, type CoresBusySeries } from '../../src/model/parallelism';
 import { OS_THREAD_KIND_LABELS, OS_THREAD_KINDS } from '../../src/model/threadKinds';
 import type { TraceModel } from '../../src/model/traceModel';
 import { el } from '../dom';
-import { rulerTicks, type Tick, type TimeScale } from '../timeline/timeScale';
+import { rulerTicks } from '../timeline/timeScale';
 import type { WindowChange } from '../timeline/track';
+import {
+  CoresChartRenderer,
+  type ChartArea,
+  type ChartSpec,
+  type ChartTheme,
+  type DrawnChart,
+} from './coresChartRenderer';
+import type { FromChartWorker, ToChartWorker } from './coresChartWorker';
 import { withAlpha, type KindColors } from './kindColors';
 import type { DrawnAt } from './osThreadsTrack';
 
-// Only what a line chart with filled areas needs: the bundle stays small.
-Chart.register(LineController, LineElement, PointElement, LinearScale, Filler);
+/** The worker's bundle, inlined at build time (scripts/webviewBundle.js); absent: no worker. */
+declare const CV_CHART_WORKER_SOURCE: string | undefined;
 
 /** Chart height, CSS px. */
 const HEIGHT_PX = 130;
@@ -34,10 +37,8 @@ const SERIES_MS = 250;
 /** A series that took longer than this to compute is recomputed at most every SERIES_MS. */
 const SLOW_MS = 8;
 
-type Point = { x: number; y: number };
-
 /** Colours the chart draws with, from VS Code's variables. */
-function chartTheme(): { fg: string; muted: string; grid: string; font: string; size: number } {
+function chartTheme(): ChartTheme {
   const body = getComputedStyle(document.body);
   const v = (name: string, fallback: string): string =>
     body.getPropertyValue(name).trim() || fallback;
@@ -50,49 +51,156 @@ function chartTheme(): { fg: string; muted: string; grid: string; font: string; 
   };
 }
 
+/**
+ * Draws specs in a worker, one at a time: while one is being drawn, only the newest of those
+ * that arrive meanwhile is kept (a fast zoom skips intermediate charts, never queues them).
+ */
+class WorkerDrawer {
+  private busy = false;
+  private pending: ChartSpec | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onDrawn: (drawn: DrawnChart) => void,
+    private readonly onFailed: (spec: ChartSpec | undefined) => void,
+  ) {
+    worker.onmessage = (event: MessageEvent<FromChartWorker>) => {
+      const message = event.data;
+      this.busy = false;
+      if (message.type === 'drawn') {
+        this.onDrawn(message.drawn);
+      } else {
+        console.warn(`cores chart: ${message.message}`);
+      }
+      this.next();
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.dispose();
+      this.onFailed(this.pending);
+    };
+  }
+
+  /** A drawer for `canvas`, or undefined where no worker can draw it. */
+  static create(
+    canvas: HTMLCanvasElement,
+    onDrawn: (drawn: DrawnChart) => void,
+    onFailed: (spec: ChartSpec | undefined) => void,
+  ): WorkerDrawer | undefined {
+    if (
+      typeof CV_CHART_WORKER_SOURCE !== 'string' ||
+      typeof Worker === 'undefined' ||
+      typeof canvas.transferControlToOffscreen !== 'function'
+    ) {
+      return undefined;
+    }
+    let url = '';
+    try {
+      url = URL.createObjectURL(new Blob([CV_CHART_WORKER_SOURCE], { type: 'text/javascript' }));
+      const worker = new Worker(url, { name: 'cores chart' });
+      const offscreen = canvas.transferControlToOffscreen();
+      const init: ToChartWorker = { type: 'init', canvas: offscreen };
+      worker.postMessage(init, [offscreen]);
+      return new WorkerDrawer(worker, onDrawn, onFailed);
+    } catch (err) {
+      // A content security policy without `worker-src blob:` lands here.
+      console.warn('cores chart: drawing on the page, no worker:', err);
+      return undefined;
+    } finally {
+      // The worker has fetched its script by the time it runs; the URL is not needed after.
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    }
+  }
+
+  draw(spec: ChartSpec): void {
+    this.pending = spec;
+    this.next();
+  }
+
+  reset(): void {
+    this.post({ type: 'reset' });
+  }
+
+  dispose(): void {
+    this.worker.onmessage = null;
+    this.worker.onerror = null;
+    this.worker.terminate();
+  }
+
+  private next(): void {
+    if (this.busy || !this.pending) {
+      return;
+    }
+    const spec = this.pending;
+    this.pending = undefined;
+    this.busy = true;
+    this.post({ type: 'draw', spec });
+  }
+
+  private post(message: ToChartWorker): void {
+    this.worker.postMessage(message);
+  }
+}
+
 /** The chart, its caption and a readout of the value under the pointer. */
 export class CoresChart {
   /** The chart's element (caption, readout, canvas). */
   readonly root: HTMLElement;
-  /** The canvas chart.js draws on. */
-  readonly canvas: HTMLCanvasElement;
   private readonly caption: HTMLElement;
   private readonly readout: HTMLElement;
-  private chart: Chart<'line', Point[]> | undefined;
+  /** The canvas the chart is drawn on (replaced if the worker fails after taking it). */
+  private canvas: HTMLCanvasElement;
+  private worker: WorkerDrawer | undefined;
+  private inline: CoresChartRenderer | undefined;
   private key = '';
   private series: CoresBusySeries | undefined;
   private machine = 1;
-  private ticks: Tick[] = [];
   private model: TraceModel | undefined;
   private version = -1;
   private seriesAt = 0;
   private costMs = 0;
   private seriesKey = '';
   private timer = 0;
-  private yWidthPx = 0;
+  private seq = 0;
+  private lastSpec: ChartSpec | undefined;
+  private drawn: DrawnChart | undefined;
+  private theme: ChartTheme | undefined;
 
   constructor(private readonly colors: () => KindColors) {
-    this.canvas = el('canvas', { id: 'cores-chart' });
-    this.canvas.setAttribute('role', 'img');
     this.caption = el('span', { className: 'pl-caption' });
     this.readout = el('span', { className: 'pl-readout' });
     this.readout.setAttribute('aria-live', 'polite');
+    this.canvas = this.newCanvas();
     this.root = el(
       'div',
       { className: 'pl-chart' },
       el('div', { className: 'pl-chart-head' }, this.caption, this.readout),
       this.canvas,
     );
-    this.canvas.addEventListener('mousemove', (e) => this.showReadout(e.offsetX));
-    this.canvas.addEventListener('mouseleave', () => (this.readout.textContent = ''));
+    this.worker = WorkerDrawer.create(
+      this.canvas,
+      (drawn) => (this.drawn = drawn),
+      (spec) => this.fallBack(spec),
+    );
+  }
+
+  /** True when the chart is drawn by a worker (false: on the page). */
+  get inWorker(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** True while the newest spec has not been drawn yet (the worker is behind). */
+  get pending(): boolean {
+    return !!this.lastSpec && this.drawn?.seq !== this.lastSpec.seq;
   }
 
   /** Forgets the drawn state (theme change), so the next update redraws everything. */
   invalidate(): void {
-    this.chart?.destroy();
-    this.chart = undefined;
+    this.theme = undefined;
     this.key = '';
     this.seriesKey = '';
+    this.inline?.destroy();
+    this.worker?.reset();
   }
 
   /**
@@ -144,174 +252,133 @@ export class CoresChart {
     }
     const series = this.series;
     this.machine = machineCores(model);
-    this.caption.textContent = `Cores busy, by thread kind, of ${this.machine}${series.estimate ? ' (estimate from JS callbacks: no OS thread samples)' : ''}`;
-    this.canvas.setAttribute('aria-label', this.caption.textContent);
-    this.ticks = rulerTicks(scale);
-    const datasets = this.datasets(series, scale);
+    const caption = `Cores busy, by thread kind, of ${this.machine}${series.estimate ? ' (estimate from JS callbacks: no OS thread samples)' : ''}`;
+    if (this.caption.textContent !== caption) {
+      this.caption.textContent = caption;
+      this.canvas.setAttribute('aria-label', caption);
+    }
     let peak = 0;
     series.total.forEach((v) => (peak = Math.max(peak, v)));
     const yMax = Math.max(this.machine, Math.ceil(peak));
-    const chart = this.ensureChart();
-    if (chart.width !== widthPx || chart.height !== HEIGHT_PX) {
-      chart.resize(widthPx, HEIGHT_PX);
-    }
-    const current = chart.data.datasets;
-    if (
-      current.length === datasets.length &&
-      current.every((d, i) => d.label === datasets[i].label)
-    ) {
-      // Same areas as before: new points only, so chart.js keeps its dataset controllers.
-      current.forEach((d, i) => Object.assign(d, datasets[i]));
-    } else {
-      chart.data.datasets = datasets;
-    }
-    const x = chart.options.scales!.x!;
-    x.min = scale.startNs / 1e6;
-    x.max = scale.endNs / 1e6;
-    chart.options.scales!.y!.max = yMax;
-    this.yWidthPx = Math.max(0, plotLeftPx);
-    // Pin the plot area: a fixed-width y axis fills the gutter, padding takes the rest.
-    const padding = { left: 0, right: Math.max(0, widthPx - plotRightPx), top: 8, bottom: 0 };
-    chart.options.layout = { padding };
-    chart.update('none');
-    // Chart.js may still nudge the area (label overflow); correct once by what it did.
-    const dl = chart.chartArea.left - plotLeftPx;
-    const dr = chart.chartArea.right - plotRightPx;
-    if (Math.abs(dl) > 0.5 || Math.abs(dr) > 0.5) {
-      this.yWidthPx = Math.max(0, this.yWidthPx - dl);
-      padding.right = Math.max(0, padding.right + dr);
-      chart.update('none');
-    }
+    const spec: ChartSpec = {
+      seq: ++this.seq,
+      widthPx,
+      heightPx: HEIGHT_PX,
+      dpr: window.devicePixelRatio || 1,
+      theme: (this.theme ??= chartTheme()),
+      xMinMs: scale.startNs / 1e6,
+      xMaxMs: scale.endNs / 1e6,
+      ticks: rulerTicks(scale).map((t) => ({ valueMs: t.timeNs / 1e6, label: t.label })),
+      yMax,
+      // About six labels at most, on whole cores (a 64-core machine gets 0, 12, 24...).
+      yStep: Math.max(1, Math.ceil(yMax / 6)),
+      plotLeftPx,
+      plotRightPx,
+      machine: this.machine,
+      ...this.areas(series),
+    };
+    this.draw(spec);
   }
 
   /** Client x of a time on the chart's x axis, once drawn. */
   clientXOf(timeNs: number): number | undefined {
-    if (!this.chart) {
+    const d = this.drawn;
+    if (!d) {
       return undefined;
     }
-    return (
-      this.canvas.getBoundingClientRect().left + this.chart.scales.x.getPixelForValue(timeNs / 1e6)
-    );
+    const f = (timeNs / 1e6 - d.xMinMs) / (d.xMaxMs - d.xMinMs || 1);
+    return this.canvas.getBoundingClientRect().left + d.left + f * (d.right - d.left);
   }
 
   /** The plot area's left and right, CSS px from the canvas's left, once drawn. */
   plotArea(): { left: number; right: number } | undefined {
-    return this.chart
-      ? { left: this.chart.chartArea.left, right: this.chart.chartArea.right }
-      : undefined;
+    return this.drawn && { left: this.drawn.left, right: this.drawn.right };
   }
 
-  private datasets(series: CoresBusySeries, scale: TimeScale): ChartDataset<'line', Point[]>[] {
+  private draw(spec: ChartSpec): void {
+    this.lastSpec = spec;
+    // The element keeps its CSS size; the backing store (device px) is the renderer's.
+    const w = `${spec.widthPx}px`;
+    const h = `${spec.heightPx}px`;
+    if (this.canvas.style.width !== w || this.canvas.style.height !== h) {
+      this.canvas.style.width = w;
+      this.canvas.style.height = h;
+    }
+    if (this.worker) {
+      this.worker.draw(spec);
+      return;
+    }
+    try {
+      this.drawn = (this.inline ??= new CoresChartRenderer(this.canvas)).draw(spec);
+    } catch (err) {
+      console.warn('cores chart failed to draw', err);
+    }
+  }
+
+  /** The worker died: a fresh canvas (the old one belongs to the worker) drawn on the page. */
+  private fallBack(spec: ChartSpec | undefined): void {
+    console.warn('cores chart: the worker failed; drawing on the page');
+    this.worker = undefined;
+    const canvas = this.newCanvas();
+    this.canvas.replaceWith(canvas);
+    this.canvas = canvas;
+    const latest = spec ?? this.lastSpec;
+    if (latest) {
+      this.draw(latest);
+    }
+  }
+
+  private newCanvas(): HTMLCanvasElement {
+    const canvas = el('canvas', { id: 'cores-chart' });
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', this.caption.textContent || 'Cores busy');
+    canvas.addEventListener('mousemove', (e) => this.showReadout(e.offsetX));
+    canvas.addEventListener('mouseleave', () => (this.readout.textContent = ''));
+    return canvas;
+  }
+
+  /** Bucket positions and the stacked areas (cumulative), kinds with nothing left out. */
+  private areas(series: CoresBusySeries): { xsMs: Float64Array; areas: ChartArea[] } {
     const colors = this.colors();
     const n = series.total.length;
     // Bucket centres; the ends stretched to the series' own window (the plot clips the rest).
-    const xs = Array.from({ length: n }, (_, i) => series.startNs + (i + 0.5) * series.bucketNs);
+    const xsMs = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      xsMs[i] = (series.startNs + (i + 0.5) * series.bucketNs) / 1e6;
+    }
     if (n) {
-      xs[0] = series.startNs;
-      xs[n - 1] = series.startNs + n * series.bucketNs;
+      xsMs[0] = series.startNs / 1e6;
+      xsMs[n - 1] = (series.startNs + n * series.bucketNs) / 1e6;
     }
     const cumulative = new Float64Array(n);
-    // Kinds with nothing in the window are left out: fewer areas for chart.js to fill.
-    const sets: ChartDataset<'line', Point[]>[] = [];
+    const areas: ChartArea[] = [];
     OS_THREAD_KINDS.forEach((kind, k) => {
-      if (!series.byKind[k].some((v) => v > 0)) {
+      const values = series.byKind[k];
+      if (!values.some((v) => v > 0)) {
         return;
       }
-      const data = xs.map((xNs, i) => {
-        cumulative[i] += series.byKind[k][i];
-        return { x: xNs / 1e6, y: cumulative[i] };
-      });
+      for (let i = 0; i < n; i++) {
+        cumulative[i] += values[i];
+      }
       const color = colors[k] ?? '#888888';
-      sets.push({
+      areas.push({
         label: OS_THREAD_KIND_LABELS[kind],
-        data,
-        fill: sets.length === 0 ? 'origin' : '-1',
-        backgroundColor: withAlpha(color, 0.7),
-        borderColor: color,
-        borderWidth: 0,
+        ys: cumulative.slice(),
+        fill: withAlpha(color, 0.7),
+        border: color,
       });
     });
-    const theme = chartTheme();
-    sets.push({
-      label: `${this.machine} cores`,
-      data: [
-        { x: scale.startNs / 1e6, y: this.machine },
-        { x: scale.endNs / 1e6, y: this.machine },
-      ],
-      fill: false,
-      borderColor: theme.fg,
-      borderWidth: 1.5,
-      borderDash: [6, 4],
-    });
-    return sets;
-  }
-
-  private ensureChart(): Chart<'line', Point[]> {
-    if (this.chart) {
-      return this.chart;
-    }
-    const theme = chartTheme();
-    const font = { family: theme.font, size: theme.size };
-    this.chart = new Chart<'line', Point[]>(this.canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        animation: false,
-        responsive: false,
-        maintainAspectRatio: false,
-        devicePixelRatio: window.devicePixelRatio || 1,
-        parsing: false,
-        normalized: true,
-        events: [],
-        elements: { point: { radius: 0, hitRadius: 0 }, line: { tension: 0 } },
-        plugins: { legend: { display: false }, tooltip: { enabled: false } },
-        scales: {
-          x: {
-            type: 'linear',
-            grid: { color: theme.grid },
-            border: { color: theme.grid },
-            ticks: {
-              color: theme.muted,
-              font,
-              maxRotation: 0,
-              autoSkip: false,
-              callback: (_value, index) => this.ticks[index]?.label ?? '',
-            },
-            afterBuildTicks: (axis: Scale) => {
-              // The tracks' ruler ticks, so both grids line up.
-              axis.ticks = this.ticks.map((t) => ({ value: t.timeNs / 1e6 }));
-            },
-            afterFit: (axis: Scale) => {
-              // Labels may overflow the ends; never let that move the plot area.
-              axis.paddingLeft = 0;
-              axis.paddingRight = 0;
-            },
-          },
-          y: {
-            type: 'linear',
-            min: 0,
-            grid: { color: theme.grid },
-            border: { color: theme.grid },
-            title: { display: true, text: 'cores busy', color: theme.muted, font },
-            ticks: { color: theme.muted, font, precision: 0, stepSize: 1 },
-            afterFit: (axis: Scale) => {
-              axis.width = this.yWidthPx;
-            },
-          },
-        },
-      },
-    });
-    return this.chart;
+    return { xsMs, areas };
   }
 
   private showReadout(xPx: number): void {
     const s = this.series;
-    const chart = this.chart;
-    if (!s || !chart || xPx < chart.chartArea.left || xPx > chart.chartArea.right) {
+    const d = this.drawn;
+    if (!s || !d || xPx < d.left || xPx > d.right) {
       this.readout.textContent = '';
       return;
     }
-    const timeNs = chart.scales.x.getValueForPixel(xPx)! * 1e6;
+    const timeNs = (d.xMinMs + ((xPx - d.left) / (d.right - d.left)) * (d.xMaxMs - d.xMinMs)) * 1e6;
     const i = Math.floor((timeNs - s.startNs) / s.bucketNs);
     if (i < 0 || i >= s.total.length) {
       return;

@@ -30,6 +30,10 @@ export interface LaneInfo {
 export interface ParallelismDebug {
   /** Client x of a time on the cores chart's axis. */
   chartXForTime(timeNs: number): number | undefined;
+  /** True while the cores chart has not drawn the newest window yet (its worker is behind). */
+  chartPending(): boolean;
+  /** True when the cores chart draws in a worker (false: on the page). */
+  chartInWorker(): boolean;
   /** Client x of a time on the OS-threads track. */
   trackXForTime(timeNs: number): number | undefined;
   /** The OS-thread lanes, top to bottom. */
@@ -110,6 +114,8 @@ export function installParallelism(
 
   const debug: ParallelismDebug = {
     chartXForTime: (timeNs) => chart.clientXOf(timeNs),
+    chartPending: () => chart.pending,
+    chartInWorker: () => chart.inWorker,
     trackXForTime: (timeNs) => osThreads.drawnAt.clientXOf(timeNs),
     lanes: () => {
       const layout = osThreads.layout;

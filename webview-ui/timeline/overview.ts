@@ -21,6 +21,10 @@ export class Overview {
   private busy: Float32Array[] = [];
   private key = '';
   private builtAt = 0;
+  /** The bands, drawn off screen; redrawn when `bandsKey` changes. */
+  private bands: HTMLCanvasElement | undefined;
+  private bandsKey = '';
+  private dpr = 1;
   /** The scale of the whole run, as last drawn (the view maps pointer positions through it). */
   scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
 
@@ -47,26 +51,11 @@ export class Overview {
     ctx.textBaseline = 'middle';
     ctx.fillStyle = theme.muted;
     fitText(ctx, 'Overview', 6, heightPx / 2, view.startPx - 12);
-    const lanes = this.busy.length;
-    const bandPx = lanes ? Math.max(1, Math.floor((heightPx - 4) / lanes)) : 0;
-    for (let lane = 0; lane < lanes; lane++) {
-      const busy = this.busy[lane];
-      const yPx = 2 + lane * bandPx;
-      ctx.fillStyle = theme.kinds[lane % 2 ? 1 : 0];
-      // Quantized alpha: a handful of fill colours, each set once.
-      for (let level = 1; level <= 4; level++) {
-        ctx.globalAlpha = 0.2 + level * 0.2;
-        for (let x = 0; x < busy.length; x++) {
-          if (Math.ceil(busy[x] * 4) === level) {
-            ctx.fillRect(view.startPx + x, yPx, 1, Math.max(1, bandPx - (bandPx > 3 ? 1 : 0)));
-          }
-        }
-      }
-      ctx.globalAlpha = 1;
-      if (bandPx >= 12) {
-        ctx.fillStyle = theme.muted;
-        fitText(ctx, threadLabel(m.threads[lane]), view.startPx + 4, yPx + bandPx / 2, 200);
-      }
+    // The bands change only when the busy histogram or the theme does: drawn once into a
+    // bitmap of their own, then copied (one operation per frame instead of one per column).
+    const bands = this.bandsImage(theme, heightPx);
+    if (bands) {
+      ctx.drawImage(bands, view.startPx, 0, bands.width / this.dpr, heightPx);
     }
     // The visible window: shade outside it, outline it.
     const x0 = Math.max(view.startPx, this.scale.timeToPx(view.startNs));
@@ -82,6 +71,60 @@ export class Overview {
     ctx.fillStyle = theme.grid;
     ctx.fillRect(0, heightPx - 1, widthPx, 1);
     ctx.fillRect(view.startPx - 1, 0, 1, heightPx);
+  }
+
+  /** The busy bands (and lane labels) as a bitmap `busy` columns wide, redrawn when stale. */
+  private bandsImage(theme: Theme, heightPx: number): HTMLCanvasElement | undefined {
+    const columns = this.busy[0]?.length ?? 0;
+    if (!columns) {
+      return undefined;
+    }
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${this.key}|${heightPx}|${dpr}|${theme.kinds[0]}|${theme.kinds[1]}|${theme.muted}|${theme.font}`;
+    if (this.bands && key === this.bandsKey) {
+      return this.bands;
+    }
+    this.bandsKey = key;
+    this.dpr = dpr;
+    const canvas = (this.bands ??= document.createElement('canvas'));
+    canvas.width = Math.round(columns * dpr);
+    canvas.height = Math.round(heightPx * dpr);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) {
+      return undefined;
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, columns, heightPx);
+    ctx.font = theme.font;
+    ctx.textBaseline = 'middle';
+    const lanes = this.busy.length;
+    const bandPx = Math.max(1, Math.floor((heightPx - 4) / lanes));
+    for (let lane = 0; lane < lanes; lane++) {
+      const busy = this.busy[lane];
+      const yPx = 2 + lane * bandPx;
+      ctx.fillStyle = theme.kinds[lane % 2 ? 1 : 0];
+      // Quantized alpha: a handful of fill colours, each set once; runs of a level are one rect.
+      for (let level = 1; level <= 4; level++) {
+        ctx.globalAlpha = 0.2 + level * 0.2;
+        for (let x = 0; x < busy.length; x++) {
+          if (Math.ceil(busy[x] * 4) !== level) {
+            continue;
+          }
+          let end = x + 1;
+          while (end < busy.length && Math.ceil(busy[end] * 4) === level) {
+            end++;
+          }
+          ctx.fillRect(x, yPx, end - x, Math.max(1, bandPx - (bandPx > 3 ? 1 : 0)));
+          x = end - 1;
+        }
+      }
+      ctx.globalAlpha = 1;
+      if (bandPx >= 12) {
+        ctx.fillStyle = theme.muted;
+        fitText(ctx, threadLabel(this.model.threads[lane]), 4, yPx + bandPx / 2, 200);
+      }
+    }
+    return canvas;
   }
 
   private rebuild(columns: number): void {
