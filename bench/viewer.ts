@@ -45,6 +45,7 @@ interface Row {
   frameP95Ms: number;
   heapMB: number;
   rssMB: number;
+  privateMB: number;
 }
 
 function quantile(values: number[], q: number): number {
@@ -52,8 +53,11 @@ function quantile(values: number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
 }
 
-/** RSS of the page's renderer: the largest chromium renderer descending from this process. */
-function rendererRssMB(): number {
+/**
+ * Memory of the page's renderer (the largest chromium renderer descending from this process):
+ * its RSS, and its private pages alone.
+ */
+function rendererMemoryMB(): { rssMB: number; privateMB: number } {
   const parent = (pid: number): number => {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -63,6 +67,7 @@ function rendererRssMB(): number {
     }
   };
   let best = 0;
+  let privateMB = 0;
   for (const entry of fs.readdirSync('/proc')) {
     const pid = Number(entry);
     if (!pid) {
@@ -91,9 +96,17 @@ function rendererRssMB(): number {
     }
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    best = Math.max(best, kb / 1024);
+    if (kb / 1024 > best) {
+      best = kb / 1024;
+      // Private pages only (what Chromium's task manager calls the memory footprint): RSS also
+      // counts the pages of Chromium's own code that every renderer maps and shares.
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const field = (name: string): number =>
+        Number(new RegExp(`${name}:\\s+(\\d+)`).exec(rollup)?.[1] ?? 0);
+      privateMB = (field('Private_Clean') + field('Private_Dirty') + field('Swap')) / 1024;
+    }
   }
-  return best;
+  return { rssMB: best, privateMB };
 }
 
 async function loadAndPaint(page: Page, spans: number): Promise<number> {
@@ -228,7 +241,7 @@ async function benchOne(webviewJs: string, dir: string, spans: number): Promise<
       metrics: { name: string; value: number }[];
     };
     const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
-    const rssMB = rendererRssMB();
+    const { rssMB, privateMB } = rendererMemoryMB();
     if (errors.length) {
       throw new Error(`page errors: ${errors.join('; ')}`);
     }
@@ -243,6 +256,7 @@ async function benchOne(webviewJs: string, dir: string, spans: number): Promise<
       frameP95Ms: quantile(frames, 0.95),
       heapMB: heap / 1e6,
       rssMB,
+      privateMB,
     };
   } finally {
     fs.rmSync(file, { force: true });
@@ -262,12 +276,12 @@ async function main(): Promise<void> {
   const f = (n: number, d = 1): string => n.toFixed(d);
   const label = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
   console.log(
-    '| spans (8 threads) | trace bytes across the boundary | data received → first full paint | draw median / p95 | frame median / p95 | JS heap | renderer RSS |',
+    '| spans (8 threads) | trace bytes across the boundary | data received → first full paint | draw median / p95 | frame median / p95 | JS heap | renderer RSS | renderer private |',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${label(r.spans)} | ${f(r.traceMB)} MB | ${f(r.decodePaintMs, 0)} ms | ${f(r.drawMedianMs)} / ${f(r.drawP95Ms)} ms | ${f(r.frameMedianMs)} / ${f(r.frameP95Ms)} ms | ${f(r.heapMB, 0)} MB | ${f(r.rssMB, 0)} MB |`,
+      `| ${label(r.spans)} | ${f(r.traceMB)} MB | ${f(r.decodePaintMs, 0)} ms | ${f(r.drawMedianMs)} / ${f(r.drawP95Ms)} ms | ${f(r.frameMedianMs)} / ${f(r.frameP95Ms)} ms | ${f(r.heapMB, 0)} MB | ${f(r.rssMB, 0)} MB | ${f(r.privateMB, 0)} MB |`,
     );
   }
 }

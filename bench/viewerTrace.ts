@@ -94,6 +94,12 @@ class Stream {
     this.dt(timeNs);
     this.frame.uv(asyncId);
   }
+  /** The thread's End record, as a program that finished writes it. */
+  end(timeNs: number, reason: string): void {
+    this.frame.u8(Rec.End);
+    this.dt(timeNs);
+    this.frame.text(JSON.stringify({ reason, exitCode: 0 }));
+  }
   /** Closes the current frame when it is full (or when forced). */
   cut(force = false): void {
     const n = this.frame.length;
@@ -134,8 +140,9 @@ export interface GeneratedTrace {
 /**
  * A trace of `totalSpans` callback spans over `threads` threads: top-level callbacks of mixed
  * types (2-120 µs, gaps up to 40 µs), a third with a nested promise reaction, each creating the
- * next operations it triggers (so causal chains are real). Frames are interleaved by time, as a
- * live session reads them.
+ * next operations it triggers (so causal chains are real); each thread ends with its End record,
+ * as in the trace of a program that finished. Frames are interleaved by time, as a live session
+ * reads them.
  */
 export function generateTrace(totalSpans: number, threads = 8, seed = 1): GeneratedTrace {
   let rnd = seed >>> 0 || 1;
@@ -206,6 +213,8 @@ export function generateTrace(totalSpans: number, threads = 8, seed = 1): Genera
       s.event(Rec.Destroy, timeNs + 10, id);
       s.cut();
     }
+    // A recorded program that finished: every thread ends (a cut trace would have no End).
+    s.end(timeNs + 1_000, t === 0 ? 'exit' : 'worker-exit');
     s.cut(true);
   }
   const frames = streams.flatMap((s) => s.frames).sort((a, b) => a.endNs - b.endNs);

@@ -58,7 +58,7 @@ export class DetailsPanel {
           ? `${threadLabel(thread)} · pid ${thread.info.pid}, thread ${thread.info.threadId}`
           : '?',
       ],
-      ['Async id', `${model.resAsyncId.data[res]} (trigger ${model.resTriggerId.data[res]})`],
+      ['Async id', `${model.resAsyncId.data[res]} (trigger ${model.triggerIdOf(res)})`],
     ];
     if (span >= 0) {
       const startNs = model.spanStartNs.data[span];
@@ -77,7 +77,7 @@ export class DetailsPanel {
       );
     }
     const initNs = model.resInitNs.data[res];
-    const firstRunNs = model.resFirstRunNs.data[res];
+    const firstRunNs = model.firstRunNs(res);
     const destroyNs = model.resDestroyNs.data[res];
     let ranNs = 0;
     let runs = 0;

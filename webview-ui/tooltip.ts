@@ -35,7 +35,7 @@ export class Tooltip {
       runs++;
     }
     const initNs = model.resInitNs.data[res];
-    const firstRunNs = model.resFirstRunNs.data[res];
+    const firstRunNs = model.firstRunNs(res);
     const destroyNs = model.resDestroyNs.data[res];
     const lines = header(model, res);
     if (Number.isNaN(initNs)) {

@@ -192,7 +192,7 @@ export function waitingOverlap(model: TraceModel): WaitingOverlap {
       continue;
     }
     const start = model.resInitNs.data[r];
-    let end = model.resFirstRunNs.data[r];
+    let end = model.firstRunNs(r);
     if (Number.isNaN(end)) {
       end = model.resDestroyNs.data[r];
     }

@@ -86,7 +86,7 @@ export function threadpoolWindows(model: TraceModel, pid: number): Float64Array 
       continue;
     }
     const start = model.resInitNs.data[r];
-    let end = model.resFirstRunNs.data[r];
+    let end = model.firstRunNs(r);
     if (Number.isNaN(end)) {
       end = model.resDestroyNs.data[r];
     }

@@ -100,7 +100,7 @@ function inRequestHandler(model: TraceModel, r: number): boolean {
 
 /** An operation's wait: from its creation to its first callback. */
 function waitOf(model: TraceModel, r: number): [number, number] {
-  const first = model.resFirstRunNs.data[r];
+  const first = model.firstRunNs(r);
   assert.ok(!Number.isNaN(first), `operation ${model.typeOf(r)} never ran`);
   return [model.resInitNs.data[r], first];
 }
@@ -424,10 +424,10 @@ const linux = process.platform === 'linux';
     ];
     const firstRun = scheduled.map(([label, text, type]) => {
       const res = createdAtText(run, text, [type]).filter(
-        (r) => !Number.isNaN(model.resFirstRunNs.data[r]),
+        (r) => !Number.isNaN(model.firstRunNs(r)),
       );
       assert.ok(res.length, `a ${type} callback from the ${label} line`);
-      return { label, at: Math.min(...res.map((r) => model.resFirstRunNs.data[r])) };
+      return { label, at: Math.min(...res.map((r) => model.firstRunNs(r))) };
     });
     const order = firstRun
       .slice()
@@ -449,7 +449,7 @@ const linux = process.platform === 'linux';
     assert.ok(Math.max(...starts) - Math.min(...starts) < 200e6, 'forked together');
     const lastEnd = Math.max(...workers.map((t) => t.endNs!));
     const join = createdAtText(run, 'Promise.all(forks)', ['PROMISE']);
-    const joinRun = Math.max(...join.map((r) => model.resFirstRunNs.data[r]).filter((t) => t > 0));
+    const joinRun = Math.max(...join.map((r) => model.firstRunNs(r)).filter((t) => t > 0));
     assert.ok(joinRun >= Math.max(...workers.map((t) => t.info.startNs)), 'joined after forks');
     const lines = run.stdout.trim().split('\n');
     assert.match(lines[lines.length - 1], /^join: /);
@@ -523,7 +523,7 @@ const linux = process.platform === 'linux';
     // Producer and consumer callbacks take turns on the one thread.
     const who = (text: string): Array<[number, string]> =>
       createdAtText(run, text, ['Timeout']).map((r): [number, string] => [
-        model.resFirstRunNs.data[r],
+        model.firstRunNs(r),
         text,
       ]);
     const runs = [...who('sleep(10)'), ...who('sleep(40)')].sort((a, b) => a[0] - b[0]);

@@ -50,7 +50,7 @@ for (const node of nodes) {
       assert.equal(timeouts.length, 3, 'three Timeout operations');
       // Every pair of lifetimes [created, first callback] overlaps: they wait together.
       const lastCreated = Math.max(...timeouts.map((r) => model.resInitNs.data[r]));
-      const firstRun = Math.min(...timeouts.map((r) => model.resFirstRunNs.data[r]));
+      const firstRun = Math.min(...timeouts.map((r) => model.firstRunNs(r)));
       assert.ok(lastCreated < firstRun, 'all three exist before any of them runs');
       // Their creation site is the setTimeout line, not Node's internals or the tracer.
       const [setTimeoutLine] = linesContaining(file, 'setTimeout(');

@@ -35,7 +35,7 @@ export class OpsTrack {
   /** When an operation was created (resources created before tracing: their first run). */
   private createdNs(res: number): number {
     const initNs = this.model.resInitNs.data[res];
-    return Number.isNaN(initNs) ? this.model.resFirstRunNs.data[res] : initNs;
+    return Number.isNaN(initNs) ? this.model.firstRunNs(res) : initNs;
   }
 
   /** Adds the operations created since the last call, keeping creation order. */
@@ -154,7 +154,7 @@ export class OpsTrack {
     const kind = m.kindIndexOf(res);
     const createdNs = this.createdNs(res);
     const endNs = this.endNs(res);
-    const firstRunNs = m.resFirstRunNs.data[res];
+    const firstRunNs = m.firstRunNs(res);
     const boxTopPx = topPx + 3;
     const boxHeightPx = OP_ROW_PX - 6;
     const x = (timeNs: number): number => scale.timeToPx(timeNs);

@@ -115,6 +115,7 @@ export class ThreadsTrack {
     ctx.clip();
     const dim = filter?.active === true;
     this.painter.visited = 0;
+    this.painter.begin();
     for (let lane = 0; lane < m.threads.length; lane++) {
       this.paintRows(ctx, scale, theme, widthPx, lane, this.index.byThread[lane], dim ? 0.22 : 1);
       if (dim) {
