@@ -37,6 +37,10 @@ export class TraceStore {
         return error;
       }
     }
+    if (status.state !== 'starting' && status.state !== 'running') {
+      // A finished trace: give back the spare capacity of the columns.
+      this.model.compact();
+    }
     return undefined;
   }
 

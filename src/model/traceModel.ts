@@ -1,5 +1,5 @@
 import type { SamplerInfo, ThreadEnd, ThreadInfo } from '../shared/traceFormat';
-import { Column, f64, i32, u16, u32 } from './columns';
+import { Column, f64, i32, IdColumn, u16, u32 } from './columns';
 import type { TraceLocation, TraceSink } from './decoder';
 import { IdIndex } from './idIndex';
 import { OP_KINDS, opKindOf } from './opKinds';
@@ -50,7 +50,8 @@ export class TraceModel implements TraceSink {
 
   /** Resource columns: one entry per async operation. */
   readonly resThread = u16();
-  readonly resAsyncId = f64();
+  /** Async ids (Int32 storage while they fit: see IdColumn). */
+  readonly resAsyncId = new IdColumn();
   readonly resType = u16();
   /** Index into `locations`, or -1. */
   readonly resLoc = i32();
@@ -61,7 +62,9 @@ export class TraceModel implements TraceSink {
   readonly resTrigger = i32();
   /** First span of this resource, or -1; spans of a resource are chained by `spanNextOfRes`. */
   readonly resFirstSpan = i32();
-  private readonly resLastSpan = i32();
+  /** Last span of each resource, while spans may still be added (see compact). */
+  private resLastSpan = i32();
+  private lastSpansDropped = false;
 
   /** Span columns: one entry per callback run. */
   readonly spanThread = u16();
@@ -104,6 +107,57 @@ export class TraceModel implements TraceSink {
   /** The colour kind (index into OP_KINDS) of a resource. */
   kindIndexOf(resIndex: number): number {
     return this.kindOfType[this.resType.data[resIndex]];
+  }
+
+  /**
+   * Gives back what a finished trace no longer needs: the columns' spare capacity and, once
+   * every thread has ended, the last-span column (rebuilt from the chains if data still comes).
+   * Call when no more data is expected soon (a saved trace, an ended program).
+   */
+  compact(): void {
+    for (const column of [
+      this.resThread,
+      this.resAsyncId,
+      this.resType,
+      this.resLoc,
+      this.resInitNs,
+      this.resResolveNs,
+      this.resDestroyNs,
+      this.resTrigger,
+      this.resFirstSpan,
+      this.spanThread,
+      this.spanRes,
+      this.spanStartNs,
+      this.spanEndNs,
+      this.spanDepth,
+      this.spanNextOfRes,
+    ]) {
+      column.trim();
+    }
+    if (this.threads.length && this.threads.every((t) => t.end !== undefined)) {
+      this.resLastSpan = i32();
+      this.lastSpansDropped = true;
+    } else {
+      this.resLastSpan.trim();
+    }
+  }
+
+  /** Rebuilds the last-span column after compact() dropped it (data arrived after all). */
+  private ensureLastSpans(): void {
+    if (!this.lastSpansDropped) {
+      return;
+    }
+    this.lastSpansDropped = false;
+    const last = this.resLastSpan;
+    for (let res = 0; res < this.resourceCount; res++) {
+      let span = this.resFirstSpan.data[res];
+      let tail = -1;
+      while (span >= 0) {
+        tail = span;
+        span = this.spanNextOfRes.data[span];
+      }
+      last.push(tail);
+    }
   }
 
   /** Start of a resource's first callback, NaN while it has not run. */
@@ -237,6 +291,7 @@ export class TraceModel implements TraceSink {
       this.unresolvedTrigger.set(i, triggerId);
     }
     this.resFirstSpan.push(-1);
+    this.ensureLastSpans();
     this.resLastSpan.push(-1);
     st.resources.set(asyncId, i);
     return i;
@@ -276,6 +331,7 @@ export class TraceModel implements TraceSink {
     this.spanEndNs.push(NaN);
     this.spanDepth.push(depth);
     this.spanNextOfRes.push(-1);
+    this.ensureLastSpans();
     if (this.resFirstSpan.data[res] < 0) {
       this.resFirstSpan.data[res] = span;
     } else {

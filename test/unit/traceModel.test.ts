@@ -1,0 +1,85 @@
+// The model's memory-saving paths: derived fields (first run, trigger ids), the id tables of
+// ended threads, and compact() on a finished trace, including data that arrives after it.
+import * as assert from 'node:assert/strict';
+import { TraceModel } from '../../src/model/traceModel';
+
+const S = '1:0';
+
+/** Span indices of a resource, following its chain. */
+function spansOf(m: TraceModel, res: number): number[] {
+  const out: number[] = [];
+  for (let s = m.resFirstSpan.data[res]; s >= 0; s = m.spanNextOfRes.data[s]) {
+    out.push(s);
+  }
+  return out;
+}
+
+/** An interval (id 10) that fires `n` times, each firing starting a timeout. */
+function interval(m: TraceModel, n: number, fromNs = 0, firstId = 100): void {
+  for (let i = 0; i < n; i++) {
+    const t = fromNs + i * 1000;
+    m.before(S, t, 10);
+    m.init(S, t + 10, firstId + i, 10, 10, 'Timeout', undefined);
+    m.after(S, t + 100, 10);
+  }
+}
+
+describe('model: derived fields and compact()', () => {
+  it('derives the first run and the trigger id instead of storing them', () => {
+    const m = new TraceModel();
+    m.init(S, 0, 10, 1, 1, 'Timeout', undefined);
+    interval(m, 3, 1000);
+    assert.equal(m.firstRunNs(0), 1000);
+    assert.ok(Number.isNaN(m.firstRunNs(1)), 'a timeout that has not run');
+    assert.equal(m.triggerIdOf(0), 1, 'an unresolved trigger (the top level) keeps its id');
+    assert.equal(m.resTrigger.data[0], -1);
+    assert.equal(m.triggerIdOf(1), 10, 'a resolved trigger gives its resource id');
+    assert.equal(m.resTrigger.data[1], 0);
+  });
+
+  it('gives back spare capacity and keeps chaining spans that arrive after compact()', () => {
+    const m = new TraceModel();
+    m.init(S, 0, 10, 1, 1, 'Timeout', undefined);
+    interval(m, 1500, 1000);
+    m.end(S, 2_000_000, { reason: 'exit', exitCode: 0 });
+    assert.ok(m.spanStartNs.data.length > m.spanCount, 'columns grew by doubling');
+    m.compact();
+    assert.equal(m.spanStartNs.data.length, m.spanCount);
+    assert.equal(m.resInitNs.data.length, m.resourceCount);
+    assert.deepEqual(
+      spansOf(m, 0),
+      Array.from({ length: 1500 }, (_, i) => i),
+    );
+    // More data after all (a late append): an ended thread's ids are forgotten, so it is a new
+    // operation, and its spans chain as before.
+    m.before(S, 3_000_000, 10);
+    m.after(S, 3_000_100, 10);
+    m.before(S, 3_001_000, 10);
+    m.after(S, 3_001_100, 10);
+    assert.equal(spansOf(m, 0).length, 1500, 'the old chain is intact');
+    const fresh = m.resourceCount - 1;
+    assert.deepEqual(spansOf(m, fresh), [m.spanCount - 2, m.spanCount - 1]);
+  });
+
+  it("forgets an ended thread's async ids (later events for it start new operations)", () => {
+    const m = new TraceModel();
+    m.init(S, 0, 10, 1, 1, 'Timeout', undefined);
+    m.end(S, 10, { reason: 'exit' });
+    m.before(S, 20, 10);
+    assert.equal(m.resourceCount, 2, 'id 10 is no longer known after the end');
+    assert.equal(m.typeOf(1), '(before tracing)');
+  });
+});
+
+describe('model: id columns', () => {
+  it('keeps async ids that do not fit in 32 bits exactly', () => {
+    const m = new TraceModel();
+    m.init(S, 0, 7, 1, 1, 'Timeout', undefined);
+    m.init(S, 1, 2 ** 40 + 3, 7, 7, 'Timeout', undefined);
+    m.init(S, 2, -5, 7, 7, 'PROMISE', undefined);
+    assert.deepEqual([...m.resAsyncId.data.subarray(0, 3)], [7, 2 ** 40 + 3, -5]);
+    m.before(S, 3, 2 ** 40 + 3);
+    assert.equal(m.spanRes.data[0], 1, 'the big id is found again');
+    assert.equal(m.triggerIdOf(2), 7);
+  });
+});
