@@ -20,7 +20,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json', './webview-ui/tsconfig.json'],
+        project: ['./tsconfig.json', './webview-ui/tsconfig.json', './tsconfig.dom-tests.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
