@@ -8,12 +8,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as workerThreads from 'node:worker_threads';
 import { Rec, streamFileName, type ThreadEnd, type ThreadInfo } from '../shared/traceFormat';
 import { captureUserSite, sourceMapped } from './callsite';
-import * as v8 from 'node:v8';
-import { installPromiseHooks } from './promiseHooks';
+import { installPromiseHooks, loadV8 } from './promiseHooks';
 import { WorkerRescue } from './workerRescue';
+import { SiteTable } from './siteTable';
+import { onMainThread, workerThreads } from './threads';
 import { allocateSharedFrame, FrameWriter } from './writer';
 
 /** What the preload file passes in. */
@@ -60,7 +60,8 @@ export function start(options: TracerOptions): void {
     return;
   }
   started = true;
-  const { isMainThread, threadId } = workerThreads;
+  const isMainThread = onMainThread();
+  const threadId = isMainThread ? 0 : workerThreads().threadId;
   if (isMainThread && isPackageManager(process.argv[1])) {
     // `npm run x`, `npx`, yarn, pnpm: the wrapper is not the user's program. Its children
     // inherit NODE_OPTIONS and are traced; the wrapper itself stays out of the trace.
@@ -84,10 +85,12 @@ export function start(options: TracerOptions): void {
   let guard = 0; // > 0 while the tracer itself runs code that may create async resources
   let ended = false;
   const ignored = new Set<number>(); // the tracer's own resources
+  /** The largest id in `ignored`: larger ids (nearly all) skip the set lookup. */
+  let maxIgnored = -Infinity;
   let lastFlushNs = 0;
   const skipNodeModules = options.skipNodeModules !== false;
   /** Location id per live asyncId, to infer sites from the trigger chain. */
-  const siteOf = new Map<number, number>();
+  const siteOf = new SiteTable();
   /** Site cache per (type, site of the trigger) key. */
   const siteCache: Array<Map<number, SiteKey> | undefined> = [];
   /** Source-mapped location id per generated position. */
@@ -175,7 +178,7 @@ export function start(options: TracerOptions): void {
     if (entry !== undefined && entry.varies) {
       // Sites under this trigger differ: tell them apart by the site of the code running now
       // (a server's and a client's callbacks make the same internal timers from other lines).
-      const execLoc = siteOf.get(asyncHooks.executionAsyncId()) ?? 0;
+      const execLoc = siteOf.get(asyncHooks.executionAsyncId());
       const byExec = (entry.byExec ??= new Map());
       let refined = byExec.get(execLoc);
       if (refined === undefined) {
@@ -215,6 +218,9 @@ export function start(options: TracerOptions): void {
     init(asyncId, type, triggerAsyncId, resource) {
       if (guard > 0) {
         ignored.add(asyncId);
+        if (asyncId > maxIgnored) {
+          maxIgnored = asyncId;
+        }
         return;
       }
       if (stopped) {
@@ -235,13 +241,13 @@ export function start(options: TracerOptions): void {
         lastType = type;
         lastTypeId = typeId;
       }
-      const locId = siteFor(typeId, siteOf.get(triggerAsyncId) ?? 0);
+      const locId = siteFor(typeId, siteOf.get(triggerAsyncId));
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
       }
       writer.init(t, asyncId, triggerAsyncId, asyncHooks.executionAsyncId(), typeId, locId);
       if (type === 'WORKER') {
-        rescue?.workerCreated(asyncId, resource);
+        (rescue ??= newRescue()).workerCreated(asyncId, resource);
       }
       flushIfDue(t);
     },
@@ -250,7 +256,7 @@ export function start(options: TracerOptions): void {
         dropped++;
         return;
       }
-      if (ignored.has(asyncId)) {
+      if (asyncId <= maxIgnored && ignored.has(asyncId)) {
         return;
       }
       const t = now();
@@ -266,7 +272,7 @@ export function start(options: TracerOptions): void {
         dropped++;
         return;
       }
-      if (ignored.has(asyncId)) {
+      if (asyncId <= maxIgnored && ignored.has(asyncId)) {
         return;
       }
       const t = now();
@@ -278,7 +284,7 @@ export function start(options: TracerOptions): void {
         dropped++;
         return;
       }
-      if (ignored.has(asyncId)) {
+      if (asyncId <= maxIgnored && ignored.has(asyncId)) {
         return;
       }
       writer.event(Rec.PromiseResolve, now(), asyncId);
@@ -288,7 +294,7 @@ export function start(options: TracerOptions): void {
         dropped++;
         return;
       }
-      if (ignored.delete(asyncId)) {
+      if (asyncId <= maxIgnored && ignored.delete(asyncId)) {
         return;
       }
       siteOf.delete(asyncId);
@@ -309,7 +315,7 @@ export function start(options: TracerOptions): void {
         now,
         siteFor,
         promiseTypeId,
-        siteOfExecution: () => siteOf.get(asyncHooks.executionAsyncId()) ?? 0,
+        siteOfExecution: () => siteOf.get(asyncHooks.executionAsyncId()),
         isRecording: () => guard === 0 && !stopped,
         onDropped: () => {
           if (!ended) {
@@ -354,12 +360,24 @@ export function start(options: TracerOptions): void {
 
   let uncaught = false;
   let rescue: WorkerRescue | undefined;
+  /** The rescue, made under the guard (its channel is the tracer's own resource). */
+  const newRescue = (): WorkerRescue => {
+    guard++;
+    try {
+      return new WorkerRescue(options.dir, now);
+    } finally {
+      guard--;
+    }
+  };
   // Enabled first, so that the resources created under the guard below are seen and ignored.
   hook.enable();
   guard++;
   try {
-    rescue = new WorkerRescue(options.dir, now);
     if (sharedFrame) {
+      // A worker announces its shared frame at once; the main thread listens from its first
+      // worker on (every worker descends from one it started), so that a program without
+      // workers never pays for the channel.
+      rescue = new WorkerRescue(options.dir, now);
       rescue.announce(sharedFrame);
     }
     // The thread's own script (the main module, or a worker's file) runs before any callback:
@@ -428,7 +446,7 @@ function cpuEstimator(
   const perThread = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
   const read = perThread
     ? () => perThread.call(process)
-    : workerThreads.isMainThread
+    : onMainThread()
       ? () => process.cpuUsage()
       : undefined;
   if (!read) {
@@ -464,7 +482,8 @@ function async_hooksLeavesPromisesOut(): boolean {
   probe.enable();
   void Promise.resolve();
   probe.disable();
-  return !sawPromise && typeof (v8 as { promiseHooks?: unknown }).promiseHooks === 'object';
+  // Only then is node:v8 needed (loading it costs the others ~1.5 ms at start).
+  return !sawPromise && typeof (loadV8() as { promiseHooks?: unknown }).promiseHooks === 'object';
 }
 
 /** True for the script of a package manager that runs the user's program as a child. */
@@ -515,7 +534,7 @@ function osThreadId(): number {
 }
 
 function workerName(threadId: number): string {
-  const wt = workerThreads as typeof workerThreads & {
+  const wt = workerThreads() as ReturnType<typeof workerThreads> & {
     threadName?: unknown;
     isInternalThread?: unknown;
   };

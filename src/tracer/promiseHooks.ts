@@ -1,5 +1,4 @@
 import { executionAsyncId } from 'node:async_hooks';
-import * as v8 from 'node:v8';
 import { Rec } from '../shared/traceFormat';
 import type { FrameWriter } from './writer';
 
@@ -34,6 +33,12 @@ const kId = Symbol('concurrency-visualizer.promiseId');
 const kLoc = Symbol('concurrency-visualizer.promiseLoc');
 type Tagged = Promise<unknown> & { [kId]?: number; [kLoc]?: number };
 
+/** `node:v8`, loaded on first use (it costs a program that never needs it ~1.5 ms at start). */
+export function loadV8(): typeof import('node:v8') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:v8') as typeof import('node:v8');
+}
+
 /**
  * Records promises through V8's promise hooks (used where async_hooks is told to leave them
  * out, Node 24+). Promises get their own ids, counted per thread (see Rec.PromiseInit); a
@@ -43,7 +48,7 @@ type Tagged = Promise<unknown> & { [kId]?: number; [kLoc]?: number };
 export function installPromiseHooks(ctx: PromiseTracerContext): () => void {
   const { writer } = ctx;
   let nextId = 0;
-  const api = (v8 as unknown as { promiseHooks: PromiseHooksApi }).promiseHooks;
+  const api = (loadV8() as unknown as { promiseHooks: PromiseHooksApi }).promiseHooks;
   /** A hook that records `kind` for a promise the tracer knows (then flushes if due). */
   const reaction =
     (kind: number, flush: boolean) =>

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as workerThreads from 'node:worker_threads';
 import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
+import { workerThreads } from './threads';
 import { flushSharedFrame, FrameWriter, type SharedFrame } from './writer';
 
 /** What a worker announces to the other threads of its process. */
@@ -33,17 +33,18 @@ export class WorkerRescue {
   private pendingCount = 0;
   /** WORKER asyncId -> threadId, for workers this thread started. */
   private readonly started = new Map<number, number>();
-  private readonly channel?: InstanceType<typeof workerThreads.BroadcastChannel>;
+  private readonly channel?: InstanceType<ReturnType<typeof workerThreads>['BroadcastChannel']>;
 
   constructor(
     private readonly dir: string,
     /** The tracer's clock: ns since the session epoch. */
     private readonly now: () => number,
   ) {
-    if (typeof workerThreads.BroadcastChannel !== 'function') {
+    const { BroadcastChannel } = workerThreads();
+    if (typeof BroadcastChannel !== 'function') {
       return;
     }
-    const channel = new workerThreads.BroadcastChannel(CHANNEL);
+    const channel = new BroadcastChannel(CHANNEL);
     channel.onmessage = (event: unknown) => {
       const reg = (event as { data: Registration }).data;
       if (reg && reg.pid === process.pid) {
@@ -61,7 +62,7 @@ export class WorkerRescue {
 
   /** A worker announces its own shared frame. */
   announce(frame: SharedFrame): void {
-    const reg: Registration = { pid: process.pid, threadId: workerThreads.threadId, frame };
+    const reg: Registration = { pid: process.pid, threadId: workerThreads().threadId, frame };
     this.channel?.postMessage(reg);
   }
 
