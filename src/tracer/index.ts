@@ -169,12 +169,27 @@ export function start(options: TracerOptions): void {
    * for promises and ticks: too many to capture each (Node's streams make dozens per request),
    * their sites stay a sample.
    */
+  // The last key looked up: operations come in runs of one key (a chain of immediates, the
+  // reads of a file), which then skip the two map lookups.
+  let memoType = -1;
+  let memoTrigger = -1;
+  let memoEntry: SiteKey | undefined;
   const siteFor = (typeId: number, triggerLoc: number): number => {
-    let byTrigger = siteCache[typeId];
-    if (byTrigger === undefined) {
-      byTrigger = siteCache[typeId] = new Map();
+    let entry: SiteKey | undefined;
+    if (typeId === memoType && triggerLoc === memoTrigger) {
+      entry = memoEntry;
+    } else {
+      let byTrigger = siteCache[typeId];
+      if (byTrigger === undefined) {
+        byTrigger = siteCache[typeId] = new Map();
+      }
+      entry = byTrigger.get(triggerLoc);
+      if (entry !== undefined) {
+        memoType = typeId;
+        memoTrigger = triggerLoc;
+        memoEntry = entry;
+      }
     }
-    let entry = byTrigger.get(triggerLoc);
     if (entry !== undefined && entry.varies) {
       // Sites under this trigger differ: tell them apart by the site of the code running now
       // (a server's and a client's callbacks make the same internal timers from other lines).
@@ -198,7 +213,8 @@ export function start(options: TracerOptions): void {
     }
     const base = writer.baseLocationId(locId);
     if (entry === undefined) {
-      byTrigger.set(triggerLoc, { hits: 1, base, varies: false });
+      // (Not the memo's key: its map was made above.)
+      siteCache[typeId]!.set(triggerLoc, { hits: 1, base, varies: false });
     } else {
       if (entry.hits > 0 && base !== entry.base) {
         entry.varies = !sampledOnly.has(typeId);
