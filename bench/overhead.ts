@@ -1,8 +1,9 @@
 /**
  * Tracer overhead, measured side by side in one run: each workload untraced, under an empty
  * async_hooks hook (the floor any async_hooks tracer pays), under this tracer, and under Node's
- * own `--trace-event-categories node.async_hooks`. Prints the median wall time of N runs as a
- * ratio to untraced, plus what this tracer recorded: bytes per event, events dropped, and
+ * own `--trace-event-categories node.async_hooks`. Prints, per mode, the median over N runs of
+ * its wall time divided by the untraced run beside it (with the quartiles: this VM's noise is
+ * ±20%), plus what this tracer recorded: bytes per event, events dropped, and
  * how many non-promise operations got a creation site.
  *
  *   npm run bench:overhead -- [--runs 5] [--node path/to/node] [--only http,fs] [--modes ...]
@@ -134,14 +135,17 @@ function runOnce(workload: string, mode: Mode): Sample {
   return sample;
 }
 
-const median = (xs: number[]): number => {
+const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
+const median = (xs: number[]): number => quantile(xs, 0.5);
 
 const nodeVersion = spawnSync(node, ['--version']).stdout.toString().trim();
 console.log(
-  `# Tracer overhead: Node ${nodeVersion}, ${os.cpus().length} cores, median of ${runs} runs\n`,
+  `# Tracer overhead: Node ${nodeVersion}, ${os.cpus().length} cores, ${runs} runs\n\n` +
+    'Ratios are paired: each run of a mode is divided by the untraced run next to it, then the\n' +
+    'median of those ratios is shown with their quartiles (the machine noise) in brackets.\n',
 );
 const header = [
   'workload',
@@ -155,16 +159,22 @@ console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
   const samples = new Map<Mode, Sample[]>(modes.map((m) => [m, []]));
-  // Interleave modes so that machine noise hits them alike.
+  // Interleave modes so that machine noise hits them alike, rotating their order so that none
+  // always runs first (or right after the same neighbour).
   for (let i = 0; i < runs; i++) {
-    for (const mode of modes) {
+    for (let j = 0; j < modes.length; j++) {
+      const mode = modes[(i + j) % modes.length];
       samples.get(mode)!.push(runOnce(workload, mode));
     }
   }
-  const base = median(samples.get('untraced')?.map((s) => s.ms) ?? [NaN]);
+  const untraced = samples.get('untraced')?.map((s) => s.ms) ?? [];
   const cells = modes.map((m) => {
-    const ms = median(samples.get(m)!.map((s) => s.ms));
-    return m === 'untraced' ? ms.toFixed(0) : `${(ms / base).toFixed(2)}x`;
+    if (m === 'untraced') {
+      return median(untraced).toFixed(0);
+    }
+    const ratios = samples.get(m)!.map((s, i) => s.ms / untraced[i]);
+    const q = (x: number): string => quantile(ratios, x).toFixed(2);
+    return `${q(0.5)}x (${q(0.25)}-${q(0.75)})`;
   });
   const ours = samples.get('tracer')?.at(-1);
   const theirs = samples.get('node-trace-events')?.at(-1);

@@ -91,6 +91,8 @@ export class TraceModel implements TraceSink {
    * no column repeats it (8 bytes per operation saved).
    */
   private readonly unresolvedTrigger = new Map<number, number>();
+  /** The inferred copy of each location lent to a worker's unlocated operations. */
+  private readonly inferredTwins = new Map<TraceLocation, TraceLocation>();
   private readonly typeIndex = new Map<string, number>();
   private readonly locIndex = new Map<TraceLocation, number>();
 
@@ -177,7 +179,25 @@ export class TraceModel implements TraceSink {
   /** The creation site of a resource, if recorded. */
   locationOf(resIndex: number): TraceLocation | undefined {
     const loc = this.resLoc.data[resIndex];
-    return loc < 0 ? undefined : this.locations[loc];
+    if (loc >= 0) {
+      return this.locations[loc];
+    }
+    // A worker's own script, the ticks of its bootstrap and what Node made in it before tracing
+    // have no user frame: they come from the `new Worker()` that started it (inferred).
+    const creator = this.threads[this.resThread.data[resIndex]]?.createdBy ?? -1;
+    if (creator < 0 || creator === resIndex) {
+      return undefined;
+    }
+    const site = this.locationOf(creator);
+    if (!site || site.inferred) {
+      return site;
+    }
+    let twin = this.inferredTwins.get(site);
+    if (!twin) {
+      twin = { ...site, inferred: true };
+      this.inferredTwins.set(site, twin);
+    }
+    return twin;
   }
 
   /** The type name of a resource, e.g. 'Timeout'. */

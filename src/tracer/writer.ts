@@ -99,6 +99,8 @@ export class FrameWriter {
   private readonly locationInfo: Array<[string, number, number]> = [['', 0, 0]];
   /** Bytes written to the file so far. */
   bytesWritten = 0;
+  /** Kind of the last timed record written (Rec.*), 0 before any. */
+  lastKind = 0;
 
   constructor(
     private readonly fd: number,
@@ -112,6 +114,11 @@ export class FrameWriter {
       this.control = new Int32Array(shared.control);
       this.control[0] = FRAME_HEADER_BYTES;
     }
+  }
+
+  /** Time of the last timed record written, ns since the epoch. */
+  lastRecordNs(): number {
+    return this.lastNs > 0 ? this.lastNs : this.lastTimeNs;
   }
 
   /** Marks the records written so far as complete (seen by a thread that takes the rest). */
@@ -296,6 +303,7 @@ export class FrameWriter {
     const buf = this.buf;
     let pos = this.pos;
     buf[pos++] = Rec.Init;
+    this.lastKind = Rec.Init;
     const lastNs = this.lastNs;
     let v = timeNs > lastNs ? timeNs - lastNs : 0;
     this.lastNs = lastNs + v;
@@ -334,6 +342,7 @@ export class FrameWriter {
   ): void {
     this.room(RECORD_ROOM);
     this.buf[this.pos++] = Rec.Init;
+    this.lastKind = Rec.Init;
     this.dt(timeNs);
     this.uv(asyncId);
     this.zv(asyncId - triggerId);
@@ -347,6 +356,7 @@ export class FrameWriter {
   promiseInit(timeNs: number, id: number, parentId: number, execId: number, locId: number): void {
     this.room(RECORD_ROOM);
     this.buf[this.pos++] = Rec.PromiseInit;
+    this.lastKind = Rec.PromiseInit;
     this.dt(timeNs);
     this.uv(id);
     this.uv(parentId ? id - parentId : 0);
@@ -364,6 +374,7 @@ export class FrameWriter {
     const buf = this.buf;
     let pos = this.pos;
     buf[pos++] = kind;
+    this.lastKind = kind;
     // Times are monotonic within a thread; clamp anyway so a delta is never negative.
     const lastNs = this.lastNs;
     let d = timeNs > lastNs ? timeNs - lastNs : 0;
@@ -395,6 +406,7 @@ export class FrameWriter {
   private eventSlow(kind: number, timeNs: number, value: number): void {
     this.room(RECORD_ROOM);
     this.buf[this.pos++] = kind;
+    this.lastKind = kind;
     this.dt(timeNs);
     this.uv(value);
     this.publish();
@@ -406,6 +418,7 @@ export class FrameWriter {
       this.room(RECORD_ROOM);
     }
     this.buf[this.pos++] = Rec.Destroy;
+    this.lastKind = Rec.Destroy;
     if (this.lastNs === 0) {
       // First record of a frame: the time of the last record of the previous one.
       this.dt(this.lastTimeNs);
@@ -422,6 +435,7 @@ export class FrameWriter {
   threadCpu(timeNs: number, cpuNs: number, periodNs: number, flags: number): void {
     this.room(RECORD_ROOM);
     this.buf[this.pos++] = Rec.ThreadCpu;
+    this.lastKind = Rec.ThreadCpu;
     this.dt(timeNs);
     this.uv(cpuNs);
     this.uv(periodNs);
@@ -433,6 +447,7 @@ export class FrameWriter {
   spawn(timeNs: number, asyncId: number, threadId: number): void {
     this.room(RECORD_ROOM);
     this.buf[this.pos++] = Rec.Spawn;
+    this.lastKind = Rec.Spawn;
     this.dt(timeNs);
     this.uv(asyncId);
     this.uv(threadId);
@@ -444,6 +459,7 @@ export class FrameWriter {
     const data = utf8.encode(JSON.stringify(value));
     this.room(data.length + RECORD_ROOM);
     this.buf[this.pos++] = kind;
+    this.lastKind = kind;
     this.dt(timeNs);
     this.bytes(data);
     this.publish();

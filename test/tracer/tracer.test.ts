@@ -101,6 +101,13 @@ for (const node of nodes) {
       assert.equal(model.spanThread.data[span], worker.index);
       const ms = (model.spanEndNs.data[span] - model.spanStartNs.data[span]) / 1e6;
       assert.ok(ms >= 95 && ms < 1000, `worker script ran ${ms} ms`);
+      // It has no user frame: its site is the `new Worker()` line that started it (inferred).
+      assert.deepEqual(model.locationOf(script), {
+        file: path.join(EXAMPLES, 'worker.js'),
+        line: 5,
+        column: 18,
+        inferred: true,
+      });
       // So does the main script, located at the program file.
       const [main0] = resourcesOfType(model, '(main script)');
       assert.equal(model.locationOf(main0)?.file, path.join(EXAMPLES, 'worker.js'));
