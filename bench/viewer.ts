@@ -191,8 +191,19 @@ async function benchOne(webviewJs: string, dir: string, spans: number): Promise<
     await page.setViewportSize({ width: 1400, height: 800 });
     // tsx keeps function names with a helper the page does not have.
     await page.evaluate('window.__name = (f) => f');
-    const decodePaintMs = await loadAndPaint(page, trace.spans);
     const cdp = await page.context().newCDPSession(page);
+    // CV_BENCH_PAINT_PROFILE=<file>: a CPU profile from posting the trace to the first paint
+    // (and whatever runs until the page is asked for it back).
+    if (process.env.CV_BENCH_PAINT_PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
+    const decodePaintMs = await loadAndPaint(page, trace.spans);
+    if (process.env.CV_BENCH_PAINT_PROFILE) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.writeFileSync(process.env.CV_BENCH_PAINT_PROFILE, JSON.stringify(profile));
+    }
     // CV_BENCH_PROFILE=<dir>: a CPU profile of the scripted sequence, for DevTools.
     const profileDir = process.env.CV_BENCH_PROFILE;
     if (profileDir) {
@@ -215,6 +226,11 @@ async function benchOne(webviewJs: string, dir: string, spans: number): Promise<
           'v8',
         ],
       });
+    }
+    // CV_BENCH_WARM=1: the sequence once unmeasured first (optimized code, grown buffers):
+    // the steady state, where the default includes the first frames' JIT warm-up.
+    if (process.env.CV_BENCH_WARM) {
+      await scriptedFrames(page);
     }
     const { draws, frames } = await scriptedFrames(page);
     // CV_BENCH_FRAMES=1: every frame interval and draw time of the sequence, in order.

@@ -39,6 +39,9 @@ function apply(message: ToWebviewMessage): void {
       toolbar.showError(error);
       view.setModel(store.model);
       view.setStatus(message.status);
+      // After the first paint (the frame's draw runs first; the timeout after the frame).
+      const model = store.model;
+      requestAnimationFrame(() => setTimeout(() => store.compactIfFinished(model), 0));
       break;
     }
     case 'append': {

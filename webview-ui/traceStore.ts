@@ -3,6 +3,9 @@ import { TraceDecoder } from '../src/model/decoder';
 import { TraceModel } from '../src/model/traceModel';
 import type { ProgramStatus, SessionInfo } from '../src/shared/protocol';
 
+/** Traces larger than this have their model's columns sized from their length up front. */
+const RESERVE_ABOVE_BYTES = 1 << 20;
+
 /**
  * Holds the model of the current session. A decoding error never discards what was decoded
  * before it: the error is kept for the banner and the model stays as it was.
@@ -22,9 +25,14 @@ export class TraceStore {
     this.status = status;
     this.model = new TraceModel();
     this.decoder = new TraceDecoder(this.model);
+    const parts = chunks.map(toBytes);
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    if (total > RESERVE_ABOVE_BYTES) {
+      // A callback or an operation takes ~20-30 bytes of trace: sized for more than that.
+      this.model.reserve(Math.ceil(total / 16), Math.ceil(total / 16));
+    }
     let first = true;
-    for (const chunk of chunks) {
-      const bytes = toBytes(chunk);
+    for (const bytes of parts) {
       const error = this.decode(() => {
         if (first) {
           this.decoder.pushFile(bytes);
@@ -37,11 +45,25 @@ export class TraceStore {
         return error;
       }
     }
-    if (status.state !== 'starting' && status.state !== 'running') {
-      // A finished trace: give back the spare capacity of the columns.
-      this.model.compact();
-    }
     return undefined;
+  }
+
+  /**
+   * Gives back the spare capacity of a finished trace's columns (copies of every column: run
+   * it after the first paint, not before). Returns whether it did.
+   */
+  compactIfFinished(model: TraceModel): boolean {
+    const state = this.status?.state;
+    if (
+      model !== this.model ||
+      state === undefined ||
+      state === 'starting' ||
+      state === 'running'
+    ) {
+      return false;
+    }
+    model.compact();
+    return true;
   }
 
   /** Decodes whole frames that arrived live. Returns an error message or undefined. */

@@ -112,6 +112,38 @@ export class TraceModel implements TraceSink {
   }
 
   /**
+   * Sizes the columns for about `spans` callbacks and `resources` operations up front, so a
+   * large trace decodes without growing (each doubling copies and touches fresh pages). An
+   * overestimate costs address space only until compact(): untouched pages are not resident.
+   */
+  reserve(spans: number, resources: number): void {
+    for (const column of [
+      this.resThread,
+      this.resAsyncId,
+      this.resType,
+      this.resLoc,
+      this.resInitNs,
+      this.resResolveNs,
+      this.resDestroyNs,
+      this.resTrigger,
+      this.resFirstSpan,
+      this.resLastSpan,
+    ]) {
+      column.reserve(resources);
+    }
+    for (const column of [
+      this.spanThread,
+      this.spanRes,
+      this.spanStartNs,
+      this.spanEndNs,
+      this.spanDepth,
+      this.spanNextOfRes,
+    ]) {
+      column.reserve(spans);
+    }
+  }
+
+  /**
    * Gives back what a finished trace no longer needs: the columns' spare capacity and, once
    * every thread has ended, the last-span column (rebuilt from the chains if data still comes).
    * Call when no more data is expected soon (a saved trace, an ended program).

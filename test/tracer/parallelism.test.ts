@@ -56,7 +56,9 @@ const linux = process.platform === 'linux';
       const to = Math.min(a[1], b[1]);
       const togetherMs = (to - from) / 1e6;
       // Each spins 1000 ms of wall time; sampling edges cost at most a period on each side.
-      assert.ok(togetherMs >= 950 && togetherMs <= 1100, `lanes busy together ${togetherMs} ms`);
+      // The second worker's lane is busy from its bootstrap on (the first spins at the barrier
+      // meanwhile): 35-140 ms more on slow VMs.
+      assert.ok(togetherMs >= 950 && togetherMs <= 1250, `lanes busy together ${togetherMs} ms`);
       const busy = meanCoresBusy(model, from, to);
       const waiting = meanWaiting(model, from, to);
       // Ground truth: two threads wanted a core all along (ran or waited for one)...

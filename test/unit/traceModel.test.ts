@@ -61,6 +61,30 @@ describe('model: derived fields and compact()', () => {
     assert.deepEqual(spansOf(m, fresh), [m.spanCount - 2, m.spanCount - 1]);
   });
 
+  it('reserve() sizes the columns up front without changing what they hold', () => {
+    const grown = new TraceModel();
+    const reserved = new TraceModel();
+    reserved.reserve(5000, 5000);
+    assert.equal(reserved.spanStartNs.data.length, 5000);
+    assert.equal(reserved.resAsyncId.data.length, 5000);
+    for (const m of [grown, reserved]) {
+      m.init(S, 0, 10, 1, 1, 'Timeout', undefined);
+      interval(m, 3000, 1000);
+    }
+    assert.equal(reserved.spanStartNs.data.length, 5000, 'no growth within the reservation');
+    for (const key of ['spanStartNs', 'spanEndNs', 'spanRes', 'resAsyncId', 'resInitNs'] as const) {
+      const a = grown[key];
+      const b = reserved[key];
+      assert.deepEqual([...b.data.subarray(0, b.length)], [...a.data.subarray(0, a.length)], key);
+    }
+    // Past the reservation the columns grow again; a smaller reservation changes nothing.
+    interval(reserved, 3000, 10_000_000, 100_000);
+    reserved.reserve(10, 10);
+    assert.equal(reserved.spanCount, 6000);
+    assert.equal(spansOf(reserved, 0).length, 6000);
+    assert.equal(reserved.spanStartNs.data[5999], 10_000_000 + 2999 * 1000);
+  });
+
   it("forgets an ended thread's async ids (later events for it start new operations)", () => {
     const m = new TraceModel();
     m.init(S, 0, 10, 1, 1, 'Timeout', undefined);

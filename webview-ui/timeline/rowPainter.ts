@@ -63,19 +63,18 @@ const STRIP_MIN_RUNS = 48;
 /**
  * A zoomed-out row is thousands of one-pixel runs, and each fillRect costs the canvas about a
  * microsecond to record and more to rasterize. Instead the runs are written as pixels into a
- * one-pixel-high line of an off-screen canvas, which is then stretched over the row with one
- * drawImage (smoothing off). Each row of a frame gets its own line.
+ * one-pixel-high off-screen canvas, which is then stretched over the row with one drawImage
+ * (smoothing off). Each row of a frame gets its own line canvas, kept for the next frames: a
+ * canvas written again after a drawImage of it in the same frame would be copied first
+ * (copy-on-write of the snapshot the pending draw holds), so no line is reused within a frame.
  */
 class PixelStrip {
-  private canvas: HTMLCanvasElement | undefined;
-  private ctx: CanvasRenderingContext2D | null = null;
-  private image: ImageData | undefined;
-  private pixels = new Uint32Array(0);
+  private lines: StripLine[] = [];
   private line = 0;
   private readonly rgba = new Map<string, number>();
   private probe: CanvasRenderingContext2D | null | undefined;
 
-  /** Starts a frame (lines are handed out again from the top). */
+  /** Starts a frame (lines are handed out again from the first). */
   begin(): void {
     this.line = 0;
   }
@@ -115,13 +114,12 @@ class PixelStrip {
     if (width <= 0) {
       return true;
     }
-    if (!this.ensure(width)) {
+    const line = this.lineFor(width);
+    if (!line) {
       return false;
     }
-    const stride = this.image!.width;
-    const base = this.line * stride;
-    const pixels = this.pixels;
-    pixels.fill(0, base, base + width);
+    const pixels = line.pixels;
+    pixels.fill(0, 0, width);
     for (let i = 0; i < runs.count; i++) {
       const a = Math.max(0, Math.round(runs.x0[i]) - left);
       const b = Math.min(
@@ -129,38 +127,43 @@ class PixelStrip {
         Math.max(Math.round(runs.x0[i]) + 1, Math.round(runs.x1[i])) - left,
       );
       if (b > a) {
-        pixels.fill(colours[runs.kind[i]], base + a, base + b);
+        pixels.fill(colours[runs.kind[i]], a, b);
       }
     }
-    this.ctx!.putImageData(this.image!, 0, 0, 0, this.line, width, 1);
+    line.ctx.putImageData(line.image, 0, 0, 0, 0, width, 1);
     const smoothing = ctx.imageSmoothingEnabled;
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.canvas!, 0, this.line, width, 1, left, yPx, width, heightPx);
+    ctx.drawImage(line.canvas, 0, 0, width, 1, left, yPx, width, heightPx);
     ctx.imageSmoothingEnabled = smoothing;
-    this.line++;
     return true;
   }
 
-  private ensure(width: number): boolean {
-    const lines = this.image ? this.image.height : 0;
-    const stride = this.image ? this.image.width : 0;
-    if (this.image && width <= stride && this.line < lines) {
-      return true;
+  /** This frame's next line canvas, at least `width` pixels wide. */
+  private lineFor(width: number): StripLine | undefined {
+    let line: StripLine | undefined = this.lines[this.line];
+    if (!line || line.image.width < width) {
+      const canvas = line?.canvas ?? document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = 1;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) {
+        return undefined;
+      }
+      const image = ctx.createImageData(width, 1);
+      line = { canvas, ctx, image, pixels: new Uint32Array(image.data.buffer) };
+      this.lines[this.line] = line;
     }
-    const w = Math.max(width, stride);
-    const h = Math.max(64, this.line < lines ? lines : lines * 2);
-    this.canvas ??= document.createElement('canvas');
-    this.canvas.width = w;
-    this.canvas.height = h;
-    this.ctx = this.canvas.getContext('2d');
-    if (!this.ctx) {
-      return false;
-    }
-    this.image = this.ctx.createImageData(w, h);
-    this.pixels = new Uint32Array(this.image.data.buffer);
-    // Lines drawn earlier this frame were already copied into the destination.
-    return true;
+    this.line++;
+    return line;
   }
+}
+
+/** One row's line of a frame's pixel strip. */
+interface StripLine {
+  canvas: HTMLCanvasElement;
+  ctx: CanvasRenderingContext2D;
+  image: ImageData;
+  pixels: Uint32Array;
 }
 
 /**
