@@ -442,7 +442,7 @@ export class TraceModel implements TraceSink {
       this.spanEndNs.data[st.stack.pop()!] = timeNs;
     }
     // Nothing refers to its async ids after its end: its id table (12+ bytes per operation) goes.
-    st.resources = new IdIndex(16);
+    st.resources = new IdIndex();
     this.touch(timeNs);
   }
 

@@ -172,8 +172,8 @@ describe('trace format', () => {
 });
 
 describe('IdIndex', () => {
-  it('maps ids, negative and beyond 32 bits, through growth', () => {
-    const index = new IdIndex(4);
+  it('maps ids, negative, sparse and beyond 32 bits', () => {
+    const index = new IdIndex();
     const ids: number[] = [];
     for (let i = 0; i < 5000; i++) {
       ids.push(i * 7 + 1, -(i + 1), 2 ** 40 + i);
