@@ -3,6 +3,12 @@
 type TypedArray = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 type TypedArrayCtor<T extends TypedArray> = { new (length: number): T };
 
+/** What a model sizes up front and trims when done: any column, typed or id. */
+export interface Resizable {
+  reserve(capacity: number): void;
+  trim(): void;
+}
+
 /** A typed array that doubles its capacity as values are pushed. */
 export class Column<T extends TypedArray> {
   /** Backing storage; only indices below `length` are meaningful. */

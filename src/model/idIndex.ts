@@ -37,7 +37,7 @@ export class IdIndex {
   set(key: number, value: number): void {
     const pageKey = Math.floor(key / PAGE_IDS);
     let page = this.lastPage;
-    if (pageKey !== this.lastKey || page === undefined) {
+    if (pageKey !== this.lastKey) {
       page = this.pages.get(pageKey);
       if (page === undefined) {
         page = new Int32Array(PAGE_IDS);
@@ -47,9 +47,9 @@ export class IdIndex {
       this.lastPage = page;
     }
     const i = key - pageKey * PAGE_IDS;
-    if (page[i] === 0) {
+    if (page![i] === 0) {
       this.size++;
     }
-    page[i] = value + 1;
+    page![i] = value + 1;
   }
 }

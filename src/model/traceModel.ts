@@ -1,5 +1,5 @@
 import type { SamplerInfo, ThreadEnd, ThreadInfo } from '../shared/traceFormat';
-import { Column, f64, i32, IdColumn, u16, u32 } from './columns';
+import { Column, f64, i32, IdColumn, type Resizable, u16, u32 } from './columns';
 import type { TraceLocation, TraceSink } from './decoder';
 import { IdIndex } from './idIndex';
 import { OP_KINDS, opKindOf } from './opKinds';
@@ -117,28 +117,11 @@ export class TraceModel implements TraceSink {
    * overestimate costs address space only until compact(): untouched pages are not resident.
    */
   reserve(spans: number, resources: number): void {
-    for (const column of [
-      this.resThread,
-      this.resAsyncId,
-      this.resType,
-      this.resLoc,
-      this.resInitNs,
-      this.resResolveNs,
-      this.resDestroyNs,
-      this.resTrigger,
-      this.resFirstSpan,
-      this.resLastSpan,
-    ]) {
+    for (const column of this.resourceColumns()) {
       column.reserve(resources);
     }
-    for (const column of [
-      this.spanThread,
-      this.spanRes,
-      this.spanStartNs,
-      this.spanEndNs,
-      this.spanDepth,
-      this.spanNextOfRes,
-    ]) {
+    this.resLastSpan.reserve(resources);
+    for (const column of this.spanColumns()) {
       column.reserve(spans);
     }
   }
@@ -149,7 +132,20 @@ export class TraceModel implements TraceSink {
    * Call when no more data is expected soon (a saved trace, an ended program).
    */
   compact(): void {
-    for (const column of [
+    for (const column of [...this.resourceColumns(), ...this.spanColumns()]) {
+      column.trim();
+    }
+    if (this.threads.length && this.threads.every((t) => t.end !== undefined)) {
+      this.resLastSpan = i32();
+      this.lastSpansDropped = true;
+    } else {
+      this.resLastSpan.trim();
+    }
+  }
+
+  /** The per-operation columns, but for the last-span one (which compact() may drop). */
+  private resourceColumns(): Resizable[] {
+    return [
       this.resThread,
       this.resAsyncId,
       this.resType,
@@ -159,21 +155,19 @@ export class TraceModel implements TraceSink {
       this.resDestroyNs,
       this.resTrigger,
       this.resFirstSpan,
+    ];
+  }
+
+  /** The per-callback columns. */
+  private spanColumns(): Resizable[] {
+    return [
       this.spanThread,
       this.spanRes,
       this.spanStartNs,
       this.spanEndNs,
       this.spanDepth,
       this.spanNextOfRes,
-    ]) {
-      column.trim();
-    }
-    if (this.threads.length && this.threads.every((t) => t.end !== undefined)) {
-      this.resLastSpan = i32();
-      this.lastSpansDropped = true;
-    } else {
-      this.resLastSpan.trim();
-    }
+    ];
   }
 
   /** Rebuilds the last-span column after compact() dropped it (data arrived after all). */
