@@ -64,11 +64,46 @@ describe('webview: a 100k-span trace', function () {
     assert.equal(state.spans, 100_000);
 
     const fitMs = await redrawMs();
-    await page.mouse.move(600, 120);
+    await page.mouse.move(600, 180);
     for (let i = 0; i < 5; i++) {
       await page.mouse.wheel(0, -300);
     }
     const zoomedMs = await redrawMs();
+    // Zoomed to ~25 µs a pixel, the tick rows (a 1 µs TickObject every 100 µs) are thousands of
+    // one-pixel runs, painted as pixel strips (one-pixel-high canvases stretched over the rows).
+    // Along such a row every pixel is the span colour or the background, never a blend, and
+    // one pixel in (100 µs in pixels) carries a span.
+    const strip = await page.evaluate(() => {
+      const canvas = document.getElementById('threads-canvas') as HTMLCanvasElement;
+      const at = window.cvDebug.findSpan({ type: 'TickObject' })!;
+      const view = window.cvDebug.view!();
+      const dpr = canvas.width / canvas.clientWidth;
+      const line = canvas
+        .getContext('2d')!
+        .getImageData(0, Math.round(at.y * dpr), canvas.width, 1).data;
+      // Colour (0xRRGGBB) of each CSS pixel along 200 px of the row (no helper functions: the
+      // page has no __name for them).
+      const run: number[] = [];
+      for (let x = Math.floor(at.x); x < Math.floor(at.x) + 200; x++) {
+        const i = Math.floor((x + 0.5) * dpr) * 4;
+        run.push((line[i] << 16) | (line[i + 1] << 8) | line[i + 2]);
+      }
+      const span = run[0];
+      const plotPx = canvas.clientWidth - at.x;
+      return {
+        stripRows: view.stripRows,
+        colours: [...new Set(run)].map((c) => c.toString(16)),
+        spanShare: run.filter((c) => c === span).length / run.length,
+        pxPer100us: 100e3 / ((view.endNs - view.startNs) / Math.max(1, plotPx)),
+      };
+    });
+    assert.ok(strip.stripRows >= 2, `strip rows ${strip.stripRows}`);
+    assert.equal(strip.colours.length, 2, `colours along a strip row: ${strip.colours}`);
+    const expected = 1 / strip.pxPer100us;
+    assert.ok(
+      strip.spanShare >= 0.5 * expected && strip.spanShare <= 1.5 * expected,
+      `span pixels ${strip.spanShare}, expected ~${expected}`,
+    );
     await page.evaluate(() => {
       const ops = (
         document as unknown as { getElementById(id: string): { scrollTop: number } }

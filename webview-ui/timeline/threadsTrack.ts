@@ -140,6 +140,11 @@ export class ThreadsTrack {
     return this.painter.visited;
   }
 
+  /** Rows the last draw painted as pixel strips (tests check that path in a real browser). */
+  get stripRows(): number {
+    return this.painter.stripRows;
+  }
+
   private paintRows(
     ctx: CanvasRenderingContext2D,
     scale: TimeScale,

@@ -54,6 +54,8 @@ export interface ViewDebugState {
   /** performance.now() when the last draw ended. */
   lastDrawAt: number;
   flows: number;
+  /** Thread rows the last draw painted as pixel strips. */
+  stripRows: number;
 }
 
 /**
@@ -301,6 +303,7 @@ export class TimelineView implements TimelineHost {
       lastDrawMs: this.drawTimesMs.at(-1) ?? 0,
       lastDrawAt: this.lastDrawAt,
       flows: this.flowsDrawn,
+      stripRows: this.threads.stripRows,
     };
   }
 
