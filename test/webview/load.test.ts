@@ -74,10 +74,15 @@ describe('webview: a 100k-span trace', function () {
     // Along such a row every pixel is the span colour or the background, never a blend, and
     // one pixel in (100 µs in pixels) carries a span.
     const strip = await page.evaluate(() => {
-      const canvas = document.getElementById('threads-canvas') as HTMLCanvasElement;
+      const canvas = document.getElementById('threads-canvas')!;
       const at = window.cvDebug.findSpan({ type: 'TickObject' })!;
-      const view = window.cvDebug.view!();
-      const dpr = canvas.width / canvas.clientWidth;
+      const view = (
+        window.cvDebug as unknown as {
+          view(): { startNs: number; endNs: number; stripRows: number };
+        }
+      ).view();
+      const cssWidth = canvas.getBoundingClientRect().width;
+      const dpr = canvas.width / cssWidth;
       const line = canvas
         .getContext('2d')!
         .getImageData(0, Math.round(at.y * dpr), canvas.width, 1).data;
@@ -89,7 +94,7 @@ describe('webview: a 100k-span trace', function () {
         run.push((line[i] << 16) | (line[i + 1] << 8) | line[i + 2]);
       }
       const span = run[0];
-      const plotPx = canvas.clientWidth - at.x;
+      const plotPx = cssWidth - at.x;
       return {
         stripRows: view.stripRows,
         colours: [...new Set(run)].map((c) => c.toString(16)),
