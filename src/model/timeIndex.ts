@@ -3,17 +3,13 @@ import type { OsThreadClass } from './threadKinds';
 import { classifyOsThreads } from './threadKinds';
 
 /**
- * Indexes that let per-frame queries over a visible window touch only what overlaps it:
- * each thread's top-level callbacks (in start order, never overlapping), the CPU samples (in
- * end order, as the sampler writes them), and the OS threads' classification. Built once per
- * model and extended as it grows (a live trace), never rebuilt from scratch.
+ * Indexes that let per-frame queries over a visible window touch only what overlaps it: the
+ * CPU samples (in end order, as the sampler writes them) and the OS threads' classification.
+ * Built once per model and extended as it grows (a live trace), never rebuilt from scratch.
+ * Each thread's top-level callbacks need none: the model keeps them in order as it decodes
+ * (ThreadRow.spansAtDepth[0]).
  */
 interface ModelIndex {
-  /** Spans indexed so far. */
-  spans: number;
-  /** Per JS thread: its depth-0 spans, in start order. */
-  topSpans: Int32Array[];
-  topCount: number[];
   /** Longest CPU sample seen, ns (bounds how far back a sample can reach). */
   maxSampleNs: number;
   samples: number;
@@ -31,32 +27,12 @@ function indexOf(model: TraceModel): ModelIndex {
   let ix = indexes.get(model);
   if (!ix) {
     ix = {
-      spans: 0,
-      topSpans: [],
-      topCount: [],
       maxSampleNs: 0,
       samples: 0,
       samplesSorted: true,
       classesVersion: -1,
     };
     indexes.set(model, ix);
-  }
-  for (; ix.spans < model.spanCount; ix.spans++) {
-    const s = ix.spans;
-    if (model.spanDepth.data[s] !== 0) {
-      continue;
-    }
-    const t = model.spanThread.data[s];
-    while (ix.topSpans.length <= t) {
-      ix.topSpans.push(new Int32Array(256));
-      ix.topCount.push(0);
-    }
-    if (ix.topCount[t] === ix.topSpans[t].length) {
-      const grown = new Int32Array(ix.topSpans[t].length * 2);
-      grown.set(ix.topSpans[t]);
-      ix.topSpans[t] = grown;
-    }
-    ix.topSpans[t][ix.topCount[t]++] = s;
   }
   const os = model.os;
   for (; ix.samples < os.sampleCount; ix.samples++) {
@@ -79,10 +55,13 @@ export function forTopSpansIn(
   toNs: number,
   visit: (span: number) => void,
 ): void {
-  const ix = indexOf(model);
-  for (let t = 0; t < ix.topSpans.length; t++) {
-    const spans = ix.topSpans[t];
-    const n = ix.topCount[t];
+  for (const thread of model.threads) {
+    const top = thread.spansAtDepth[0];
+    if (!top) {
+      continue;
+    }
+    const spans = top.data;
+    const n = top.length;
     // Top-level spans of a thread do not overlap: ends are in order too (an open one is last).
     let lo = 0;
     let hi = n;

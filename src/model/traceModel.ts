@@ -25,6 +25,17 @@ export interface ThreadRow {
   parent: number;
   /** For a worker: its WORKER operation in the parent (a resource index, -1 if unknown). */
   createdBy: number;
+  /**
+   * This thread's operations (resource indices) in creation order: a thread's records arrive
+   * in time order, so these are sorted by creation time (see CreationOrder).
+   */
+  readonly ops: Column<Int32Array>;
+  /**
+   * This thread's spans at each depth, in time order. Spans at one depth never overlap (a
+   * callback at depth d starts only once the previous one at depth d returned), so they are
+   * in end order too: views bisect them for a window (see SpanIndex, forTopSpansIn).
+   */
+  readonly spansAtDepth: Column<Int32Array>[];
 }
 
 interface ThreadState {
@@ -134,6 +145,12 @@ export class TraceModel implements TraceSink {
   compact(): void {
     for (const column of [...this.resourceColumns(), ...this.spanColumns()]) {
       column.trim();
+    }
+    for (const row of this.threads) {
+      row.ops.trim();
+      for (const lane of row.spansAtDepth) {
+        lane.trim();
+      }
     }
     if (this.threads.length && this.threads.every((t) => t.end !== undefined)) {
       this.resLastSpan = i32();
@@ -286,6 +303,8 @@ export class TraceModel implements TraceSink {
         spanCount: 0,
         parent: -1,
         createdBy: -1,
+        ops: i32(),
+        spansAtDepth: [],
       };
       this.threads.push(row);
       st = { row, resources: new IdIndex(), stack: [] };
@@ -340,6 +359,7 @@ export class TraceModel implements TraceSink {
     this.ensureLastSpans();
     this.resLastSpan.push(-1);
     st.resources.set(asyncId, i);
+    st.row.ops.push(i);
     return i;
   }
 
@@ -384,6 +404,12 @@ export class TraceModel implements TraceSink {
       this.spanNextOfRes.data[this.resLastSpan.data[res]] = span;
     }
     this.resLastSpan.data[res] = span;
+    // A span's depth is the stack's: at most one more than any before it on this thread.
+    const lanes = st.row.spansAtDepth;
+    if (depth === lanes.length) {
+      lanes.push(i32());
+    }
+    lanes[depth].push(span);
     st.stack.push(span);
     st.row.spanCount++;
     if (depth > st.row.maxDepth) {

@@ -61,6 +61,39 @@ describe('model: derived fields and compact()', () => {
     assert.deepEqual(spansOf(m, fresh), [m.spanCount - 2, m.spanCount - 1]);
   });
 
+  it("keeps each thread's operations and each depth's spans in order as it decodes", () => {
+    const m = new TraceModel();
+    const W = '1:1';
+    m.init(S, 0, 10, 1, 1, 'Timeout', undefined);
+    m.init(W, 5, 7, 1, 1, 'MESSAGEPORT', undefined);
+    interval(m, 50, 1000);
+    // Nested: a promise reaction inside a worker callback, and one before tracing (no init).
+    m.before(W, 100, 7);
+    m.init(W, 110, 8, 7, 7, 'PROMISE', undefined);
+    m.before(W, 120, 8);
+    m.after(W, 130, 8);
+    m.after(W, 140, 7);
+    m.before(W, 200, 99);
+    m.after(W, 210, 99);
+    m.compact();
+    for (const row of m.threads) {
+      const ops = Array.from(row.ops.data.subarray(0, row.ops.length));
+      const expectedOps = [...Array(m.resourceCount).keys()].filter(
+        (res) => m.resThread.data[res] === row.index,
+      );
+      assert.deepEqual(ops, expectedOps, `ops of ${row.stream}`);
+      assert.equal(row.spansAtDepth.length, row.maxDepth + 1, `depths of ${row.stream}`);
+      row.spansAtDepth.forEach((lane, depth) => {
+        const expected = [...Array(m.spanCount).keys()].filter(
+          (s) => m.spanThread.data[s] === row.index && m.spanDepth.data[s] === depth,
+        );
+        assert.deepEqual(Array.from(lane.data.subarray(0, lane.length)), expected);
+        assert.equal(lane.data.length, lane.length, 'compact() trims the lists too');
+      });
+    }
+    assert.equal(m.threads[1].spansAtDepth[1].length, 1, 'the nested promise reaction');
+  });
+
   it('reserve() sizes the columns up front without changing what they hold', () => {
     const grown = new TraceModel();
     const reserved = new TraceModel();

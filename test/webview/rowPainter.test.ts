@@ -42,7 +42,7 @@ describe('webview: row painter (zoomed-out groups)', () => {
   new TraceDecoder(model).pushFile(syntheticTrace(1, 40_000));
   const index = new SpanIndex(model);
   index.update();
-  const row = index.byThread[0][0];
+  const row = index.lanesOf(0)[0];
   // The same index without its groups: the span-by-span path.
   const plain = Object.assign(Object.create(SpanIndex.prototype) as SpanIndex, index, {
     groupsOf: () => undefined,

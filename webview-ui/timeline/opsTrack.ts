@@ -1,5 +1,5 @@
 /** The Operations view: one row per async operation, created -> waiting -> running -> destroyed. */
-import { i32 } from '../../src/model/columns';
+import { CreationOrder } from '../../src/model/creationOrder';
 import type { TraceModel } from '../../src/model/traceModel';
 import { shortLocation } from '../format';
 import type { Theme } from '../theme';
@@ -14,13 +14,13 @@ import type { TimeScale } from './timeScale';
  * the operation alive in between, and a tick marks its destruction.
  */
 export class OpsTrack {
-  /** Resource indices in order of creation. */
-  private order = i32();
-  private synced = 0;
+  private readonly order: CreationOrder;
   private patterns: CanvasPattern[] = [];
   private patternVersion = -1;
 
-  constructor(private readonly model: TraceModel) {}
+  constructor(private readonly model: TraceModel) {
+    this.order = new CreationOrder(model);
+  }
 
   /** Number of rows (operations). */
   get rowCount(): number {
@@ -34,50 +34,17 @@ export class OpsTrack {
 
   /** When an operation was created (resources created before tracing: their first run). */
   private createdNs(res: number): number {
-    const initNs = this.model.resInitNs.data[res];
-    return Number.isNaN(initNs) ? this.model.firstRunNs(res) : initNs;
+    return this.order.createdNs(res);
   }
 
   /** Adds the operations created since the last call, keeping creation order. */
   update(): void {
-    const count = this.model.resourceCount;
-    if (count === this.synced) {
-      return;
-    }
-    const from = this.synced;
-    this.synced = count;
-    const keys = new Float64Array(count - from);
-    for (let res = from; res < count; res++) {
-      keys[res - from] = this.createdNs(res);
-    }
-    const fresh = sortByKey(keys, from);
-    const n = this.order.length;
-    if (n === 0 || keys[fresh[0] - from] >= this.createdNs(this.order.data[n - 1])) {
-      for (let i = 0; i < fresh.length; i++) {
-        this.order.push(fresh[i]);
-      }
-      return;
-    }
-    // Streams of other threads arrive interleaved: merge the sorted batch into the rows.
-    const merged = i32();
-    let i = 0;
-    let j = 0;
-    while (i < n || j < fresh.length) {
-      if (
-        j >= fresh.length ||
-        (i < n && this.createdNs(this.order.data[i]) <= keys[fresh[j] - from])
-      ) {
-        merged.push(this.order.data[i++]);
-      } else {
-        merged.push(fresh[j++]);
-      }
-    }
-    this.order = merged;
+    this.order.update();
   }
 
   /** The row of an operation, or -1 (a linear search: for selection, not per frame). */
   rowOf(res: number): number {
-    return this.order.data.subarray(0, this.order.length).indexOf(res);
+    return this.order.rowOf(res);
   }
 
   /** Time an operation stops being alive: destroyed, its thread ended, or the live edge. */
@@ -113,7 +80,7 @@ export class OpsTrack {
       Math.ceil((scrollTopPx + heightPx) / OP_ROW_PX),
     );
     for (let row = firstRow; row <= lastRow; row++) {
-      const res = this.order.data[row];
+      const res = this.order.at(row);
       const topPx = row * OP_ROW_PX - scrollTopPx;
       const midPx = topPx + OP_ROW_PX / 2;
       if (res === hoverRes || res === selectedRes) {
@@ -224,7 +191,7 @@ export class OpsTrack {
     if (row < 0 || row >= this.order.length) {
       return -1;
     }
-    const res = this.order.data[row];
+    const res = this.order.at(row);
     if (xPx < scale.startPx) {
       return res;
     }
@@ -261,53 +228,4 @@ export class OpsTrack {
       return ctx.createPattern(tile, 'repeat')!;
     });
   }
-}
-
-/**
- * Indices `base + i` ordered by `keys[i]` (stable). Operations arrive in long ascending runs (one
- * per frame of each thread), so a natural merge sort costs O(n log runs), not O(n log n).
- */
-export function sortByKey(keys: Float64Array, base: number): Int32Array {
-  const n = keys.length;
-  let src = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    src[i] = i;
-  }
-  // Run boundaries: starts of ascending runs, plus n.
-  const bounds = [0];
-  for (let i = 1; i < n; i++) {
-    if (keys[i] < keys[i - 1]) {
-      bounds.push(i);
-    }
-  }
-  bounds.push(n);
-  let dst = new Int32Array(n);
-  let runs = bounds;
-  while (runs.length > 2) {
-    const next = [0];
-    for (let r = 0; r + 1 < runs.length; r += 2) {
-      const lo = runs[r];
-      const mid = runs[r + 1];
-      const hi = r + 2 < runs.length ? runs[r + 2] : mid;
-      let i = lo;
-      let j = mid;
-      let o = lo;
-      while (i < mid && j < hi) {
-        dst[o++] = keys[src[j]] < keys[src[i]] ? src[j++] : src[i++];
-      }
-      while (i < mid) {
-        dst[o++] = src[i++];
-      }
-      while (j < hi) {
-        dst[o++] = src[j++];
-      }
-      next.push(hi);
-    }
-    [src, dst] = [dst, src];
-    runs = next;
-  }
-  for (let i = 0; i < n; i++) {
-    src[i] += base;
-  }
-  return src;
 }

@@ -145,7 +145,7 @@ export class Overview {
     const ends = m.spanEndNs.data;
     this.busy = m.threads.map((_, lane) => {
       const busy = new Float32Array(columns);
-      const list = this.index.byThread[lane]?.[0];
+      const list = this.index.lanesOf(lane)[0];
       for (let k = 0; list && k < list.length; k++) {
         const span = list.data[k];
         const endRaw = ends[span];

@@ -1,5 +1,5 @@
 /** Per-lane, per-depth lists of spans in time order, so a view finds its visible spans fast. */
-import { Column, f64, i32, u8 } from '../../src/model/columns';
+import { Column, f64, u8 } from '../../src/model/columns';
 import type { TraceModel } from '../../src/model/traceModel';
 
 /** Spans per group of `SpanIndex.groupsOf` (a power of two). */
@@ -14,40 +14,32 @@ export interface SpanGroups {
 }
 
 /**
- * Spans of one thread at one depth never overlap (a callback at depth d starts only once the
- * previous one at depth d has returned), so ordered by start they are ordered by end too: a
- * binary search on the end finds the first visible span. Built incrementally as the model grows.
+ * Per-lane, per-depth lists of spans in time order (the model keeps them as it decodes:
+ * ThreadRow.spansAtDepth), and groups of consecutive spans for zoomed-out painting, built
+ * incrementally as the model grows. Spans of one thread at one depth never overlap, so ordered
+ * by start they are ordered by end too: a binary search on the end finds the first visible span.
  */
 export class SpanIndex {
-  /** byThread[threadIndex][depth] = span indices in time order. */
-  readonly byThread: Column<Int32Array>[][] = [];
   private readonly groups = new Map<Column<Int32Array>, SpanGroups>();
-  private indexed = 0;
 
   constructor(readonly model: TraceModel) {}
 
-  /** Indexes the spans added to the model since the last call. */
+  /** The span lists of thread `lane`, by depth (empty for an unknown lane). */
+  lanesOf(lane: number): readonly Column<Int32Array>[] {
+    return this.model.threads[lane]?.spansAtDepth ?? [];
+  }
+
+  /** Groups the spans that ended since the last call. */
   update(): void {
     const { model } = this;
-    const count = model.spanCount;
-    const threads = model.spanThread.data;
-    const depths = model.spanDepth.data;
-    for (let span = this.indexed; span < count; span++) {
-      const lanes = (this.byThread[threads[span]] ??= []);
-      (lanes[depths[span]] ??= i32()).push(span);
-    }
-    this.indexed = count;
     const starts = model.spanStartNs.data;
     const ends = model.spanEndNs.data;
     const res = model.spanRes.data;
     const resType = model.resType.data;
     const kindOfType = model.kindOfType;
     const byKind = new Float64Array(Math.max(1, ...kindOfType) + 1);
-    for (const lanes of this.byThread) {
-      for (const list of lanes ?? []) {
-        if (!list) {
-          continue;
-        }
+    for (const thread of model.threads) {
+      for (const list of thread.spansAtDepth) {
         let groups = this.groups.get(list);
         if (!groups) {
           groups = { startNs: f64(), endNs: f64(), kind: u8() };
@@ -132,7 +124,7 @@ export class SpanIndex {
 
   /** The deepest span of thread `lane` running at `timeNs`, or -1. */
   spanAt(lane: number, timeNs: number): number {
-    const rows = this.byThread[lane] ?? [];
+    const rows = this.lanesOf(lane);
     const starts = this.model.spanStartNs.data;
     for (let depth = rows.length - 1; depth >= 0; depth--) {
       const list = rows[depth];

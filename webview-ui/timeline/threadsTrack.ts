@@ -117,7 +117,7 @@ export class ThreadsTrack {
     this.painter.visited = 0;
     this.painter.begin();
     for (let lane = 0; lane < m.threads.length; lane++) {
-      this.paintRows(ctx, scale, theme, widthPx, lane, this.index.byThread[lane], dim ? 0.22 : 1);
+      this.paintRows(ctx, scale, theme, widthPx, lane, this.index.lanesOf(lane), dim ? 0.22 : 1);
       if (dim) {
         this.paintRows(ctx, scale, theme, widthPx, lane, filter.matchRows[lane], 1);
       }
@@ -151,7 +151,7 @@ export class ThreadsTrack {
     theme: Theme,
     widthPx: number,
     lane: number,
-    rows: Column<Int32Array>[] | undefined,
+    rows: readonly Column<Int32Array>[] | undefined,
     alpha: number,
   ): void {
     if (!rows) {
@@ -233,7 +233,7 @@ export class ThreadsTrack {
       return -1;
     }
     const depth = Math.floor((yPx - this.laneTopPx[lane] - LANE_PAD_PX) / SPAN_ROW_PX);
-    const list = this.index.byThread[lane]?.[depth];
+    const list = this.index.lanesOf(lane)[depth];
     if (!list || depth < 0) {
       return -1;
     }
@@ -268,7 +268,7 @@ export class ThreadsTrack {
       if (query.thread !== undefined && m.threads[lane].info.threadId !== query.thread) {
         continue;
       }
-      for (const list of this.index.byThread[lane] ?? []) {
+      for (const list of this.index.lanesOf(lane)) {
         for (let k = 0; list && k < list.length; k++) {
           const span = list.data[k];
           const r = m.spanRes.data[span];

@@ -1,0 +1,123 @@
+/** The operations of a trace in order of creation, kept as the trace grows. */
+import { i32 } from './columns';
+import type { TraceModel } from './traceModel';
+
+/**
+ * Resource indices ordered by creation time (resources created before tracing: by their first
+ * run), ties by index. Each update merges the threads' new operations, and merges that batch
+ * into the rows when it reaches back before the last one (threads' frames arrive interleaved).
+ */
+export class CreationOrder {
+  private readonly order = i32();
+  private synced = 0;
+  /** Per thread: how many of its operations are ordered. */
+  private readonly cursors: number[] = [];
+
+  constructor(private readonly model: TraceModel) {}
+
+  /** Number of operations ordered so far. */
+  get length(): number {
+    return this.order.length;
+  }
+
+  /** The operation at a position. */
+  at(row: number): number {
+    return this.order.data[row];
+  }
+
+  /** The position of an operation, or -1 (a linear search: for selection, not per frame). */
+  rowOf(res: number): number {
+    return this.order.data.subarray(0, this.order.length).indexOf(res);
+  }
+
+  /** When an operation was created (resources created before tracing: their first run). */
+  createdNs(res: number): number {
+    const initNs = this.model.resInitNs.data[res];
+    return initNs === initNs ? initNs : this.model.firstRunNs(res);
+  }
+
+  /** Orders the operations created since the last call. */
+  update(): void {
+    const m = this.model;
+    const count = m.resourceCount;
+    if (count === this.synced) {
+      return;
+    }
+    this.synced = count;
+    const fresh = this.mergeThreads();
+    const order = this.order;
+    const n = order.length;
+    if (n === 0) {
+      order.data = fresh;
+      order.length = fresh.length;
+      return;
+    }
+    if (this.createdNs(fresh[0]) >= this.createdNs(order.data[n - 1])) {
+      order.reserve(Math.max(n + fresh.length, 2 * order.data.length));
+      order.data.set(fresh, n);
+      order.length = n + fresh.length;
+      return;
+    }
+    // Threads' frames arrive interleaved: merge the ordered batch into the rows.
+    const merged = new Int32Array(n + fresh.length);
+    let i = 0;
+    let j = 0;
+    let o = 0;
+    while (i < n && j < fresh.length) {
+      merged[o++] =
+        this.createdNs(order.data[i]) <= this.createdNs(fresh[j]) ? order.data[i++] : fresh[j++];
+    }
+    while (i < n) {
+      merged[o++] = order.data[i++];
+    }
+    while (j < fresh.length) {
+      merged[o++] = fresh[j++];
+    }
+    order.data = merged;
+    order.length = merged.length;
+  }
+
+  /**
+   * The operations each thread created since the last call, merged by creation time, ties by
+   * index. Each thread's own are already in order (ThreadRow.ops): one pass picks the earliest
+   * head of a handful of threads, instead of sorting a million keys.
+   */
+  private mergeThreads(): Int32Array {
+    const threads = this.model.threads;
+    const k = threads.length;
+    while (this.cursors.length < k) {
+      this.cursors.push(0);
+    }
+    const cursors = this.cursors;
+    const heads = new Float64Array(k);
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+      const ops = threads[t].ops;
+      total += ops.length - cursors[t];
+      heads[t] = cursors[t] < ops.length ? this.createdNs(ops.data[cursors[t]]) : Infinity;
+    }
+    const out = new Int32Array(total);
+    for (let o = 0; o < total; o++) {
+      let best = -1;
+      let bestNs = Infinity;
+      let bestRes = 0;
+      for (let t = 0; t < k; t++) {
+        const ns = heads[t];
+        if (ns === Infinity) {
+          continue;
+        }
+        const res = threads[t].ops.data[cursors[t]];
+        if (best < 0 || ns < bestNs || (ns === bestNs && res < bestRes)) {
+          best = t;
+          bestNs = ns;
+          bestRes = res;
+        }
+      }
+      out[o] = bestRes;
+      const ops = threads[best].ops;
+      const next = ++cursors[best];
+      heads[best] = next < ops.length ? this.createdNs(ops.data[next]) : Infinity;
+    }
+    return out;
+  }
+}
