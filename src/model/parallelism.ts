@@ -1,4 +1,4 @@
-import { forSamplesIn, forTopSpansIn, osThreadClasses } from './timeIndex';
+import { forSamplesIn, osThreadClasses, topBusyBefore } from './timeIndex';
 import { OS_THREAD_KINDS, type OsThreadKind } from './threadKinds';
 import type { TraceModel } from './traceModel';
 
@@ -67,14 +67,19 @@ export function coresBusySeries(
       spread(byKind[k], fromNs, bucketNs, start, end, os.sampleRunNs.data[s]);
     });
   } else {
-    forTopSpansIn(model, fromNs, toNs, (s) => {
-      const start = model.spanStartNs.data[s];
-      let end = model.spanEndNs.data[s];
-      if (Number.isNaN(end)) {
-        end = model.threads[model.spanThread.data[s]].endNs ?? model.endNs;
+    // Each thread's run time between bucket edges, from its cumulative run times: a few
+    // lookups per bucket, however many callbacks the window holds.
+    model.threads.forEach((thread, t) => {
+      const series = byKind[OS_THREAD_KINDS.indexOf(thread.info.kind)];
+      if (!series || !thread.spansAtDepth[0]) {
+        return;
       }
-      const k = OS_THREAD_KINDS.indexOf(model.threads[model.spanThread.data[s]].info.kind);
-      spread(byKind[k], fromNs, bucketNs, start, end, end - start);
+      let before = topBusyBefore(model, t, fromNs);
+      for (let b = 0; b < count; b++) {
+        const after = topBusyBefore(model, t, fromNs + (b + 1) * bucketNs);
+        series[b] += (after - before) / bucketNs;
+        before = after;
+      }
     });
   }
   for (const series of byKind) {

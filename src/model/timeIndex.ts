@@ -10,6 +10,13 @@ import { classifyOsThreads } from './threadKinds';
  * (ThreadRow.spansAtDepth[0]).
  */
 interface ModelIndex {
+  /**
+   * Per JS thread: busy[t][g] = run time of its first g * BUSY_STEP top-level callbacks, over
+   * the ended ones (busyCount[t] of them summed): the run time in any window is two lookups
+   * and at most 2 * BUSY_STEP spans read (topBusyBefore).
+   */
+  busy: Float64Array[];
+  busyCount: number[];
   /** Longest CPU sample seen, ns (bounds how far back a sample can reach). */
   maxSampleNs: number;
   samples: number;
@@ -23,10 +30,15 @@ interface ModelIndex {
 
 const indexes = new WeakMap<TraceModel, ModelIndex>();
 
+/** Top-level callbacks per entry of the cumulative run times (8 bytes per 32 callbacks). */
+const BUSY_STEP = 32;
+
 function indexOf(model: TraceModel): ModelIndex {
   let ix = indexes.get(model);
   if (!ix) {
     ix = {
+      busy: [],
+      busyCount: [],
       maxSampleNs: 0,
       samples: 0,
       samplesSorted: true,
@@ -48,40 +60,79 @@ function indexOf(model: TraceModel): ModelIndex {
   return ix;
 }
 
-/** Calls `visit(span)` for every top-level callback of every thread overlapping [from, to). */
-export function forTopSpansIn(
-  model: TraceModel,
-  fromNs: number,
-  toNs: number,
-  visit: (span: number) => void,
-): void {
-  for (const thread of model.threads) {
-    const top = thread.spansAtDepth[0];
-    if (!top) {
-      continue;
-    }
-    const spans = top.data;
-    const n = top.length;
-    // Top-level spans of a thread do not overlap: ends are in order too (an open one is last).
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const end = model.spanEndNs.data[spans[mid]];
-      if (!Number.isNaN(end) && end <= fromNs) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    for (let i = lo; i < n; i++) {
-      const s = spans[i];
-      if (model.spanStartNs.data[s] >= toNs) {
-        break;
-      }
-      visit(s);
+/**
+ * Run time of thread `t`'s top-level callbacks before `timeNs` (an open one runs until its
+ * thread ended, or the trace's end), in O(log n): busy time over [a, b) is
+ * topBusyBefore(b) - topBusyBefore(a), whatever the number of callbacks in between.
+ */
+export function topBusyBefore(model: TraceModel, t: number, timeNs: number): number {
+  const top = model.threads[t]?.spansAtDepth[0];
+  if (!top) {
+    return 0;
+  }
+  const cum = busyPrefix(model, indexOf(model), t);
+  const starts = model.spanStartNs.data;
+  const ends = model.spanEndNs.data;
+  const spans = top.data;
+  // The first callback not ended by timeNs (top-level callbacks of a thread never overlap, so
+  // all before it ended before it started; an open one is last).
+  let lo = 0;
+  let hi = top.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[spans[mid]] <= timeNs) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
     }
   }
+  const first = Math.min(lo - (lo % BUSY_STEP), indexOf(model).busyCount[t]);
+  let busy = cum[first / BUSY_STEP];
+  for (let i = first; i < lo; i++) {
+    busy += ends[spans[i]] - starts[spans[i]];
+  }
+  if (lo < top.length) {
+    const s = spans[lo];
+    let end = ends[s];
+    if (end !== end) {
+      end = model.threads[t].endNs ?? model.endNs;
+    }
+    busy += Math.max(0, Math.min(timeNs, end) - starts[s]);
+  }
+  return busy;
+}
+
+/** Extends thread t's cumulative run times over its top-level callbacks that have ended. */
+function busyPrefix(model: TraceModel, ix: ModelIndex, t: number): Float64Array {
+  const top = model.threads[t].spansAtDepth[0];
+  while (ix.busy.length <= t) {
+    ix.busy.push(new Float64Array(64));
+    ix.busyCount.push(0);
+  }
+  let cum = ix.busy[t];
+  let done = ix.busyCount[t];
+  const need = Math.floor(top.length / BUSY_STEP) + 1;
+  if (cum.length < need) {
+    const grown = new Float64Array(Math.max(need, 2 * cum.length));
+    grown.set(cum);
+    cum = ix.busy[t] = grown;
+  }
+  const starts = model.spanStartNs.data;
+  const ends = model.spanEndNs.data;
+  blocks: for (; done + BUSY_STEP <= top.length; done += BUSY_STEP) {
+    let sum = 0;
+    for (let i = done; i < done + BUSY_STEP; i++) {
+      const s = top.data[i];
+      const end = ends[s];
+      if (end !== end) {
+        break blocks;
+      }
+      sum += end - starts[s];
+    }
+    cum[done / BUSY_STEP + 1] = cum[done / BUSY_STEP] + sum;
+  }
+  ix.busyCount[t] = done;
+  return cum;
 }
 
 /** Calls `visit(sample)` for every CPU sample overlapping [from, to). */

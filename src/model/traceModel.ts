@@ -33,7 +33,7 @@ export interface ThreadRow {
   /**
    * This thread's spans at each depth, in time order. Spans at one depth never overlap (a
    * callback at depth d starts only once the previous one at depth d returned), so they are
-   * in end order too: views bisect them for a window (see SpanIndex, forTopSpansIn).
+   * in end order too: views bisect them for a window (see SpanIndex, topBusyBefore).
    */
   readonly spansAtDepth: Column<Int32Array>[];
 }
