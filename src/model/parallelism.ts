@@ -191,34 +191,54 @@ export interface WaitingOverlap {
  * waits from its creation to its first callback. Returns the thread with the longest overlap.
  */
 export function waitingOverlap(model: TraceModel): WaitingOverlap {
-  const events: Array<Array<[number, number]>> = model.threads.map(() => []);
+  const pendingType = model.types.map(isPendingOperation);
+  const types = model.resType.data;
+  const threadOf = model.resThread.data;
+  const inits = model.resInitNs.data;
+  const destroys = model.resDestroyNs.data;
+  // Each pending operation waits over [created, first run), or until destroyed if never run.
+  const waitEnd = (r: number): number => {
+    const firstRunNs = model.firstRunNs(r);
+    return firstRunNs === firstRunNs ? firstRunNs : destroys[r];
+  };
+  const waits = (r: number): boolean => pendingType[types[r]] && waitEnd(r) > inits[r];
+  // Typed arrays of starts and ends per thread, counted first (a million operations).
+  const count = new Int32Array(model.threads.length);
   for (let r = 0; r < model.resourceCount; r++) {
-    if (!isPendingOperation(model.typeOf(r))) {
-      continue;
+    if (waits(r)) {
+      count[threadOf[r]]++;
     }
-    const start = model.resInitNs.data[r];
-    let end = model.firstRunNs(r);
-    if (Number.isNaN(end)) {
-      end = model.resDestroyNs.data[r];
+  }
+  const starts = Array.from(count, (n) => new Float64Array(n));
+  const ends = Array.from(count, (n) => new Float64Array(n));
+  count.fill(0);
+  for (let r = 0; r < model.resourceCount; r++) {
+    if (waits(r)) {
+      const t = threadOf[r];
+      starts[t][count[t]] = inits[r];
+      ends[t][count[t]++] = waitEnd(r);
     }
-    if (Number.isNaN(start) || Number.isNaN(end) || end <= start) {
-      continue;
-    }
-    events[model.resThread.data[r]].push([start, 1], [end, -1]);
   }
   let best: WaitingOverlap = { thread: -1, peak: 0, overlapNs: 0 };
-  events.forEach((ev, thread) => {
-    ev.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  starts.forEach((from, thread) => {
+    const to = ends[thread];
+    from.sort();
+    to.sort();
+    // Sweep starts and ends in time order; at equal times an end comes first.
     let live = 0;
     let peak = 0;
     let overlapNs = 0;
     let prev = 0;
-    for (const [t, d] of ev) {
+    let i = 0;
+    let j = 0;
+    while (i < from.length || j < to.length) {
+      const isEnd = j < to.length && (i >= from.length || to[j] <= from[i]);
+      const t = isEnd ? to[j++] : from[i++];
       if (live >= 2) {
         overlapNs += t - prev;
       }
       prev = t;
-      live += d;
+      live += isEnd ? -1 : 1;
       peak = Math.max(peak, live);
     }
     if (overlapNs > best.overlapNs || (overlapNs === best.overlapNs && peak > best.peak)) {
