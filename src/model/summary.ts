@@ -147,13 +147,18 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
   // In-flight intervals, per thread: starts and ends in typed arrays, sorted natively.
   const starts = model.threads.map(() => f64Builder());
   const ends = model.threads.map(() => f64Builder());
+  // Per interned type, not per operation (a million of them): what kind of type it is.
+  const synthetic = model.types.map((type) => SYNTHETIC.has(type));
+  const promise = model.types.map((type) => type === 'PROMISE');
+  const countOfType = new Array<number>(model.types.length).fill(0);
   for (let r = 0; r < model.resourceCount; r++) {
-    const type = model.typeOf(r);
-    if (SYNTHETIC.has(type)) {
+    const typeIndex = model.resType.data[r];
+    if (synthetic[typeIndex]) {
       continue;
     }
-    operationsByType[type] = (operationsByType[type] ?? 0) + 1;
-    if (type !== 'PROMISE') {
+    countOfType[typeIndex]++;
+    const isPromise = promise[typeIndex];
+    if (!isPromise) {
       nonPromise++;
       const loc = model.locationOf(r);
       if (loc) {
@@ -167,13 +172,18 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     const start = model.resInitNs.data[r];
     const destroy = model.resDestroyNs.data[r];
     const resolve = model.resResolveNs.data[r];
-    let end = type === 'PROMISE' && !Number.isNaN(resolve) ? resolve : destroy;
+    let end = isPromise && !Number.isNaN(resolve) ? resolve : destroy;
     if (Number.isNaN(end)) {
       end = Math.max(start, lastNs[thread]);
     }
     starts[thread].push(start);
     ends[thread].push(end);
   }
+  model.types.forEach((type, i) => {
+    if (countOfType[i] > 0) {
+      operationsByType[type] = (operationsByType[type] ?? 0) + countOfType[i];
+    }
+  });
   const sortedStarts = starts.map((b) => b.sorted());
   const sortedEnds = ends.map((b) => b.sorted());
   const perThread = model.threads.map((t, i) =>
@@ -181,12 +191,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
   );
   const perThreadPeak = perThread.map((p) => p.peak);
   const perThreadMean = perThread.map((p) => round3(p.mean));
-  const overall = sweepInFlight(
-    concatSorted(sortedStarts),
-    concatSorted(sortedEnds),
-    NaN,
-    -Infinity,
-  ).peak;
+  const overall = peakInFlight(sortedStarts, sortedEnds);
 
   const threadName = (i: number): string => {
     const t = model.threads[i];
@@ -307,20 +312,49 @@ function f64Builder(): { push(x: number): void; sorted(): Float64Array } {
       data[n++] = x;
     },
     sorted() {
-      return data.slice(0, n).sort();
+      return data.subarray(0, n).sort();
     },
   };
 }
 
-/** All values of several sorted arrays, sorted. */
-function concatSorted(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
+/**
+ * Peak number of intervals alive at once over all threads, from each thread's sorted starts
+ * and ends, swept together without merging them into new arrays (an end at the same instant
+ * as a start counts first, as in sweepInFlight).
+ */
+function peakInFlight(starts: Float64Array[], ends: Float64Array[]): number {
+  const nextStart = new Int32Array(starts.length);
+  const nextEnd = new Int32Array(ends.length);
+  let live = 0;
+  let peak = 0;
+  for (;;) {
+    let start = Infinity;
+    let startOf = -1;
+    let end = Infinity;
+    let endOf = -1;
+    for (let t = 0; t < starts.length; t++) {
+      if (nextStart[t] < starts[t].length && starts[t][nextStart[t]] < start) {
+        start = starts[t][nextStart[t]];
+        startOf = t;
+      }
+      if (nextEnd[t] < ends[t].length && ends[t][nextEnd[t]] < end) {
+        end = ends[t][nextEnd[t]];
+        endOf = t;
+      }
+    }
+    if (endOf >= 0 && (startOf < 0 || end <= start)) {
+      nextEnd[endOf]++;
+      live--;
+    } else if (startOf >= 0) {
+      nextStart[startOf]++;
+      live++;
+      if (live > peak) {
+        peak = live;
+      }
+    } else {
+      return peak;
+    }
   }
-  return out.sort();
 }
 
 /**

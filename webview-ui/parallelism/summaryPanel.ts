@@ -11,6 +11,12 @@ import { basename } from '../format';
 
 /** While a live model grows, summarize it at most this often. */
 const REFRESH_MS = 1000;
+/**
+ * A summary of a large trace takes long (a second for a million callbacks on a slow machine):
+ * while the trace grows, the next waits this many times as long as the last took, so that
+ * summarizing never holds more than a fifth of the main thread and the timeline stays fluid.
+ */
+const REFRESH_COST_FACTOR = 4;
 
 /** The verdict's head as shown in bold: everything before the first colon. */
 function splitVerdict(text: string): [string, string] {
@@ -39,6 +45,7 @@ export class SummaryPanel {
   private shown: TraceModel | undefined;
   private version = -1;
   private shownAt = 0;
+  private lastCostMs = 0;
   private timer = 0;
 
   constructor(private readonly onJump: (position: SourcePosition) => void) {
@@ -65,7 +72,8 @@ export class SummaryPanel {
     if (model === this.model && model.version === this.version) {
       return;
     }
-    const waitMs = model === this.model ? Math.max(0, this.shownAt + REFRESH_MS - Date.now()) : 0;
+    const intervalMs = Math.max(REFRESH_MS, REFRESH_COST_FACTOR * this.lastCostMs);
+    const waitMs = model === this.model ? Math.max(0, this.shownAt + intervalMs - Date.now()) : 0;
     this.model = model;
     if (!this.timer) {
       this.timer = window.setTimeout(() => {
@@ -85,7 +93,7 @@ export class SummaryPanel {
   private show(model: TraceModel): void {
     this.shown = model;
     this.version = model.version;
-    this.shownAt = Date.now();
+    const t0 = performance.now();
     const s = summarize(model);
     this.summary = s;
     const [head, rest] = splitVerdict(s.verdict.text);
@@ -93,6 +101,8 @@ export class SummaryPanel {
     this.verdict.replaceChildren(el('strong', { text: head }), document.createTextNode(rest));
     this.figures.replaceChildren(...figureLines(s).map((text) => el('li', { text })));
     this.blocking.replaceChildren(...this.blockingItems(s));
+    this.lastCostMs = performance.now() - t0;
+    this.shownAt = Date.now();
   }
 
   private blockingItems(s: TraceSummary): HTMLElement[] {
