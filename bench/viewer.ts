@@ -2,7 +2,7 @@
 // browser) on synthetic traces of 10k..5M spans over 8 threads. Measures time from data received
 // to first full paint, frame times over a scripted zoom/pan sequence, the renderer's memory and
 // the bytes that cross the host-webview boundary; prints a markdown table.
-// Usage: npm run bench:viewer [-- 10000 100000 1000000 5000000]
+// Usage: npm run bench:viewer [-- [--runs N] 10000 100000 1000000 5000000]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -29,10 +29,12 @@ declare function requestAnimationFrame(cb: (t: number) => void): number;
 declare const WheelEvent: new (type: string, init: object) => unknown;
 declare const KeyboardEvent: new (type: string, init: object) => unknown;
 
-const SIZES = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => n > 0);
+// --runs N: each size N times (default 1), each in a fresh page; the table shows each figure's
+// median over the runs, and the spread of the first paint.
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const RUNS = runsAt >= 0 ? Math.max(1, Number(args.splice(runsAt, 2)[1]) || 1) : 1;
+const SIZES = args.map(Number).filter((n) => n > 0);
 const sizes = SIZES.length ? SIZES : [10_000, 100_000, 1_000_000, 5_000_000];
 
 interface Row {
@@ -295,10 +297,24 @@ async function main(): Promise<void> {
   // compare two builds in alternate runs) instead of this tree's.
   const webviewJs = process.env.CV_BENCH_WEBVIEW ?? (await buildWebview(dir));
   const rows: Row[] = [];
+  const paints: number[][] = [];
   for (const spans of sizes) {
-    const row = await benchOne(webviewJs, dir, spans);
-    rows.push(row);
-    console.error(`${spans} spans done: ${JSON.stringify(row)}`);
+    const runs: Row[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const row = await benchOne(webviewJs, dir, spans);
+      runs.push(row);
+      console.error(`${spans} spans done: ${JSON.stringify(row)}`);
+    }
+    // Each figure's median over the runs.
+    const median = { ...runs[0] };
+    for (const key of Object.keys(median) as (keyof Row)[]) {
+      median[key] = quantile(
+        runs.map((r) => r[key]),
+        0.5,
+      );
+    }
+    rows.push(median);
+    paints.push(runs.map((r) => r.decodePaintMs));
   }
   const f = (n: number, d = 1): string => n.toFixed(d);
   const label = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
@@ -306,11 +322,16 @@ async function main(): Promise<void> {
     '| spans (8 threads) | trace bytes across the boundary | data received → first full paint | draw median / p95 | frame median / p95 | JS heap | renderer RSS | renderer private |',
   );
   console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of rows) {
-    console.log(
-      `| ${label(r.spans)} | ${f(r.traceMB)} MB | ${f(r.decodePaintMs, 0)} ms | ${f(r.drawMedianMs)} / ${f(r.drawP95Ms)} ms | ${f(r.frameMedianMs)} / ${f(r.frameP95Ms)} ms | ${f(r.heapMB, 0)} MB | ${f(r.rssMB, 0)} MB | ${f(r.privateMB, 0)} MB |`,
-    );
+  if (RUNS > 1) {
+    console.log(`\nMedians of ${RUNS} runs per size, each in a fresh page.`);
   }
+  rows.forEach((r, i) => {
+    const spread =
+      RUNS > 1 ? ` (${f(Math.min(...paints[i]), 0)}-${f(Math.max(...paints[i]), 0)})` : '';
+    console.log(
+      `| ${label(r.spans)} | ${f(r.traceMB)} MB | ${f(r.decodePaintMs, 0)} ms${spread} | ${f(r.drawMedianMs)} / ${f(r.drawP95Ms)} ms | ${f(r.frameMedianMs)} / ${f(r.frameP95Ms)} ms | ${f(r.heapMB, 0)} MB | ${f(r.rssMB, 0)} MB | ${f(r.privateMB, 0)} MB |`,
+    );
+  });
 }
 
 main().catch((err) => {
