@@ -3,11 +3,12 @@
  * NODE_OPTIONS), it records every async operation and callback of its thread into the session
  * folder. Only `node:` built-ins; nothing it does may appear in the trace.
  */
-import * as asyncHooks from 'node:async_hooks';
+// Named imports: a namespace import's members are getters in the bundle (a megamorphic lookup
+// per call, in the hooks).
+import { createHook, executionAsyncId, type HookCallbacks } from 'node:async_hooks';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Rec, streamFileName, type ThreadEnd, type ThreadInfo } from '../shared/traceFormat';
 import { captureUserSite, sourceMapped } from './callsite';
 import { installPromiseHooks, loadV8 } from './promiseHooks';
@@ -43,11 +44,18 @@ const SITE_SAMPLE_EVERY = 1024;
 /** Types whose sites are only ever sampled (see siteFor). */
 const SAMPLED_ONLY_TYPES = ['PROMISE', 'TickObject', 'Microtask'];
 
-/** Whether the `hits`-th creation of a call-site key captures a real stack. */
-function isSampleHit(hits: number): boolean {
-  return (
-    hits < SITE_FIRST_HITS || (hits & (hits - 1)) === 0 || (hits & (SITE_SAMPLE_EVERY - 1)) === 0
-  );
+/** The first `h >= hits` such that the `h`-th creation of a call-site key (counted from 0)
+ * captures a real stack: the first hits, then each power of two and each multiple of
+ * SITE_SAMPLE_EVERY. */
+function nextSampleHit(hits: number): number {
+  if (hits < SITE_FIRST_HITS) {
+    return hits;
+  }
+  let pow2 = SITE_FIRST_HITS;
+  while (pow2 < hits) {
+    pow2 *= 2;
+  }
+  return Math.min(pow2, Math.ceil(hits / SITE_SAMPLE_EVERY) * SITE_SAMPLE_EVERY);
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -74,12 +82,19 @@ export function start(options: TracerOptions): void {
   const sharedFrame = isMainThread ? undefined : allocateSharedFrame();
   const writer = new FrameWriter(fd, pid, threadId, sharedFrame);
 
-  // One clock for every thread: hrtime since the session epoch, read through the cheaper
-  // performance.now() with a per-thread anchor.
+  // One clock for every thread: hrtime since the session epoch. `process.hrtime()` is the
+  // cheapest read of it: `performance.now()` (Node 20+) checks its receiver with a
+  // hasOwnProperty lookup on every call (a tenth of the tracer's cost between two polls of the
+  // event loop), and hrtime.bigint() allocates. Its [s, ns] pair never escapes, so the
+  // optimizer removes the array; the two subtractions keep the sum exact (integer ns).
   const epoch = BigInt(options.epochNs);
-  const perfAnchorMs = performance.now();
-  const offsetNs = Number(process.hrtime.bigint() - epoch) - perfAnchorMs * 1e6;
-  const now = (): number => Math.round(performance.now() * 1e6 + offsetNs);
+  const epochS = Number(epoch / 1_000_000_000n);
+  const epochSubNs = Number(epoch % 1_000_000_000n);
+  const hrtime = process.hrtime;
+  const now = (): number => {
+    const hr = hrtime();
+    return (hr[0] - epochS) * 1e9 + (hr[1] - epochSubNs);
+  };
 
   const tracerFile = __filename;
   let guard = 0; // > 0 while the tracer itself runs code that may create async resources
@@ -87,7 +102,6 @@ export function start(options: TracerOptions): void {
   const ignored = new Set<number>(); // the tracer's own resources
   /** The largest id in `ignored`: larger ids (nearly all) skip the set lookup. */
   let maxIgnored = -Infinity;
-  let lastFlushNs = 0;
   const skipNodeModules = options.skipNodeModules !== false;
   /** Location id per live asyncId, to infer sites from the trigger chain. */
   const siteOf = new SiteTable();
@@ -96,8 +110,24 @@ export function start(options: TracerOptions): void {
   /** Source-mapped location id per generated position. */
   const mappedLoc = new Map<string, number>();
   const typeIds = new Map<string, number>();
+  // Types come in runs (a stream makes ticks, ticks make ticks): the last one is checked first.
   let lastType = '';
   let lastTypeId = 0;
+  /** The string id of 'WORKER', once one was made (-1 before). */
+  let workerTypeId = -1;
+  const typeIdOf = (type: string): number => {
+    let typeId = typeIds.get(type);
+    if (typeId === undefined) {
+      typeId = writer.stringId(type);
+      typeIds.set(type, typeId);
+      if (type === 'WORKER') {
+        workerTypeId = typeId;
+      }
+    }
+    lastType = type;
+    lastTypeId = typeId;
+    return typeId;
+  };
   const promiseTypeId = writer.stringId('PROMISE');
   typeIds.set('PROMISE', promiseTypeId);
   const sampledOnly = new Set<number>();
@@ -145,19 +175,28 @@ export function start(options: TracerOptions): void {
   let dropped = 0;
   /** True once nothing more is recorded: the thread ended, or the session is full. */
   let stopped = false;
-  /** The session's size is checked again once this thread has written this many bytes. */
-  let nextSizeCheck = maxBytes === Infinity ? Infinity : CAP_CHECK_BYTES;
-  const flushIfDue = (timeNs: number): void => {
-    if (timeNs - lastFlushNs >= FLUSH_INTERVAL_NS) {
-      lastFlushNs = timeNs;
-      writer.flush();
-    }
-    if (writer.bytesWritten >= nextSizeCheck) {
-      nextSizeCheck = writer.bytesWritten + CAP_CHECK_BYTES;
-      if (sessionBytes(options.dir) >= maxBytes) {
-        // Full: every thread of every process sees the same folder and stops too.
-        stopped = true;
+  if (maxBytes !== Infinity) {
+    /** The session's size is checked again once this thread has written this many bytes. */
+    let nextSizeCheck = CAP_CHECK_BYTES;
+    writer.onFrameWritten = () => {
+      if (writer.bytesWritten >= nextSizeCheck) {
+        nextSizeCheck = writer.bytesWritten + CAP_CHECK_BYTES;
+        if (sessionBytes(options.dir) >= maxBytes) {
+          // Full: every thread of every process sees the same folder and stops too.
+          stopped = true;
+        }
       }
+    };
+  }
+  /** A flush is due at this time: the hooks compare their clock read with it. */
+  let flushDueNs = FLUSH_INTERVAL_NS;
+  const flushNow = (timeNs: number): void => {
+    flushDueNs = timeNs + FLUSH_INTERVAL_NS;
+    writer.flush();
+  };
+  const flushIfDue = (timeNs: number): void => {
+    if (timeNs >= flushDueNs) {
+      flushNow(timeNs);
     }
   };
 
@@ -173,7 +212,7 @@ export function start(options: TracerOptions): void {
   // reads of a file), which then skip the two map lookups.
   let memoType = -1;
   let memoTrigger = -1;
-  let memoEntry: SiteKey | undefined;
+  let memoEntry: SiteKey = { hits: 0, base: 0, inferred: 0, nextSample: 0, varies: false };
   const siteFor = (typeId: number, triggerLoc: number): number => {
     let entry: SiteKey | undefined;
     if (typeId === memoType && triggerLoc === memoTrigger) {
@@ -193,18 +232,18 @@ export function start(options: TracerOptions): void {
     if (entry !== undefined && entry.varies) {
       // Sites under this trigger differ: tell them apart by the site of the code running now
       // (a server's and a client's callbacks make the same internal timers from other lines).
-      const execLoc = siteOf.get(asyncHooks.executionAsyncId());
+      const execLoc = siteOf.get(executionAsyncId());
       const byExec = (entry.byExec ??= new Map());
       let refined = byExec.get(execLoc);
       if (refined === undefined) {
-        refined = { hits: 0, base: -1, varies: false };
+        refined = { hits: 0, base: -1, inferred: 0, nextSample: 0, varies: false };
         byExec.set(execLoc, refined);
       }
       entry = refined;
     }
-    if (entry !== undefined && !entry.varies && entry.hits > 0 && !isSampleHit(entry.hits)) {
+    if (entry !== undefined && entry.hits < entry.nextSample) {
       entry.hits++;
-      return writer.inferredLocationId(entry.base);
+      return entry.inferred;
     }
     let locId = capture();
     if (locId === 0 && triggerLoc !== 0) {
@@ -212,15 +251,25 @@ export function start(options: TracerOptions): void {
       locId = writer.inferredLocationId(triggerLoc);
     }
     const base = writer.baseLocationId(locId);
+    const inferred = writer.inferredLocationId(base);
     if (entry === undefined) {
       // (Not the memo's key: its map was made above.)
-      siteCache[typeId]!.set(triggerLoc, { hits: 1, base, varies: false });
+      siteCache[typeId]!.set(triggerLoc, {
+        hits: 1,
+        base,
+        inferred,
+        nextSample: nextSampleHit(1),
+        varies: false,
+      });
     } else {
       if (entry.hits > 0 && base !== entry.base) {
         entry.varies = !sampledOnly.has(typeId);
       }
       entry.hits++;
       entry.base = base;
+      entry.inferred = inferred;
+      // A varying key never takes the fast path again.
+      entry.nextSample = entry.varies ? 0 : nextSampleHit(entry.hits);
     }
     return locId;
   };
@@ -229,7 +278,7 @@ export function start(options: TracerOptions): void {
   // then record them without the cost of tracking each promise's garbage collection.
   const promisesApart = async_hooksLeavesPromisesOut();
 
-  const hookCallbacks: asyncHooks.HookCallbacks & { trackPromises?: boolean } = {
+  const hookCallbacks: HookCallbacks & { trackPromises?: boolean } = {
     trackPromises: !promisesApart,
     init(asyncId, type, triggerAsyncId, resource) {
       if (guard > 0) {
@@ -244,28 +293,27 @@ export function start(options: TracerOptions): void {
         return;
       }
       const t = now();
-      // Types come in runs (a stream makes ticks, ticks make ticks): check the last one first.
-      let typeId: number | undefined;
-      if (type === lastType) {
-        typeId = lastTypeId;
+      const typeId = type === lastType ? lastTypeId : typeIdOf(type);
+      const triggerLoc = siteOf.get(triggerAsyncId);
+      // The memo's key, between two samples (most operations): siteFor's fast path, inlined.
+      let locId: number;
+      const memo = memoEntry;
+      if (typeId === memoType && triggerLoc === memoTrigger && memo.hits < memo.nextSample) {
+        memo.hits++;
+        locId = memo.inferred;
       } else {
-        typeId = typeIds.get(type);
-        if (typeId === undefined) {
-          typeId = writer.stringId(type);
-          typeIds.set(type, typeId);
-        }
-        lastType = type;
-        lastTypeId = typeId;
+        locId = siteFor(typeId, triggerLoc);
       }
-      const locId = siteFor(typeId, siteOf.get(triggerAsyncId));
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
       }
-      writer.init(t, asyncId, triggerAsyncId, asyncHooks.executionAsyncId(), typeId, locId);
-      if (type === 'WORKER') {
+      writer.init(t, asyncId, triggerAsyncId, executionAsyncId(), typeId, locId);
+      if (typeId === workerTypeId) {
         (rescue ??= newRescue()).workerCreated(asyncId, resource);
       }
-      flushIfDue(t);
+      if (t >= flushDueNs) {
+        flushNow(t);
+      }
     },
     before(asyncId) {
       if (stopped) {
@@ -293,7 +341,9 @@ export function start(options: TracerOptions): void {
       }
       const t = now();
       writer.event(Rec.After, t, asyncId);
-      flushIfDue(t);
+      if (t >= flushDueNs) {
+        flushNow(t);
+      }
     },
     promiseResolve(asyncId) {
       if (stopped) {
@@ -324,14 +374,14 @@ export function start(options: TracerOptions): void {
     // Only promises resolve; Node refuses the callback when they are left out.
     delete hookCallbacks.promiseResolve;
   }
-  const hook = asyncHooks.createHook(hookCallbacks);
+  const hook = createHook(hookCallbacks);
   const stopPromiseHooks = promisesApart
     ? installPromiseHooks({
         writer,
         now,
         siteFor,
         promiseTypeId,
-        siteOfExecution: () => siteOf.get(asyncHooks.executionAsyncId()),
+        siteOfExecution: () => siteOf.get(executionAsyncId()),
         isRecording: () => guard === 0 && !stopped,
         onDropped: () => {
           if (!ended) {
@@ -399,7 +449,7 @@ export function start(options: TracerOptions): void {
     // The thread's own script (the main module, or a worker's file) runs before any callback:
     // it gets a span of its own, from now until the first tick after it returns (for an ES
     // module, its evaluation shows as the promise jobs that run it).
-    const rootId = asyncHooks.executionAsyncId();
+    const rootId = executionAsyncId();
     const script = isMainThread ? process.argv[1] : undefined;
     const scriptLoc = script ? writer.locationId(path.resolve(script), 1, 1, false) : 0;
     const scriptType = writer.stringId(isMainThread ? '(main script)' : '(worker script)');
@@ -487,14 +537,14 @@ function cpuEstimator(
 /** True where async_hooks honours `trackPromises: false` (Node 24+): probed, not guessed. */
 function async_hooksLeavesPromisesOut(): boolean {
   let sawPromise = false;
-  const probe = asyncHooks.createHook({
+  const probe = createHook({
     init(_id: number, type: string) {
       if (type === 'PROMISE') {
         sawPromise = true;
       }
     },
     trackPromises: false,
-  } as asyncHooks.HookCallbacks);
+  } as HookCallbacks);
   probe.enable();
   void Promise.resolve();
   probe.disable();
@@ -529,9 +579,15 @@ function sessionBytes(dir: string): number {
 
 /** What the call-site cache knows of one (type, trigger site) key. */
 interface SiteKey {
+  /** Operations made under this key so far. */
   hits: number;
   /** The key's site (not flagged inferred), 0 for none. */
   base: number;
+  /** `base` flagged inferred: what an operation gets between two samples. */
+  inferred: number;
+  /** While `hits` is below this, operations take `inferred`; at it, a stack is captured.
+   * 0 for a varying key: it never takes the shortcut. */
+  nextSample: number;
   /** Sampled captures disagreed: refine by the running code's site (or, there, capture always). */
   varies: boolean;
   /** For a varying (type, trigger site) key: entries per site of the code running. */

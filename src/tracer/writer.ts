@@ -8,6 +8,17 @@ const RECORD_ROOM = 64;
 
 const utf8 = new TextEncoder();
 
+/** Writes `value` (0 <= value < 2^31) as a varint at `pos`; returns the position after it. */
+function uv31(buf: Uint8Array, pos: number, value: number): number {
+  let v = value | 0;
+  while (v >= 0x80) {
+    buf[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
 /**
  * The frame buffer of a worker thread, shared with the other threads of its process so that
  * one of them can write what the worker had not flushed when it was terminated (a terminated
@@ -101,6 +112,8 @@ export class FrameWriter {
   bytesWritten = 0;
   /** Kind of the last timed record written (Rec.*), 0 before any. */
   lastKind = 0;
+  /** Called after each frame written to the file (the tracer checks the session's size). */
+  onFrameWritten: (() => void) | undefined = undefined;
 
   constructor(
     private readonly fd: number,
@@ -161,6 +174,7 @@ export class FrameWriter {
     this.pos = FRAME_HEADER_BYTES;
     this.lastTimeNs = Math.max(this.lastTimeNs, this.lastNs);
     this.lastNs = 0;
+    this.onFrameWritten?.();
   }
 
   private room(n: number): void {
@@ -287,45 +301,32 @@ export class FrameWriter {
   ): void {
     const triggerDelta = asyncId - triggerId;
     const execDelta = asyncId - execId;
+    const lastNs = this.lastNs;
+    const dt = timeNs - lastNs;
+    let pos = this.pos;
     if (
-      this.pos + RECORD_ROOM > this.buf.length ||
+      pos + RECORD_ROOM > this.buf.length ||
+      !(dt >= 0 && dt < 0x80000000) ||
       asyncId >= 0x40000000 ||
       triggerDelta < -0x20000000 ||
       triggerDelta >= 0x20000000 ||
       execDelta < -0x20000000 ||
-      execDelta >= 0x20000000 ||
-      timeNs - this.lastNs >= 0x80000000
+      execDelta >= 0x20000000
     ) {
       this.initSlow(timeNs, asyncId, triggerId, execId, typeId, locId);
       return;
     }
-    // The hot path: every field fits in 31 bits, written with integer ops into locals.
+    // The hot path: every field fits in 31 bits, written with integer ops.
     const buf = this.buf;
-    let pos = this.pos;
     buf[pos++] = Rec.Init;
     this.lastKind = Rec.Init;
-    const lastNs = this.lastNs;
-    let v = timeNs > lastNs ? timeNs - lastNs : 0;
-    this.lastNs = lastNs + v;
-    for (let field = 0; field < 6; field++) {
-      if (field === 1) {
-        v = asyncId;
-      } else if (field === 2) {
-        v = triggerDelta >= 0 ? triggerDelta * 2 : -triggerDelta * 2 - 1;
-      } else if (field === 3) {
-        v = execDelta >= 0 ? execDelta * 2 : -execDelta * 2 - 1;
-      } else if (field === 4) {
-        v = typeId;
-      } else if (field === 5) {
-        v = locId;
-      }
-      v >>>= 0;
-      while (v >= 0x80) {
-        buf[pos++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      buf[pos++] = v;
-    }
+    this.lastNs = timeNs;
+    pos = uv31(buf, pos, dt);
+    pos = uv31(buf, pos, asyncId);
+    pos = uv31(buf, pos, triggerDelta >= 0 ? triggerDelta * 2 : -triggerDelta * 2 - 1);
+    pos = uv31(buf, pos, execDelta >= 0 ? execDelta * 2 : -execDelta * 2 - 1);
+    pos = uv31(buf, pos, typeId);
+    pos = uv31(buf, pos, locId);
     this.pos = pos;
     if (this.control) {
       this.control[0] = pos;
@@ -367,39 +368,21 @@ export class FrameWriter {
 
   /** A record made of a kind, a time and one number (Before, After...): the hot path, inlined. */
   event(kind: number, timeNs: number, value: number): void {
-    if (this.pos + RECORD_ROOM > this.buf.length || value >= 0x80000000) {
+    const dt = timeNs - this.lastNs;
+    let pos = this.pos;
+    if (pos + RECORD_ROOM > this.buf.length || !(dt >= 0 && dt < 0x80000000) || value >= 0x80000000) {
       this.eventSlow(kind, timeNs, value);
       return;
     }
     const buf = this.buf;
-    let pos = this.pos;
     buf[pos++] = kind;
     this.lastKind = kind;
-    // Times are monotonic within a thread; clamp anyway so a delta is never negative.
-    const lastNs = this.lastNs;
-    let d = timeNs > lastNs ? timeNs - lastNs : 0;
-    this.lastNs = lastNs + d;
-    if (d < 0x80000000) {
-      d >>>= 0;
-      while (d >= 0x80) {
-        buf[pos++] = (d & 0x7f) | 0x80;
-        d >>>= 7;
-      }
-      buf[pos++] = d;
-      let v = value >>> 0;
-      while (v >= 0x80) {
-        buf[pos++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      buf[pos++] = v;
-      this.pos = pos;
-    } else {
-      this.pos = pos;
-      this.uv(d);
-      this.uv(value);
-    }
+    this.lastNs = timeNs;
+    pos = uv31(buf, pos, dt);
+    pos = uv31(buf, pos, value);
+    this.pos = pos;
     if (this.control) {
-      this.control[0] = this.pos;
+      this.control[0] = pos;
     }
   }
 
@@ -414,21 +397,30 @@ export class FrameWriter {
 
   /** A Destroy record at the time of the previous record (dt 0): see the tracer's destroy hook. */
   destroy(asyncId: number): void {
-    if (this.pos + RECORD_ROOM > this.buf.length) {
-      this.room(RECORD_ROOM);
+    let pos = this.pos;
+    if (pos + RECORD_ROOM > this.buf.length || this.lastNs === 0 || asyncId >= 0x80000000) {
+      this.destroySlow(asyncId);
+      return;
     }
+    const buf = this.buf;
+    buf[pos++] = Rec.Destroy;
+    this.lastKind = Rec.Destroy;
+    buf[pos++] = 0;
+    pos = uv31(buf, pos, asyncId);
+    this.pos = pos;
+    if (this.control) {
+      this.control[0] = pos;
+    }
+  }
+
+  private destroySlow(asyncId: number): void {
+    this.room(RECORD_ROOM);
     this.buf[this.pos++] = Rec.Destroy;
     this.lastKind = Rec.Destroy;
-    if (this.lastNs === 0) {
-      // First record of a frame: the time of the last record of the previous one.
-      this.dt(this.lastTimeNs);
-    } else {
-      this.buf[this.pos++] = 0;
-    }
+    // First record of a frame: the time of the last record of the previous one.
+    this.dt(this.lastNs === 0 ? this.lastTimeNs : this.lastNs);
     this.uv(asyncId);
-    if (this.control) {
-      this.control[0] = this.pos;
-    }
+    this.publish();
   }
 
   /** A ThreadCpu record: see Rec.ThreadCpu. */
