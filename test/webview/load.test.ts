@@ -63,6 +63,47 @@ describe('webview: a 100k-span trace', function () {
     assert.equal(state.lanes, 2);
     assert.equal(state.spans, 100_000);
 
+    // A trace this large is drawn zoomed in a few times right after its first draw, to warm up
+    // the painters; none of it may stay on screen: the window is still the fitted one, and the
+    // canvas shows what a fresh redraw of it shows.
+    await page.waitForFunction(
+      () =>
+        (window.cvDebug as unknown as { view(): { warmUpDraws: number } }).view().warmUpDraws >= 3,
+    );
+    const afterWarmUp = await page.evaluate(() => {
+      const view = (
+        window.cvDebug as unknown as { view(): { mode: string; startNs: number; endNs: number } }
+      ).view();
+      const canvas = document.getElementById('threads-canvas')!;
+      const height = (canvas as unknown as { height: number }).height;
+      // A hash of the canvas, then of a fresh redraw (inline: the page has no __name helper).
+      const hashes: number[] = [];
+      let redrawn = view;
+      for (let pass = 0; pass < 2; pass++) {
+        if (pass === 1) {
+          (window as unknown as { dispatchEvent(e: unknown): void }).dispatchEvent(
+            new Event('resize'),
+          );
+          redrawn = (
+            window.cvDebug as unknown as {
+              view(): { mode: string; startNs: number; endNs: number };
+            }
+          ).view();
+        }
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, height).data;
+        let hash = 0;
+        for (let i = 0; i < data.length; i++) {
+          hash = (hash * 31 + data[i]) | 0;
+        }
+        hashes.push(hash);
+      }
+      return { mode: view.mode, view, redrawn, before: hashes[0], after: hashes[1] };
+    });
+    assert.equal(afterWarmUp.mode, 'fit');
+    assert.equal(afterWarmUp.redrawn.startNs, afterWarmUp.view.startNs);
+    assert.equal(afterWarmUp.redrawn.endNs, afterWarmUp.view.endNs);
+    assert.deepEqual(afterWarmUp.after, afterWarmUp.before, 'the warm-up left its drawing');
+
     const fitMs = await redrawMs();
     await page.mouse.move(600, 180);
     for (let i = 0; i < 5; i++) {

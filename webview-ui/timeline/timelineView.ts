@@ -37,6 +37,13 @@ const OPS_ROWS_SHORT = 8;
 const OPS_ROWS_TALL = 12;
 /** A panel at least this tall (CSS px) gets the taller Operations view. */
 const TALL_PANEL_PX = 700;
+/**
+ * A model this large is drawn, once, at a few zoom levels right after its first draw (see
+ * warmUp): the first zooms of a big trace then run optimized code instead of cold code.
+ */
+const WARM_UP_SPANS = 100_000;
+/** The zoom levels of the warm-up, as fractions of the window. */
+const WARM_UP_ZOOMS = [1 / 16, 1 / 256, 1 / 4096];
 
 type Surface = 'threads' | 'ops' | 'ruler' | number;
 
@@ -56,6 +63,8 @@ export interface ViewDebugState {
   flows: number;
   /** Thread rows the last draw painted as pixel strips. */
   stripRows: number;
+  /** Warm-up draws done (see TimelineView.warmUp). */
+  warmUpDraws: number;
 }
 
 /**
@@ -80,6 +89,9 @@ export class TimelineView implements TimelineHost {
   private scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
   private frame = 0;
   private draws = 0;
+  private warmedModel?: TraceModel;
+  private warming = false;
+  private warmUpDraws = 0;
   private lastDrawAt = 0;
   private flowsDrawn = 0;
   private hoverRes = -1;
@@ -304,6 +316,7 @@ export class TimelineView implements TimelineHost {
       lastDrawAt: this.lastDrawAt,
       flows: this.flowsDrawn,
       stripRows: this.threads.stripRows,
+      warmUpDraws: this.warmUpDraws,
     };
   }
 
@@ -571,6 +584,9 @@ export class TimelineView implements TimelineHost {
       this.filter.count,
     );
     this.controls.followLive.hidden = !(this.live && !this.window.following);
+    if (this.warming) {
+      return;
+    }
     this.draws++;
     // Draw time is the timeline's own; the listeners (charts) are timed apart.
     this.lastDrawAt = performance.now();
@@ -586,6 +602,42 @@ export class TimelineView implements TimelineHost {
     if (this.drawTimesMs.length > 2000) {
       this.drawTimesMs.splice(0, 1000);
     }
+    if (this.warmedModel !== model && model.spanCount >= WARM_UP_SPANS) {
+      this.warmedModel = model;
+      setTimeout(() => this.warmUp(model), 0);
+    }
+  }
+
+  /**
+   * Draws a large model zoomed in around the middle of the window at a few levels, then as it
+   * was, all in one task: nothing of it reaches the screen (the page paints after the task),
+   * but V8 has run the painters' zoomed-in paths on this trace and compiled them, so the
+   * user's first zooms are not slowed by cold code (they were: two to five frames late).
+   * Listeners (the charts) are not told.
+   */
+  private warmUp(model: TraceModel): void {
+    if (model !== this.model) {
+      return;
+    }
+    const { startNs, endNs, mode } = this.window;
+    const midNs = (startNs + endNs) / 2;
+    this.warming = true;
+    try {
+      for (const zoom of WARM_UP_ZOOMS) {
+        const halfNs = ((endNs - startNs) * zoom) / 2;
+        this.window.mode = 'free';
+        this.window.startNs = midNs - halfNs;
+        this.window.endNs = midNs + halfNs;
+        this.draw();
+        this.warmUpDraws++;
+      }
+    } finally {
+      this.warming = false;
+      this.window.startNs = startNs;
+      this.window.endNs = endNs;
+      this.window.mode = mode;
+    }
+    this.draw();
   }
 
   /** Sizes the Operations box to its rows, up to 8 or 12 rows (a taller panel shows more). */
