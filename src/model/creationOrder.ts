@@ -52,29 +52,41 @@ export class CreationOrder {
       order.length = fresh.length;
       return;
     }
-    if (this.createdNs(fresh[0]) >= this.createdNs(order.data[n - 1])) {
-      order.reserve(Math.max(n + fresh.length, 2 * order.data.length));
-      order.data.set(fresh, n);
-      order.length = n + fresh.length;
-      return;
+    // Threads' frames arrive interleaved, so the batch may reach back before the last rows:
+    // only the rows after its first operation move (a live trace's recent rows, not all).
+    const firstNs = this.createdNs(fresh[0]);
+    let p = n;
+    if (firstNs < this.createdNs(order.data[n - 1])) {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.createdNs(order.data[mid]) <= firstNs) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      p = lo;
     }
-    // Threads' frames arrive interleaved: merge the ordered batch into the rows.
-    const merged = new Int32Array(n + fresh.length);
+    const tail = order.data.slice(p, n);
+    if (n + fresh.length > order.data.length) {
+      order.reserve(Math.max(n + fresh.length, 2 * order.data.length));
+    }
+    const rows = order.data;
     let i = 0;
     let j = 0;
-    let o = 0;
-    while (i < n && j < fresh.length) {
-      merged[o++] =
-        this.createdNs(order.data[i]) <= this.createdNs(fresh[j]) ? order.data[i++] : fresh[j++];
+    let o = p;
+    while (i < tail.length && j < fresh.length) {
+      rows[o++] = this.createdNs(tail[i]) <= this.createdNs(fresh[j]) ? tail[i++] : fresh[j++];
     }
-    while (i < n) {
-      merged[o++] = order.data[i++];
+    while (i < tail.length) {
+      rows[o++] = tail[i++];
     }
     while (j < fresh.length) {
-      merged[o++] = fresh[j++];
+      rows[o++] = fresh[j++];
     }
-    order.data = merged;
-    order.length = merged.length;
+    order.length = n + fresh.length;
   }
 
   /**
