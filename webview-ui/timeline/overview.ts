@@ -1,10 +1,10 @@
 /** The overview (minimap): how busy each thread was over the whole run, and where the view is. */
+import { topBusyBefore } from '../../src/model/timeIndex';
 import type { TraceModel } from '../../src/model/traceModel';
 import { threadLabel } from '../format';
 import type { Theme } from '../theme';
 import { fitText } from './canvasSurface';
 import { GUTTER_PX } from './layout';
-import type { SpanIndex } from './spanIndex';
 import { TimeScale } from './timeScale';
 
 /** Height of the overview, CSS px. */
@@ -13,9 +13,9 @@ export const OVERVIEW_PX = 34;
 const REBUILD_MS = 400;
 
 /**
- * Busy fraction of each thread per pixel column of the whole run, cached: computing it visits
- * every top-level span once, so it is redone only when the trace or the width changed, and at
- * most every REBUILD_MS while a live trace grows.
+ * Busy fraction of each thread per pixel column of the whole run, cached: it is redone only when
+ * the trace or the width changed, and at most every REBUILD_MS while a live trace grows (each
+ * time two lookups per column and thread in the cumulative run times, not a pass over spans).
  */
 export class Overview {
   private busy: Float32Array[] = [];
@@ -28,10 +28,7 @@ export class Overview {
   /** The scale of the whole run, as last drawn (the view maps pointer positions through it). */
   scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
 
-  constructor(
-    private readonly model: TraceModel,
-    private readonly index: SpanIndex,
-  ) {}
+  constructor(private readonly model: TraceModel) {}
 
   /** Draws the overview and the visible window `view` on it. */
   draw(
@@ -141,27 +138,15 @@ export class Overview {
     this.builtAt = now;
     const scale = this.scale;
     const nsPerCol = scale.nsPerPx;
-    const starts = m.spanStartNs.data;
-    const ends = m.spanEndNs.data;
+    // Each column's share of busy time, from the thread's cumulative run time: two lookups a
+    // column, however many callbacks it covers.
     this.busy = m.threads.map((_, lane) => {
       const busy = new Float32Array(columns);
-      const list = this.index.lanesOf(lane)[0];
-      for (let k = 0; list && k < list.length; k++) {
-        const span = list.data[k];
-        const endRaw = ends[span];
-        let a = (starts[span] - scale.startNs) / nsPerCol;
-        const b = ((endRaw === endRaw ? endRaw : m.endNs) - scale.startNs) / nsPerCol;
-        while (a < b) {
-          const col = Math.floor(a);
-          const next = Math.min(b, col + 1);
-          if (col >= 0 && col < columns) {
-            busy[col] += next - a;
-          }
-          a = next;
-        }
-      }
+      let before = topBusyBefore(m, lane, scale.startNs);
       for (let x = 0; x < columns; x++) {
-        busy[x] = Math.min(1, busy[x]);
+        const after = topBusyBefore(m, lane, scale.startNs + (x + 1) * nsPerCol);
+        busy[x] = Math.min(1, (after - before) / nsPerCol);
+        before = after;
       }
       return busy;
     });

@@ -82,7 +82,7 @@ export class TimelineView implements TimelineHost {
   private index = new SpanIndex(this.model);
   private threads = new ThreadsTrack(this.model, this.index);
   private ops = new OpsTrack(this.model);
-  private overview = new Overview(this.model, this.index);
+  private overview = new Overview(this.model);
   private filter = new SpanFilter(this.model);
   private causal = new CausalIndex(this.model);
   private theme: Theme;
@@ -221,7 +221,7 @@ export class TimelineView implements TimelineHost {
     this.index = new SpanIndex(model);
     this.threads = new ThreadsTrack(model, this.index);
     this.ops = new OpsTrack(model);
-    this.overview = new Overview(model, this.index);
+    this.overview = new Overview(model);
     this.filter = new SpanFilter(model, this.filter.spec);
     this.causal = new CausalIndex(model);
     this.window.follow();
