@@ -86,6 +86,55 @@ describe('trace format', () => {
     assert.equal(m.endNs, big + 2);
   });
 
+  it('writes every field exactly at each varint length, on the fast path and past it', () => {
+    // Values around each varint byte boundary, up to and past the hooks' 4-byte fast path (2^28).
+    const edges = [0, 1, 0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0xfffffff, 0x10000000];
+    const values = [...edges, 2 ** 31 - 1, 2 ** 31, 2 ** 33 + 5];
+    const expected: string[] = [];
+    // Canonical varints only: the shortest encoding of each field.
+    const len = (v: number): number => (v < 0x80 ? 1 : 1 + len(Math.floor(v / 128)));
+    const zlen = (d: number): number => len(d >= 0 ? d * 2 : -d * 2 - 1);
+    let payload = 1 + len(1) + len(9) + 9; // the String record of 'Immediate'
+    let t = 0;
+    const bytes = writeTrace((w) => {
+      const type = w.stringId('Immediate');
+      for (const v of values) {
+        const asyncId = v + 3; // ids are positive
+        for (const [trigger, exec] of [
+          [asyncId, asyncId],
+          [asyncId - v, asyncId + v], // deltas of v either way
+          [v, 1],
+        ]) {
+          t += v; // every dt once, up to far past 2^32 in total
+          w.init(t, asyncId, trigger, exec, type, 0);
+          expected.push(`init ${t} ${asyncId} ${trigger} ${exec}`);
+          payload += 1 + len(v) + len(asyncId) + zlen(asyncId - trigger) + zlen(asyncId - exec) + 2;
+        }
+        t += v;
+        w.event(Rec.Before, t, asyncId);
+        expected.push(`before ${t} ${asyncId}`);
+        w.destroy(asyncId);
+        expected.push(`destroy ${t} ${asyncId}`);
+        payload += 1 + len(v) + len(asyncId) + 2 + len(asyncId);
+      }
+    });
+    const seen: string[] = [];
+    const sink = new (class extends TraceModel {
+      override init(...a: Parameters<TraceModel['init']>): void {
+        seen.push(`init ${a[1]} ${a[2]} ${a[3]} ${a[4]}`);
+      }
+      override before(_s: string, timeNs: number, asyncId: number): void {
+        seen.push(`before ${timeNs} ${asyncId}`);
+      }
+      override destroy(_s: string, timeNs: number, asyncId: number): void {
+        seen.push(`destroy ${timeNs} ${asyncId}`);
+      }
+    })();
+    new TraceDecoder(sink).pushFile(bytes);
+    assert.deepEqual(seen, expected);
+    assert.equal(bytes.length, 8 + 12 + payload, 'no field takes more bytes than it needs');
+  });
+
   it('files promises recorded by promise hooks under their own id space', () => {
     const bytes = writeTrace((w) => {
       w.json(Rec.Thread, 0, info(1, 0));
