@@ -323,32 +323,42 @@ function f64Builder(): { push(x: number): void; sorted(): Float64Array } {
  * as a start counts first, as in sweepInFlight).
  */
 function peakInFlight(starts: Float64Array[], ends: Float64Array[]): number {
-  const nextStart = new Int32Array(starts.length);
-  const nextEnd = new Int32Array(ends.length);
+  const k = starts.length;
+  if (k === 0) {
+    return 0;
+  }
+  const nextStart = new Int32Array(k);
+  const nextEnd = new Int32Array(k);
+  // The next start and end of each thread, side by side (Infinity once a list is done).
+  const startHead = new Float64Array(k);
+  const endHead = new Float64Array(k);
+  for (let t = 0; t < k; t++) {
+    startHead[t] = starts[t].length ? starts[t][0] : Infinity;
+    endHead[t] = ends[t].length ? ends[t][0] : Infinity;
+  }
   let live = 0;
   let peak = 0;
   for (;;) {
-    let start = Infinity;
-    let startOf = -1;
-    let end = Infinity;
-    let endOf = -1;
-    for (let t = 0; t < starts.length; t++) {
-      if (nextStart[t] < starts[t].length && starts[t][nextStart[t]] < start) {
-        start = starts[t][nextStart[t]];
+    let startOf = 0;
+    let endOf = 0;
+    for (let t = 1; t < k; t++) {
+      if (startHead[t] < startHead[startOf]) {
         startOf = t;
       }
-      if (nextEnd[t] < ends[t].length && ends[t][nextEnd[t]] < end) {
-        end = ends[t][nextEnd[t]];
+      if (endHead[t] < endHead[endOf]) {
         endOf = t;
       }
     }
-    if (endOf >= 0 && (startOf < 0 || end <= start)) {
-      nextEnd[endOf]++;
+    const start = startHead[startOf];
+    const end = endHead[endOf];
+    if (end !== Infinity && end <= start) {
+      const next = ++nextEnd[endOf];
+      endHead[endOf] = next < ends[endOf].length ? ends[endOf][next] : Infinity;
       live--;
-    } else if (startOf >= 0) {
-      nextStart[startOf]++;
-      live++;
-      if (live > peak) {
+    } else if (start !== Infinity) {
+      const next = ++nextStart[startOf];
+      startHead[startOf] = next < starts[startOf].length ? starts[startOf][next] : Infinity;
+      if (++live > peak) {
         peak = live;
       }
     } else {
