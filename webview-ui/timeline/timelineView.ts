@@ -41,7 +41,7 @@ const TALL_PANEL_PX = 700;
  * A model this large is drawn, once, at a few zoom levels right after its first draw (see
  * warmUp): the first zooms of a big trace then run optimized code instead of cold code.
  */
-const WARM_UP_SPANS = 100_000;
+const WARM_UP_SPANS = 10_000;
 /** The zoom levels of the warm-up, as fractions of the window. */
 const WARM_UP_ZOOMS = [1 / 16, 1 / 256, 1 / 4096];
 
