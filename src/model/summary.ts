@@ -171,7 +171,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     const thread = model.resThread.data[r];
     const start = model.resInitNs.data[r];
     const destroy = model.resDestroyNs.data[r];
-    const resolve = model.resResolveNs.data[r];
+    const resolve = model.resolveNsOf(r);
     let end = isPromise && !Number.isNaN(resolve) ? resolve : destroy;
     if (Number.isNaN(end)) {
       end = Math.max(start, lastNs[thread]);

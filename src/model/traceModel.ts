@@ -67,7 +67,6 @@ export class TraceModel implements TraceSink {
   /** Index into `locations`, or -1. */
   readonly resLoc = i32();
   readonly resInitNs = f64();
-  readonly resResolveNs = f64();
   readonly resDestroyNs = f64();
   /** Resource index of the trigger, or -1 when it is not a traced operation (see triggerIdOf). */
   readonly resTrigger = i32();
@@ -160,15 +159,27 @@ export class TraceModel implements TraceSink {
     }
   }
 
+  /**
+   * When each promise resolved (NaN: none), made at the first resolve record: most traces
+   * have none (callback code), and the column would be 8 bytes per operation. See resolveNsOf.
+   */
+  private resResolveNs: Column<Float64Array> | undefined;
+
+  /** When a promise resolved: NaN if it did not (or is not a promise). */
+  resolveNsOf(resIndex: number): number {
+    const column = this.resResolveNs;
+    return column !== undefined && resIndex < column.length ? column.data[resIndex] : NaN;
+  }
+
   /** The per-operation columns, but for the last-span one (which compact() may drop). */
   private resourceColumns(): Resizable[] {
     return [
+      ...(this.resResolveNs ? [this.resResolveNs] : []),
       this.resThread,
       this.resAsyncId,
       this.resType,
       this.resLoc,
       this.resInitNs,
-      this.resResolveNs,
       this.resDestroyNs,
       this.resTrigger,
       this.resFirstSpan,
@@ -348,7 +359,7 @@ export class TraceModel implements TraceSink {
     this.resType.push(this.internType(type));
     this.resLoc.push(loc ? this.internLocation(loc) : -1);
     this.resInitNs.push(initNs);
-    this.resResolveNs.push(NaN);
+    this.resResolveNs?.push(NaN);
     this.resDestroyNs.push(NaN);
     const trigger = st.resources.get(triggerId) ?? -1;
     this.resTrigger.push(trigger);
@@ -438,7 +449,15 @@ export class TraceModel implements TraceSink {
     this.eventCount++;
     const res = this.threadState(stream).resources.get(asyncId);
     if (res !== undefined) {
-      this.resResolveNs.data[res] = timeNs;
+      let column = this.resResolveNs;
+      if (column === undefined) {
+        // The first resolve: NaN for every operation so far, room for as many as the others.
+        column = this.resResolveNs = f64();
+        column.reserve(Math.max(this.resourceCount, this.resInitNs.data.length));
+        column.data.fill(NaN, 0, this.resourceCount);
+        column.length = this.resourceCount;
+      }
+      column.data[res] = timeNs;
     }
     this.touch(timeNs);
   }

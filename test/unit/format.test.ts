@@ -79,7 +79,7 @@ describe('trace format', () => {
     assert.equal(m.spanDepth.data[0], 0);
     assert.equal(m.spanDepth.data[1], 1, 'a callback inside another is nested one level down');
     assert.equal(m.spanEndNs.data[0], 4000);
-    assert.equal(m.resResolveNs.data[1], 4100);
+    assert.equal(m.resolveNsOf(1), 4100);
     assert.equal(m.resDestroyNs.data[0], big);
     assert.equal(m.threads[0].dropped, 3);
     assert.deepEqual(m.threads[0].end, { reason: 'exit', exitCode: 0 });
@@ -152,7 +152,7 @@ describe('trace format', () => {
     assert.equal(m.resAsyncId.data[1], -1);
     assert.equal(m.resTrigger.data[1], 0, 'an unchained promise is triggered by what ran');
     assert.equal(m.resTrigger.data[2], 1, 'a chained promise is triggered by its parent');
-    assert.equal(m.resResolveNs.data[1], 40);
+    assert.equal(m.resolveNsOf(1), 40);
     assert.equal(m.spanCount, 1);
     assert.equal(m.spanRes.data[0], 2);
     assert.equal(m.spanEndNs.data[0], 60);

@@ -94,6 +94,24 @@ describe('model: derived fields and compact()', () => {
     assert.equal(m.threads[1].spansAtDepth[1].length, 1, 'the nested promise reaction');
   });
 
+  it('keeps promise resolve times only once a trace has one, NaN for the rest', () => {
+    const m = new TraceModel();
+    m.reserve(100, 100);
+    for (let id = 1; id <= 3; id++) {
+      m.init(S, id * 10, id, -1, 0, 'PROMISE', undefined);
+    }
+    assert.ok(Number.isNaN(m.resolveNsOf(1)), 'no resolve yet');
+    m.promiseResolve(S, 45, 2);
+    for (let id = 4; id <= 5; id++) {
+      m.init(S, id * 10, id, -1, 0, 'PROMISE', undefined);
+    }
+    m.promiseResolve(S, 65, 5);
+    m.compact();
+    const times = [0, 1, 2, 3, 4].map((res) => m.resolveNsOf(res));
+    assert.deepEqual(times, [NaN, 45, NaN, NaN, 65]);
+    assert.ok(Number.isNaN(m.resolveNsOf(99)), 'beyond the operations');
+  });
+
   it('reserve() sizes the columns up front without changing what they hold', () => {
     const grown = new TraceModel();
     const reserved = new TraceModel();
