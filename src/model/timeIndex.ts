@@ -70,7 +70,8 @@ export function topBusyBefore(model: TraceModel, t: number, timeNs: number): num
   if (!top) {
     return 0;
   }
-  const cum = busyPrefix(model, indexOf(model), t);
+  const ix = indexOf(model);
+  const cum = busyPrefix(model, ix, t);
   const starts = model.spanStartNs.data;
   const ends = model.spanEndNs.data;
   const spans = top.data;
@@ -86,7 +87,8 @@ export function topBusyBefore(model: TraceModel, t: number, timeNs: number): num
       hi = mid;
     }
   }
-  const first = Math.min(lo - (lo % BUSY_STEP), indexOf(model).busyCount[t]);
+  // Whole blocks from the sums (all of them ended), the rest span by span.
+  const first = Math.min(lo - (lo % BUSY_STEP), ix.busyCount[t]);
   let busy = cum[first / BUSY_STEP];
   for (let i = first; i < lo; i++) {
     busy += ends[spans[i]] - starts[spans[i]];
