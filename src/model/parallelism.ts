@@ -1,4 +1,4 @@
-import { forSamplesIn, osThreadClasses, topBusyBefore } from './timeIndex';
+import { addTopBusyShares, forSamplesIn, osThreadClasses } from './timeIndex';
 import { OS_THREAD_KINDS, type OsThreadKind } from './threadKinds';
 import type { TraceModel } from './traceModel';
 
@@ -71,14 +71,8 @@ export function coresBusySeries(
     // lookups per bucket, however many callbacks the window holds.
     model.threads.forEach((thread, t) => {
       const series = byKind[OS_THREAD_KINDS.indexOf(thread.info.kind)];
-      if (!series || !thread.spansAtDepth[0]) {
-        return;
-      }
-      let before = topBusyBefore(model, t, fromNs);
-      for (let b = 0; b < count; b++) {
-        const after = topBusyBefore(model, t, fromNs + (b + 1) * bucketNs);
-        series[b] += (after - before) / bucketNs;
-        before = after;
+      if (series && thread.spansAtDepth[0]) {
+        addTopBusyShares(model, t, fromNs, bucketNs, series);
       }
     });
   }
@@ -176,6 +170,40 @@ function isPendingOperation(type: string): boolean {
   );
 }
 
+/**
+ * Sweeps intervals given as their sorted starts and sorted ends, in time order; an end at the
+ * same instant as a start counts first (back-to-back intervals do not overlap). Returns the
+ * most alive at once, the time-integral of the number alive from `fromNs` (the first start by
+ * default) to the last end, and the time with two or more alive.
+ */
+export function sweepIntervals(
+  starts: Float64Array,
+  ends: Float64Array,
+  fromNs = starts[0],
+): { peak: number; aliveNs: number; overlapNs: number } {
+  let i = 0;
+  let j = 0;
+  let live = 0;
+  let peak = 0;
+  let aliveNs = 0;
+  let overlapNs = 0;
+  let prev = fromNs;
+  while (i < starts.length || j < ends.length) {
+    const isEnd = j < ends.length && (i >= starts.length || ends[j] <= starts[i]);
+    const time = isEnd ? ends[j++] : starts[i++];
+    aliveNs += live * (time - prev);
+    if (live >= 2) {
+      overlapNs += time - prev;
+    }
+    prev = time;
+    live += isEnd ? -1 : 1;
+    if (live > peak) {
+      peak = live;
+    }
+  }
+  return { peak, aliveNs, overlapNs };
+}
+
 /** The most operations that waited at once on an event loop, and for how long 2+ did. */
 export interface WaitingOverlap {
   /** Index of the JS thread, -1 when none. */
@@ -222,25 +250,7 @@ export function waitingOverlap(model: TraceModel): WaitingOverlap {
   let best: WaitingOverlap = { thread: -1, peak: 0, overlapNs: 0 };
   starts.forEach((from, thread) => {
     const to = ends[thread];
-    from.sort();
-    to.sort();
-    // Sweep starts and ends in time order; at equal times an end comes first.
-    let live = 0;
-    let peak = 0;
-    let overlapNs = 0;
-    let prev = 0;
-    let i = 0;
-    let j = 0;
-    while (i < from.length || j < to.length) {
-      const isEnd = j < to.length && (i >= from.length || to[j] <= from[i]);
-      const t = isEnd ? to[j++] : from[i++];
-      if (live >= 2) {
-        overlapNs += t - prev;
-      }
-      prev = t;
-      live += isEnd ? -1 : 1;
-      peak = Math.max(peak, live);
-    }
+    const { peak, overlapNs } = sweepIntervals(from.sort(), to.sort());
     if (overlapNs > best.overlapNs || (overlapNs === best.overlapNs && peak > best.peak)) {
       best = { thread, peak, overlapNs };
     }

@@ -1,4 +1,4 @@
-import { eventLoopUtilization, osThreadUsage } from './parallelism';
+import { eventLoopUtilization, osThreadUsage, sweepIntervals } from './parallelism';
 import type { TraceModel } from './traceModel';
 import { coresFigures, verdictOf, type CoresFigures, type Verdict } from './verdict';
 
@@ -320,7 +320,7 @@ function f64Builder(): { push(x: number): void; sorted(): Float64Array } {
 /**
  * Peak number of intervals alive at once over all threads, from each thread's sorted starts
  * and ends, swept together without merging them into new arrays (an end at the same instant
- * as a start counts first, as in sweepInFlight).
+ * as a start counts first, as in sweepIntervals).
  */
 function peakInFlight(starts: Float64Array[], ends: Float64Array[]): number {
   const k = starts.length;
@@ -383,23 +383,8 @@ function sweepInFlight(
   }
   const from = Number.isNaN(startNs) ? starts[0] : Math.min(startNs, starts[0]);
   const to = Math.max(lastNs, ends[ends.length - 1]);
-  let i = 0;
-  let j = 0;
-  let live = 0;
-  let peak = 0;
-  let area = 0;
-  let prev = from;
-  while (i < starts.length || j < ends.length) {
-    const isEnd = j < ends.length && (i >= starts.length || ends[j] <= starts[i]);
-    const time = isEnd ? ends[j++] : starts[i++];
-    area += live * (time - prev);
-    prev = time;
-    live += isEnd ? -1 : 1;
-    if (live > peak) {
-      peak = live;
-    }
-  }
-  return { peak, mean: to > from ? area / (to - from) : 0 };
+  const { peak, aliveNs } = sweepIntervals(starts, ends, from);
+  return { peak, mean: to > from ? aliveNs / (to - from) : 0 };
 }
 
 /**

@@ -104,6 +104,25 @@ export function topBusyBefore(model: TraceModel, t: number, timeNs: number): num
   return busy;
 }
 
+/**
+ * Adds to `out[b]` the share of bucket b (`bucketNs` wide, from `fromNs`) that thread `t` spent
+ * in top-level callbacks: 0 idle, 1 busy throughout. Two lookups per bucket (topBusyBefore).
+ */
+export function addTopBusyShares(
+  model: TraceModel,
+  t: number,
+  fromNs: number,
+  bucketNs: number,
+  out: Float64Array | Float32Array,
+): void {
+  let before = topBusyBefore(model, t, fromNs);
+  for (let b = 0; b < out.length; b++) {
+    const after = topBusyBefore(model, t, fromNs + (b + 1) * bucketNs);
+    out[b] += (after - before) / bucketNs;
+    before = after;
+  }
+}
+
 /** Extends thread t's cumulative run times over its top-level callbacks that have ended. */
 function busyPrefix(model: TraceModel, ix: ModelIndex, t: number): Float64Array {
   const top = model.threads[t].spansAtDepth[0];

@@ -1,5 +1,5 @@
 /** The overview (minimap): how busy each thread was over the whole run, and where the view is. */
-import { topBusyBefore } from '../../src/model/timeIndex';
+import { addTopBusyShares } from '../../src/model/timeIndex';
 import type { TraceModel } from '../../src/model/traceModel';
 import { threadLabel } from '../format';
 import type { Theme } from '../theme';
@@ -142,11 +142,9 @@ export class Overview {
     // column, however many callbacks it covers.
     this.busy = m.threads.map((_, lane) => {
       const busy = new Float32Array(columns);
-      let before = topBusyBefore(m, lane, scale.startNs);
+      addTopBusyShares(m, lane, scale.startNs, nsPerCol, busy);
       for (let x = 0; x < columns; x++) {
-        const after = topBusyBefore(m, lane, scale.startNs + (x + 1) * nsPerCol);
-        busy[x] = Math.min(1, (after - before) / nsPerCol);
-        before = after;
+        busy[x] = Math.min(1, busy[x]);
       }
       return busy;
     });
