@@ -3,6 +3,7 @@
 // to first full paint, frame times over a scripted zoom/pan sequence, the renderer's memory and
 // the bytes that cross the host-webview boundary; prints a markdown table.
 // Usage: npm run bench:viewer [-- [--runs N] 10000 100000 1000000 5000000]
+// Chromium's V8 takes flags from CV_JS_FLAGS (e.g. "--trace-deopt"; shown with DEBUG=pw:browser).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -214,6 +215,11 @@ async function benchOne(webviewJs: string, dir: string, spans: number): Promise<
       const { profile } = await cdp.send('Profiler.stop');
       fs.writeFileSync(process.env.CV_BENCH_PAINT_PROFILE, JSON.stringify(profile));
     }
+    if (process.env.CV_BENCH_DELAY) {
+      await new Promise((r) => setTimeout(r, Number(process.env.CV_BENCH_DELAY)));
+    }
+    // CV_BENCH_DELAY=<ms>: wait this long after the first paint before the sequence (to tell
+    // what the first frames pay for after loading apart from what they pay for being first).
     // CV_BENCH_PROFILE=<dir>: a CPU profile of the scripted sequence, for DevTools.
     const profileDir = process.env.CV_BENCH_PROFILE;
     if (profileDir) {

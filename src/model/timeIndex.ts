@@ -66,19 +66,29 @@ function indexOf(model: TraceModel): ModelIndex {
  * topBusyBefore(b) - topBusyBefore(a), whatever the number of callbacks in between.
  */
 export function topBusyBefore(model: TraceModel, t: number, timeNs: number): number {
-  const top = model.threads[t]?.spansAtDepth[0];
+  const row = model.threads[t];
+  const top = row?.spansAtDepth[0];
   if (!top) {
     return 0;
   }
   const ix = indexOf(model);
   const cum = busyPrefix(model, ix, t);
-  const starts = model.spanStartNs.data;
   const ends = model.spanEndNs.data;
-  const spans = top.data;
-  // The first callback not ended by timeNs (top-level callbacks of a thread never overlap, so
-  // all before it ended before it started; an open one is last).
-  let lo = 0;
-  let hi = top.length;
+  const k = firstNotEnded(ends, top.data, 0, top.length, timeNs);
+  return busyThrough(model, cum, ix.busyCount[t], top.data, top.length, k, timeNs);
+}
+
+/**
+ * The first of `spans[lo..hi)` not ended by `timeNs`, or hi. A thread's top-level callbacks
+ * never overlap, so their ends are in order (an open one, NaN, is last).
+ */
+function firstNotEnded(
+  ends: Float64Array,
+  spans: Int32Array,
+  lo: number,
+  hi: number,
+  timeNs: number,
+): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (ends[spans[mid]] <= timeNs) {
@@ -87,26 +97,48 @@ export function topBusyBefore(model: TraceModel, t: number, timeNs: number): num
       hi = mid;
     }
   }
-  // Whole blocks from the sums (all of them ended), the rest span by span.
-  const first = Math.min(lo - (lo % BUSY_STEP), ix.busyCount[t]);
+  return lo;
+}
+
+/**
+ * Run time before `timeNs` of top-level callbacks `spans[0..count)` of one thread, where the
+ * first `k` ended by then: whole blocks from the sums `cum` (over the first `summed`), the rest
+ * span by span, plus the part of callback k run by then.
+ */
+function busyThrough(
+  model: TraceModel,
+  cum: Float64Array,
+  summed: number,
+  spans: Int32Array,
+  count: number,
+  k: number,
+  timeNs: number,
+): number {
+  const starts = model.spanStartNs.data;
+  const ends = model.spanEndNs.data;
+  const first = Math.min(k - (k % BUSY_STEP), summed);
   let busy = cum[first / BUSY_STEP];
-  for (let i = first; i < lo; i++) {
+  for (let i = first; i < k; i++) {
     busy += ends[spans[i]] - starts[spans[i]];
   }
-  if (lo < top.length) {
-    const s = spans[lo];
-    let end = ends[s];
-    if (end !== end) {
-      end = model.threads[t].endNs ?? model.endNs;
-    }
-    busy += Math.max(0, Math.min(timeNs, end) - starts[s]);
+  return k < count ? busy + runBy(model, spans[k], timeNs) : busy;
+}
+
+/** Run time of top-level callback `span` by `timeNs` (open: running until its thread ended). */
+function runBy(model: TraceModel, span: number, timeNs: number): number {
+  let end = model.spanEndNs.data[span];
+  if (end !== end) {
+    end = model.threads[model.spanThread.data[span]].endNs ?? model.endNs;
   }
-  return busy;
+  return Math.max(0, Math.min(timeNs, end) - model.spanStartNs.data[span]);
 }
 
 /**
  * Adds to `out[b]` the share of bucket b (`bucketNs` wide, from `fromNs`) that thread `t` spent
- * in top-level callbacks: 0 idle, 1 busy throughout. Two lookups per bucket (topBusyBefore).
+ * in top-level callbacks: 0 idle, 1 busy throughout. One bisection for the first bucket; then
+ * each bucket's end is found by galloping on from the last (a few callbacks away when zoomed
+ * in), and its run time is the last one's plus the callbacks in between, or, when many lie in
+ * between (zoomed out), two lookups in the cumulative sums.
  */
 export function addTopBusyShares(
   model: TraceModel,
@@ -115,11 +147,49 @@ export function addTopBusyShares(
   bucketNs: number,
   out: Float64Array | Float32Array,
 ): void {
-  let before = topBusyBefore(model, t, fromNs);
+  const top = model.threads[t]?.spansAtDepth[0];
+  if (!top || out.length === 0) {
+    return;
+  }
+  const ix = indexOf(model);
+  const cum = busyPrefix(model, ix, t);
+  const summed = ix.busyCount[t];
+  const starts = model.spanStartNs.data;
+  const ends = model.spanEndNs.data;
+  const spans = top.data;
+  const n = top.length;
+  let k = firstNotEnded(ends, spans, 0, n, fromNs);
+  let before = busyThrough(model, cum, summed, spans, n, k, fromNs);
+  let beforeNs = fromNs;
   for (let b = 0; b < out.length; b++) {
-    const after = topBusyBefore(model, t, fromNs + (b + 1) * bucketNs);
+    const endNs = fromNs + (b + 1) * bucketNs;
+    // Gallop: all before `lo` ended by endNs; the answer is in [lo, lo + step).
+    let lo = k;
+    let step = 1;
+    while (lo + step <= n && ends[spans[lo + step - 1]] <= endNs) {
+      lo += step;
+      step *= 2;
+    }
+    const next = firstNotEnded(ends, spans, lo, Math.min(n, lo + step - 1), endNs);
+    let after: number;
+    if (next - k <= 2 * BUSY_STEP) {
+      after = before;
+      if (k < n) {
+        after -= runBy(model, spans[k], beforeNs);
+      }
+      for (let i = k; i < next; i++) {
+        after += ends[spans[i]] - starts[spans[i]];
+      }
+      if (next < n) {
+        after += runBy(model, spans[next], endNs);
+      }
+    } else {
+      after = busyThrough(model, cum, summed, spans, n, next, endNs);
+    }
     out[b] += (after - before) / bucketNs;
     before = after;
+    beforeNs = endNs;
+    k = next;
   }
 }
 

@@ -217,6 +217,7 @@ export async function startHarness(
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...(process.env.CV_JS_FLAGS ? [`--js-flags=${process.env.CV_JS_FLAGS}`] : []),
     ],
   });
   return {

@@ -103,6 +103,28 @@ describe('webview: a 100k-span trace', function () {
     assert.equal(afterWarmUp.redrawn.startNs, afterWarmUp.view.startNs);
     assert.equal(afterWarmUp.redrawn.endNs, afterWarmUp.view.endNs);
     assert.deepEqual(afterWarmUp.after, afterWarmUp.before, 'the warm-up left its drawing');
+    // The cores chart drew its own warm-up charts (in its worker), then the fitted window again.
+    const chart = await page.evaluate(async () => {
+      const debug = (
+        window.cvDebug as unknown as {
+          parallelism: {
+            chartPending(): boolean;
+            chartWarmUpDraws(): number;
+            chartWindow(): { startMs: number; endMs: number } | undefined;
+          };
+        }
+      ).parallelism;
+      while (debug.chartPending()) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return { warmUps: debug.chartWarmUpDraws(), drawn: debug.chartWindow() };
+    });
+    assert.ok(chart.warmUps >= 3, `chart warm-up draws: ${chart.warmUps}`);
+    assert.deepEqual(
+      chart.drawn,
+      { startMs: afterWarmUp.view.startNs / 1e6, endMs: afterWarmUp.view.endNs / 1e6 },
+      'the cores chart shows the fitted window',
+    );
 
     const fitMs = await redrawMs();
     await page.mouse.move(600, 180);

@@ -58,6 +58,8 @@ function chartTheme(): ChartTheme {
 class WorkerDrawer {
   private busy = false;
   private pending: ChartSpec | undefined;
+  /** Warm-up charts to draw before the next pending one, in the same worker task. */
+  private warm: ChartSpec[] = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -112,8 +114,9 @@ class WorkerDrawer {
     }
   }
 
-  draw(spec: ChartSpec): void {
+  draw(spec: ChartSpec, warm: ChartSpec[] = []): void {
     this.pending = spec;
+    this.warm.push(...warm);
     this.next();
   }
 
@@ -134,7 +137,7 @@ class WorkerDrawer {
     const spec = this.pending;
     this.pending = undefined;
     this.busy = true;
-    this.post({ type: 'draw', spec });
+    this.post({ type: 'draw', spec, warm: this.warm.splice(0) });
   }
 
   private post(message: ToChartWorker): void {
@@ -165,6 +168,9 @@ export class CoresChart {
   private lastSpec: ChartSpec | undefined;
   private drawn: DrawnChart | undefined;
   private theme: ChartTheme | undefined;
+  /** Warm-up charts waiting for the next real draw (see warmUp). */
+  private warmSpecs: ChartSpec[] = [];
+  private warmedDraws = 0;
 
   constructor(private readonly colors: () => KindColors) {
     this.caption = el('span', { className: 'pl-caption' });
@@ -209,16 +215,14 @@ export class CoresChart {
    */
   update(change: WindowChange, track: DrawnAt): void {
     const { model, scale } = change;
-    const widthPx = Math.max(this.root.clientWidth, 50);
-    const trackLeft = track.clientXOf(scale.startNs);
-    const plotLeftPx =
-      trackLeft === undefined
-        ? scale.startPx
-        : trackLeft - this.canvas.getBoundingClientRect().left;
-    const plotRightPx = plotLeftPx + (scale.endPx - scale.startPx);
+    const { plotLeftPx, plotRightPx, widthPx } = this.plotOf(change, track);
     const view = [scale.startNs, scale.endNs, plotLeftPx, plotRightPx, widthPx].join();
     const want = `${view}|${model.version}`;
     if (model === this.model && want === this.seriesKey && view === this.key) {
+      if (this.warmSpecs.length && this.lastSpec) {
+        // After a warm-up: its charts go now, with the one shown drawn again last.
+        this.draw(this.lastSpec);
+      }
       return;
     }
     // A growing live trace recomputes the series at most every SERIES_MS, and so does any change
@@ -238,12 +242,8 @@ export class CoresChart {
     }
     this.key = view;
     if (recompute || !this.series) {
-      const bucketNs = Math.max(
-        1,
-        (BUCKET_PX * (scale.endNs - scale.startNs)) / (plotRightPx - plotLeftPx),
-      );
       const t0 = performance.now();
-      this.series = coresBusySeries(model, scale.startNs, scale.endNs, bucketNs);
+      this.series = this.seriesOf(change, plotLeftPx, plotRightPx);
       this.costMs = performance.now() - t0;
       this.model = model;
       this.version = model.version;
@@ -257,10 +257,67 @@ export class CoresChart {
       this.caption.textContent = caption;
       this.canvas.setAttribute('aria-label', caption);
     }
+    this.draw(this.specOf(series, change, plotLeftPx, plotRightPx, widthPx));
+  }
+
+  /**
+   * A warm-up window (TimelineView.warmUp): its series and chart are computed and drawn with the
+   * next real update, in the same task, so the user's first zooms run compiled code in the page
+   * and in the chart's worker. Nothing of it is shown, and the chart's state is left alone.
+   */
+  warmUp(change: WindowChange, track: DrawnAt): void {
+    const { plotLeftPx, plotRightPx, widthPx } = this.plotOf(change, track);
+    const series = this.seriesOf(change, plotLeftPx, plotRightPx);
+    this.warmSpecs.push(this.specOf(series, change, plotLeftPx, plotRightPx, widthPx));
+  }
+
+  /** The window last drawn, ms (the worker's answer when it draws). */
+  get drawnWindow(): { startMs: number; endMs: number } | undefined {
+    return this.drawn && { startMs: this.drawn.xMinMs, endMs: this.drawn.xMaxMs };
+  }
+
+  /** Warm-up draws made so far (in the worker: posted to it). */
+  get warmUpDraws(): number {
+    return this.warmedDraws;
+  }
+
+  /** Where the plot area goes: at the client x of the tracks' time area. */
+  private plotOf(
+    change: WindowChange,
+    track: DrawnAt,
+  ): { plotLeftPx: number; plotRightPx: number; widthPx: number } {
+    const { scale } = change;
+    const widthPx = Math.max(this.root.clientWidth, 50);
+    const trackLeft = track.clientXOf(scale.startNs);
+    const plotLeftPx =
+      trackLeft === undefined
+        ? scale.startPx
+        : trackLeft - this.canvas.getBoundingClientRect().left;
+    return { plotLeftPx, plotRightPx: plotLeftPx + (scale.endPx - scale.startPx), widthPx };
+  }
+
+  private seriesOf(change: WindowChange, plotLeftPx: number, plotRightPx: number): CoresBusySeries {
+    const { model, scale } = change;
+    const bucketNs = Math.max(
+      1,
+      (BUCKET_PX * (scale.endNs - scale.startNs)) / (plotRightPx - plotLeftPx),
+    );
+    return coresBusySeries(model, scale.startNs, scale.endNs, bucketNs);
+  }
+
+  private specOf(
+    series: CoresBusySeries,
+    change: WindowChange,
+    plotLeftPx: number,
+    plotRightPx: number,
+    widthPx: number,
+  ): ChartSpec {
+    const { model, scale } = change;
+    const machine = machineCores(model);
     let peak = 0;
     series.total.forEach((v) => (peak = Math.max(peak, v)));
-    const yMax = Math.max(this.machine, Math.ceil(peak));
-    const spec: ChartSpec = {
+    const yMax = Math.max(machine, Math.ceil(peak));
+    return {
       seq: ++this.seq,
       widthPx,
       heightPx: HEIGHT_PX,
@@ -274,10 +331,9 @@ export class CoresChart {
       yStep: Math.max(1, Math.ceil(yMax / 6)),
       plotLeftPx,
       plotRightPx,
-      machine: this.machine,
+      machine,
       ...this.areas(series),
     };
-    this.draw(spec);
   }
 
   /** Client x of a time on the chart's x axis, once drawn. */
@@ -304,12 +360,17 @@ export class CoresChart {
       this.canvas.style.width = w;
       this.canvas.style.height = h;
     }
+    const warm = this.warmSpecs.splice(0);
+    this.warmedDraws += warm.length;
     if (this.worker) {
-      this.worker.draw(spec);
+      this.worker.draw(spec, warm);
       return;
     }
     try {
-      this.drawn = (this.inline ??= new CoresChartRenderer(this.canvas)).draw(spec);
+      const renderer = (this.inline ??= new CoresChartRenderer(this.canvas));
+      // In this task, before the real chart: the page shows only the last drawn.
+      warm.forEach((w) => renderer.draw(w));
+      this.drawn = renderer.draw(spec);
     } catch (err) {
       console.warn('cores chart failed to draw', err);
     }

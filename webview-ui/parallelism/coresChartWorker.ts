@@ -6,7 +6,9 @@ import { CoresChartRenderer, type ChartSpec, type DrawnChart } from './coresChar
 
 /** Page -> worker. */
 export type ToChartWorker =
-  { type: 'init'; canvas: OffscreenCanvas } | { type: 'draw'; spec: ChartSpec } | { type: 'reset' };
+  | { type: 'init'; canvas: OffscreenCanvas }
+  | { type: 'draw'; spec: ChartSpec; warm?: ChartSpec[] }
+  | { type: 'reset' };
 
 /** Worker -> page. */
 export type FromChartWorker =
@@ -27,6 +29,9 @@ scope.onmessage = (event) => {
     renderer?.destroy();
   } else if (message.type === 'draw' && renderer) {
     try {
+      // Warm-up charts first, in this task: the canvas shows only the last one drawn.
+      const r = renderer;
+      message.warm?.forEach((spec) => r.draw(spec));
       scope.postMessage({ type: 'drawn', drawn: renderer.draw(message.spec) });
     } catch (err) {
       scope.postMessage({

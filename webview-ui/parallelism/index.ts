@@ -34,6 +34,10 @@ export interface ParallelismDebug {
   chartPending(): boolean;
   /** True when the cores chart draws in a worker (false: on the page). */
   chartInWorker(): boolean;
+  /** The window the cores chart last drew (ms), once drawn. */
+  chartWindow(): { startMs: number; endMs: number } | undefined;
+  /** Warm-up charts drawn so far (TimelineView.warmUp). */
+  chartWarmUpDraws(): number;
   /** Client x of a time on the OS-threads track. */
   trackXForTime(timeNs: number): number | undefined;
   /** The OS-thread lanes, top to bottom. */
@@ -116,6 +120,8 @@ export function installParallelism(
     chartXForTime: (timeNs) => chart.clientXOf(timeNs),
     chartPending: () => chart.pending,
     chartInWorker: () => chart.inWorker,
+    chartWindow: () => chart.drawnWindow,
+    chartWarmUpDraws: () => chart.warmUpDraws,
     trackXForTime: (timeNs) => osThreads.drawnAt.clientXOf(timeNs),
     lanes: () => {
       const layout = osThreads.layout;
@@ -156,6 +162,12 @@ export function installParallelism(
   host.addTrack(osThreads);
   host.addTrack(coreLanes);
   host.onWindowChange((change) => {
+    if (change.warmUp) {
+      if (chartSection.expanded) {
+        chart.warmUp(change, osThreads.drawnAt);
+      }
+      return;
+    }
     // Core lanes need the sampler's CPU samples.
     toggle.disabled = change.model.os.sampleCount === 0 || !!change.model.os.info?.estimate;
     if (chartSection.expanded) {

@@ -210,6 +210,11 @@ export class RowPainter {
     const resType = model.resType.data;
     const kindOfType = model.kindOfType;
     const liveEndNs = model.endNs;
+    // The scale's mapping, inlined in the loop (TimeScale.timeToPx / pxToTime, same arithmetic):
+    // the first zooms of a big trace run this before V8 has optimized it, and calls cost there.
+    const originPx = scale.startPx;
+    const originNs = scale.startNs;
+    const pxPerNs = scale.pxPerNs;
     const lastNs = scale.pxToTime(clipX1Px);
     const batches = this.batches;
     const runs = this.runs;
@@ -233,8 +238,8 @@ export class RowPainter {
         if (groupStartNs > lastNs) {
           break;
         }
-        const gx0 = scale.timeToPx(groupStartNs);
-        const gx1 = scale.timeToPx(groupEnds[g]);
+        const gx0 = originPx + (groupStartNs - originNs) * pxPerNs;
+        const gx1 = originPx + (groupEnds[g] - originNs) * pxPerNs;
         // 32 spans within two pixels: at least 16 a pixel, so the gaps between them are far
         // below a pixel and the group paints as solid as its spans would.
         if (gx1 - gx0 < GROUP_UNIT_PX) {
@@ -252,7 +257,7 @@ export class RowPainter {
             pendX0 = px0;
             pendX1 = px1;
           }
-          const nextNs = scale.pxToTime(px1);
+          const nextNs = originNs + (px1 - originPx) / pxPerNs;
           let h = g + 1;
           while (h < validGroups && groupEnds[h] < nextNs) {
             h++;
@@ -268,8 +273,8 @@ export class RowPainter {
       }
       visited++;
       const endNs = ends[span];
-      const x0 = scale.timeToPx(startNs);
-      const x1 = scale.timeToPx(endNs === endNs ? endNs : liveEndNs);
+      const x0 = originPx + (startNs - originNs) * pxPerNs;
+      const x1 = originPx + ((endNs === endNs ? endNs : liveEndNs) - originNs) * pxPerNs;
       const kind = kindOfType[resType[res[span]]];
       if (x1 - x0 >= 1) {
         const a = Math.max(x0, clipX0Px - 2);
@@ -309,7 +314,7 @@ export class RowPainter {
       // The next span ending after this pixel: whole groups of spans that ended before it are
       // skipped by their group end (a small contiguous array); the answer is the start of the
       // next group, or is bisected inside the current one.
-      const nextNs = scale.pxToTime(px + 1);
+      const nextNs = originNs + (px + 1 - originPx) / pxPerNs;
       let lo = k + 1;
       let hi = count;
       let g = (lo / GROUP_SPANS) | 0;

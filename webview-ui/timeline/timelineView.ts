@@ -584,20 +584,22 @@ export class TimelineView implements TimelineHost {
       this.filter.count,
     );
     this.controls.followLive.hidden = !(this.live && !this.window.following);
-    if (this.warming) {
-      return;
+    if (!this.warming) {
+      this.draws++;
+      // Draw time is the timeline's own; the listeners (charts) are timed apart.
+      this.lastDrawAt = performance.now();
+      this.drawTimesMs.push(this.lastDrawAt - t0);
     }
-    this.draws++;
-    // Draw time is the timeline's own; the listeners (charts) are timed apart.
-    this.lastDrawAt = performance.now();
-    this.drawTimesMs.push(this.lastDrawAt - t0);
-    const change = { scale: this.scale, model };
+    const change: WindowChange = { scale: this.scale, model, warmUp: this.warming };
     for (const listener of this.listeners) {
       try {
         listener(change);
       } catch (err) {
         console.warn('window listener failed', err);
       }
+    }
+    if (this.warming) {
+      return;
     }
     if (this.drawTimesMs.length > 2000) {
       this.drawTimesMs.splice(0, 1000);
@@ -613,7 +615,8 @@ export class TimelineView implements TimelineHost {
    * was, all in one task: nothing of it reaches the screen (the page paints after the task),
    * but V8 has run the painters' zoomed-in paths on this trace and compiled them, so the
    * user's first zooms are not slowed by cold code (they were: two to five frames late).
-   * Listeners (the charts) are not told.
+   * Listeners are told it is a warm-up (the cores chart draws its own, unseen, with the next
+   * real draw).
    */
   private warmUp(model: TraceModel): void {
     if (model !== this.model) {

@@ -41,6 +41,11 @@ export interface WindowChange {
   /** The scale the tracks are drawn with (its startPx/endPx give the time area's x range). */
   scale: TimeScale;
   model: TraceModel;
+  /**
+   * A warm-up draw (TimelineView.warmUp), never shown: a listener may run its own code on it
+   * to compile it, but must leave what it shows as it was.
+   */
+  warmUp?: boolean;
 }
 
 /** What the timeline offers to code that extends it. */
