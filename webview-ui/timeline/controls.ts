@@ -1,7 +1,7 @@
 /** The timeline's control bar: search and filters, match stepping, arrows, fit, live follow. */
 import { OP_KIND_LABELS, OP_KINDS } from '../../src/model/opKinds';
 import type { TraceModel } from '../../src/model/traceModel';
-import { el } from '../dom';
+import { el, setIfChanged } from '../dom';
 import { threadLabel } from '../format';
 import { NO_FILTER, type FilterSpec } from './spanFilter';
 
@@ -134,11 +134,13 @@ export class Controls {
 
   /** Shows "3 / 120 matches", or nothing without a filter. */
   setCount(active: boolean, rank: number, total: number): void {
-    this.count.textContent = !active
+    const text = !active
       ? ''
       : total === 0
         ? 'no matches'
         : `${rank ? `${rank} / ` : ''}${total} match${total === 1 ? '' : 'es'}`;
+    // Called on every redraw: the same text is not written again (a write costs a layout).
+    setIfChanged(this.count, 'textContent', text);
   }
 }
 

@@ -7,7 +7,7 @@ import type {
   SourceTextMessage,
 } from '../../src/shared/protocol';
 import { DetailsPanel } from '../details';
-import { el } from '../dom';
+import { el, setIfChanged } from '../dom';
 import { Section } from '../section';
 import { formatDuration } from '../format';
 import { readTheme, type Theme } from '../theme';
@@ -561,7 +561,9 @@ export class TimelineView implements TimelineHost {
 
     const viewHeightPx = this.opsScroll.clientHeight;
     const scrollPx = Math.min(this.ops.contentHeightPx, MAX_SCROLL_PX);
-    this.opsSpacer.style.height = `${Math.max(0, scrollPx - viewHeightPx)}px`;
+    // Each DOM write only when its value changes: a write, even of the same value, makes the
+    // next layout read in this frame (the tracks' and the chart's widths) lay the page out again.
+    setIfChanged(this.opsSpacer.style, 'height', `${Math.max(0, scrollPx - viewHeightPx)}px`);
     const opsCtx = this.opsSurface.begin(opsWidthPx, viewHeightPx, theme.background);
     drawGrid(opsCtx, ticks, this.scale, theme, opsWidthPx, viewHeightPx);
     this.ops.draw(
@@ -576,14 +578,14 @@ export class TimelineView implements TimelineHost {
       this.filter,
     );
     this.drawRange(opsCtx, viewHeightPx, false);
-    this.opsCount.textContent = `(${this.ops.rowCount})`;
+    setIfChanged(this.opsCount, 'textContent', `(${this.ops.rowCount})`);
     this.stack.draw(model, this.scale, theme, ticks, fullWidthPx);
     this.controls.setCount(
       this.filter.active,
       this.filter.rankOf(this.selectedSpan),
       this.filter.count,
     );
-    this.controls.followLive.hidden = !(this.live && !this.window.following);
+    setIfChanged(this.controls.followLive, 'hidden', !(this.live && !this.window.following));
     if (!this.warming) {
       this.draws++;
       // Draw time is the timeline's own; the listeners (charts) are timed apart.

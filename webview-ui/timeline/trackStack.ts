@@ -1,6 +1,6 @@
 /** The extension tracks (track.ts) stacked below the built-in views, one canvas each. */
 import type { TraceModel } from '../../src/model/traceModel';
-import { el } from '../dom';
+import { el, setIfChanged } from '../dom';
 import { Section } from '../section';
 import type { Theme } from '../theme';
 import { CanvasSurface } from './canvasSurface';
@@ -72,7 +72,7 @@ export class TrackStack {
       let visible = false;
       try {
         visible = t.track.visible(model);
-        t.section.hidden = !visible;
+        setIfChanged(t.section, 'hidden', !visible);
         if (!visible || !t.collapsible.expanded) {
           continue;
         }
@@ -90,6 +90,6 @@ export class TrackStack {
         console.warn(`track ${t.track.id} failed to draw`, err);
       }
     }
-    this.root.hidden = !this.tracks.some((t) => !t.section.hidden);
+    setIfChanged(this.root, 'hidden', !this.tracks.some((t) => !t.section.hidden));
   }
 }
