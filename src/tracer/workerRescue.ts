@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
 import { workerThreads } from './threads';
 import { flushSharedFrame, FrameWriter, type SharedFrame } from './writer';
@@ -124,7 +124,7 @@ export class WorkerRescue {
     this.registry.delete(threadId);
     let fd: number | undefined;
     try {
-      fd = fs.openSync(path.join(this.dir, streamFileName(reg.pid, threadId)), 'a');
+      fd = openSync(join(this.dir, streamFileName(reg.pid, threadId)), 'a');
       if (flushSharedFrame(fd, reg.pid, threadId, reg.frame)) {
         const end = new FrameWriter(fd, reg.pid, threadId);
         end.json(Rec.End, this.now(), { reason } satisfies ThreadEnd);
@@ -134,7 +134,7 @@ export class WorkerRescue {
       // The session folder is gone: nothing to save into.
     } finally {
       if (fd !== undefined) {
-        fs.closeSync(fd);
+        closeSync(fd);
       }
     }
   }

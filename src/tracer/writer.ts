@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { writeSync } from 'node:fs';
 import { FRAME_HEADER_BYTES, Rec } from '../shared/traceFormat';
 
 /** Default frame buffer: large enough that a busy thread writes a few frames a second. */
@@ -93,7 +93,7 @@ export function flushSharedFrame(
   view.setUint32(8, threadId, true);
   let off = 0;
   while (off < end) {
-    off += fs.writeSync(fd, bytes, off, end - off);
+    off += writeSync(fd, bytes, off, end - off);
   }
   return true;
 }
@@ -179,7 +179,7 @@ export class FrameWriter {
     this.view.setUint32(8, this.threadId, true);
     let off = 0;
     while (off < this.pos) {
-      off += fs.writeSync(this.fd, this.buf, off, this.pos - off);
+      off += writeSync(this.fd, this.buf, off, this.pos - off);
     }
     this.bytesWritten += this.pos;
     this.pos = FRAME_HEADER_BYTES;

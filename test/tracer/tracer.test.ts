@@ -186,6 +186,23 @@ for (const node of nodes) {
       );
     });
 
+    // The tracer probes whether async_hooks honours `trackPromises: false` (Node 24+). Where it
+    // does, promises go through V8's promise hooks, in their own id space (negative ids in the
+    // model); elsewhere through async_hooks. A wrong probe would silently take the slow path or
+    // lose promises: pin which path each version takes.
+    const promisesApart = Number(node.version.slice(1).split('.')[0]) >= 24;
+    it(`records promises through ${promisesApart ? 'promise hooks' : 'async_hooks'}`, async () => {
+      const run = await traceProgram(path.join(EXAMPLES, 'promises.mjs'));
+      assert.equal(run.code, 0, run.stderr);
+      const promises = resourcesOfType(run.model, 'PROMISE');
+      assert.ok(promises.length > 3, `${promises.length} promises`);
+      const ids = promises.map((r) => run.model.resAsyncId.data[r]);
+      assert.ok(
+        ids.every((id) => (promisesApart ? id < 0 : id > 0)),
+        `promise ids: ${ids.slice(0, 10).join(', ')}`,
+      );
+    });
+
     it('leaves stdout, stderr, stdin, exit code and the user NODE_OPTIONS as they were', async () => {
       const program = path.join(PROGRAMS, 'exit-code.js');
       const preload = path.join(PROGRAMS, 'user-preload.js');

@@ -7,6 +7,9 @@ describe('tracer: site table', () => {
   it('answers like a Map through evictions, deletes and ids beyond 32 bits', () => {
     const table = new SiteTable();
     const model = new Map<number, number>();
+    // A fresh table is all zeros: every id, 0 included, reads "no site".
+    assert.equal(table.get(0), 0);
+    assert.equal(table.get(16384), 0);
     let seed = 7;
     const random = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
