@@ -321,7 +321,19 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
       threads,
       (t) => t.state === 'running' && t.spans > 0,
       60000,
-    );
+    ).catch(async (err: Error) => {
+      // Seen once in CI: the timers.js panel still showed, exited, for the whole minute. Say
+      // what the workbench showed, for the next time.
+      const active = await page
+        .locator('.editor-group-container.active .tab.active')
+        .allInnerTexts()
+        .catch(() => []);
+      const visible = await page.locator('iframe.webview >> visible=true').count();
+      const file = await screenshot('server-live-failed');
+      throw new Error(
+        `${err.message}\n  tabs: ${(await tabTitles(page)).join(' | ')}\n  active: ${active.join(' | ')}\n  visible webviews: ${visible}\n  screenshot: ${file}`,
+      );
+    });
     const first = (await threads()).spans;
     await sleep(1000);
     const second = (await threads()).spans;
