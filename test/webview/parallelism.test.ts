@@ -54,6 +54,7 @@ interface ParallelismWindow {
 }
 declare const window: ParallelismWindow;
 declare function requestAnimationFrame(callback: () => void): number;
+declare const document: { getElementById(id: string): { textContent: string | null } | null };
 
 const PROGRAMS = path.join(ROOT, 'test', 'tracer', 'programs');
 const EXITED = { state: 'exited', exitCode: 0 };
@@ -263,6 +264,27 @@ describe('webview: parallelism views in headless Chromium', function () {
     assert.match(summary, /Run-queue wait: threads waited/);
     assert.match(summary, /Event loop main \(pid \d+, thread 0\): async operations in flight peak/);
     assert.match(summary, /utilization \d+\.\d%/);
+  });
+
+  it('summarizes only once the summary is on screen', async () => {
+    // Short enough that the summary is below the fold: summarizing a big trace takes long, and
+    // right after the first paint it would hold up the user's first zooms for nothing.
+    await page.setViewportSize({ width: 1100, height: 300 });
+    await show(page, 'spin-workers.js', spin);
+    const summary = page.locator('#pl-summary');
+    assert.equal(await summary.isVisible(), true);
+    const below = (await summary.boundingBox())!.y;
+    assert.ok(below > 300, `the summary starts below the fold (at ${below} px)`);
+    await settle(page);
+    await page.waitForTimeout(300);
+    assert.equal(await page.textContent('#pl-verdict'), 'Summarizing…');
+    await summary.scrollIntoViewIfNeeded();
+    const expected = summarize(spin.model).verdict.text;
+    await page.waitForFunction(
+      (text) => document.getElementById('pl-verdict')?.textContent === text,
+      expected,
+      { timeout: 10_000 },
+    );
   });
 
   it('says that the figures are estimates when the trace has no OS samples', async () => {

@@ -47,6 +47,8 @@ export class SummaryPanel {
   private shownAt = 0;
   private lastCostMs = 0;
   private timer = 0;
+  /** The section is on screen (where IntersectionObserver is missing: always). */
+  private onScreen = typeof IntersectionObserver === 'undefined';
 
   constructor(private readonly onJump: (position: SourcePosition) => void) {
     this.verdict = el('p', { id: 'pl-verdict', className: 'pl-verdict' });
@@ -62,32 +64,65 @@ export class SummaryPanel {
       this.blocking,
     );
     this.root.setAttribute('aria-label', 'Verdict and figures');
+    if (!this.onScreen) {
+      new IntersectionObserver((entries) => {
+        this.onScreen = entries[entries.length - 1].isIntersecting;
+        this.schedule();
+      }).observe(this.root);
+    }
   }
 
   /**
    * Refreshes for `model`, off the redraw that reported it (summarizing sorts every span): soon
-   * for a new model, at most once a second while one grows.
+   * for a new model, at most once a second while one grows, and only while the section is on
+   * screen: a million callbacks take over half a second to summarize (5M: over two), which,
+   * right after the first paint, held up the user's first zooms for a section below the fold.
    */
   update(model: TraceModel): void {
     if (model === this.model && model.version === this.version) {
       return;
     }
-    const intervalMs = Math.max(REFRESH_MS, REFRESH_COST_FACTOR * this.lastCostMs);
-    const waitMs = model === this.model ? Math.max(0, this.shownAt + intervalMs - Date.now()) : 0;
+    const fresh = model !== this.model;
     this.model = model;
-    if (!this.timer) {
-      this.timer = window.setTimeout(() => {
-        this.timer = 0;
-        this.flush();
-      }, waitMs);
+    // Once per new trace (a DOM write in every redraw would cost each frame a layout).
+    if (fresh && model !== this.shown) {
+      this.verdict.dataset.kind = 'pending';
+      this.verdict.replaceChildren(document.createTextNode('Summarizing…'));
+      this.figures.replaceChildren();
+      this.blocking.replaceChildren();
     }
+    this.schedule();
   }
 
   /** Shows the current model's summary now, if it is out of date. */
   flush(): void {
-    if (this.model && (this.model.version !== this.version || this.model !== this.shown)) {
-      this.show(this.model);
+    if (this.stale()) {
+      this.show(this.model!);
     }
+  }
+
+  private stale(): boolean {
+    return !!this.model && (this.model.version !== this.version || this.model !== this.shown);
+  }
+
+  /** Schedules a refresh if one is due and the section is on screen. */
+  private schedule(): void {
+    if (!this.onScreen || this.timer || !this.stale()) {
+      return;
+    }
+    const run = (): void => {
+      this.timer = 0;
+      if (this.onScreen) {
+        this.flush();
+      }
+    };
+    if (this.model !== this.shown) {
+      // A new trace: after the next frame, so that the placeholder is painted first.
+      this.timer = requestAnimationFrame(() => (this.timer = window.setTimeout(run, 0)));
+      return;
+    }
+    const intervalMs = Math.max(REFRESH_MS, REFRESH_COST_FACTOR * this.lastCostMs);
+    this.timer = window.setTimeout(run, Math.max(0, this.shownAt + intervalMs - Date.now()));
   }
 
   private show(model: TraceModel): void {
