@@ -52,11 +52,21 @@ function chartTheme(): ChartTheme {
 }
 
 /**
+ * A chart that took longer than this (posted to drawn, ms) makes the worker rest as long before
+ * the next: on a machine with few cores a worker drawing back to back took a core from the page
+ * for the whole of a zoom (cold chart.js: 20-30 ms a chart), and the lanes' frames came late.
+ */
+const WORKER_REST_ABOVE_MS = 10;
+
+/**
  * Draws specs in a worker, one at a time: while one is being drawn, only the newest of those
  * that arrive meanwhile is kept (a fast zoom skips intermediate charts, never queues them).
  */
 class WorkerDrawer {
   private busy = false;
+  private postedAt = 0;
+  private restUntil = 0;
+  private restTimer = 0;
   private pending: ChartSpec | undefined;
   /** Warm-up charts to draw before the next pending one, in the same worker task. */
   private warm: ChartSpec[] = [];
@@ -69,6 +79,9 @@ class WorkerDrawer {
     worker.onmessage = (event: MessageEvent<FromChartWorker>) => {
       const message = event.data;
       this.busy = false;
+      const now = performance.now();
+      const costMs = now - this.postedAt;
+      this.restUntil = costMs > WORKER_REST_ABOVE_MS ? now + costMs : 0;
       if (message.type === 'drawn') {
         this.onDrawn(message.drawn);
       } else {
@@ -125,18 +138,28 @@ class WorkerDrawer {
   }
 
   dispose(): void {
+    clearTimeout(this.restTimer);
     this.worker.onmessage = null;
     this.worker.onerror = null;
     this.worker.terminate();
   }
 
   private next(): void {
-    if (this.busy || !this.pending) {
+    if (this.busy || !this.pending || this.restTimer) {
+      return;
+    }
+    const restMs = this.restUntil - performance.now();
+    if (restMs > 0) {
+      this.restTimer = window.setTimeout(() => {
+        this.restTimer = 0;
+        this.next();
+      }, restMs);
       return;
     }
     const spec = this.pending;
     this.pending = undefined;
     this.busy = true;
+    this.postedAt = performance.now();
     this.post({ type: 'draw', spec, warm: this.warm.splice(0) });
   }
 
