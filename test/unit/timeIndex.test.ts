@@ -84,15 +84,7 @@ describe('time index', () => {
       const from = model.startNs + (((k * 7919) % 1000) / 1000) * span;
       const to = from + (((k * 104729) % 1000) / 10000) * span;
       for (let t = 0; t < model.threads.length; t++) {
-        let expected = 0;
-        for (let s = 0; s < model.spanCount; s++) {
-          if (model.spanDepth.data[s] !== 0 || model.spanThread.data[s] !== t) {
-            continue;
-          }
-          const endNs = model.spanEndNs.data[s];
-          const end = Number.isNaN(endNs) ? (model.threads[t].endNs ?? model.endNs) : endNs;
-          expected += Math.max(0, Math.min(end, to) - Math.max(model.spanStartNs.data[s], from));
-        }
+        const expected = scanBusy(model, t, from, to);
         const found = topBusyBefore(model, t, to) - topBusyBefore(model, t, from);
         assert.ok(
           Math.abs(found - expected) <= 1e-6 * Math.max(1, expected),
