@@ -102,7 +102,7 @@ export class CreationOrder {
     }
     const cursors = this.cursors;
     // Each thread's head (creation time and index) in typed arrays: the inner loop reads only
-    // these (going through each thread's row for its head cost a 1M first draw ~110 ms).
+    // these, not each thread's row (a 1M merge: 80 -> 60 ms in Node; it is in the first draw).
     const heads = new Float64Array(k);
     const headRes = new Int32Array(k);
     const lists: Int32Array[] = [];

@@ -66,8 +66,7 @@ function indexOf(model: TraceModel): ModelIndex {
  * topBusyBefore(b) - topBusyBefore(a), whatever the number of callbacks in between.
  */
 export function topBusyBefore(model: TraceModel, t: number, timeNs: number): number {
-  const row = model.threads[t];
-  const top = row?.spansAtDepth[0];
+  const top = model.threads[t]?.spansAtDepth[0];
   if (!top) {
     return 0;
   }

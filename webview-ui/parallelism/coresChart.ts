@@ -274,13 +274,14 @@ export class CoresChart {
       this.seriesKey = want;
     }
     const series = this.series;
-    this.machine = machineCores(model);
+    const spec = this.specOf(series, change, plotLeftPx, plotRightPx, widthPx);
+    this.machine = spec.machine;
     const caption = `Cores busy, by thread kind, of ${this.machine}${series.estimate ? ' (estimate from JS callbacks: no OS thread samples)' : ''}`;
     if (this.caption.textContent !== caption) {
       this.caption.textContent = caption;
       this.canvas.setAttribute('aria-label', caption);
     }
-    this.draw(this.specOf(series, change, plotLeftPx, plotRightPx, widthPx));
+    this.draw(spec);
   }
 
   /**

@@ -591,6 +591,9 @@ export class TimelineView implements TimelineHost {
       // Draw time is the timeline's own; the listeners (charts) are timed apart.
       this.lastDrawAt = performance.now();
       this.drawTimesMs.push(this.lastDrawAt - t0);
+      if (this.drawTimesMs.length > 2000) {
+        this.drawTimesMs.splice(0, 1000);
+      }
     }
     const change: WindowChange = { scale: this.scale, model, warmUp: this.warming };
     for (const listener of this.listeners) {
@@ -600,13 +603,7 @@ export class TimelineView implements TimelineHost {
         console.warn('window listener failed', err);
       }
     }
-    if (this.warming) {
-      return;
-    }
-    if (this.drawTimesMs.length > 2000) {
-      this.drawTimesMs.splice(0, 1000);
-    }
-    if (this.warmedModel !== model && model.spanCount >= WARM_UP_SPANS) {
+    if (!this.warming && this.warmedModel !== model && model.spanCount >= WARM_UP_SPANS) {
       this.warmedModel = model;
       setTimeout(() => this.warmUp(model), 0);
     }
