@@ -407,28 +407,36 @@ export class FrameWriter {
 
   /** A Destroy record at the time of the previous record (dt 0): see the tracer's destroy hook. */
   destroy(asyncId: number): void {
+    this.atLastTime(Rec.Destroy, asyncId);
+  }
+
+  /**
+   * A record of `kind` (Before, Destroy) and one number, at the time of the previous record
+   * (dt 0): for what happens right after it, where a clock read would tell the same time.
+   */
+  atLastTime(kind: number, value: number): void {
     const pos = this.pos;
-    if (pos + RECORD_ROOM > this.buf.length || this.lastNs === 0 || asyncId >= MAX28) {
-      this.destroySlow(asyncId);
+    if (pos + RECORD_ROOM > this.buf.length || this.lastNs === 0 || value >= MAX28) {
+      this.atLastTimeSlow(kind, value);
       return;
     }
-    // The kind and a zero dt in one store, then the id.
-    this.view.setUint16(pos, Rec.Destroy, true);
-    this.lastKind = Rec.Destroy;
-    const p = uv28(this.view, pos + 2, asyncId);
+    // The kind and a zero dt in one store, then the value.
+    this.view.setUint16(pos, kind, true);
+    this.lastKind = kind;
+    const p = uv28(this.view, pos + 2, value);
     this.pos = p;
     if (this.control) {
       this.control[0] = p;
     }
   }
 
-  private destroySlow(asyncId: number): void {
+  private atLastTimeSlow(kind: number, value: number): void {
     this.room(RECORD_ROOM);
-    this.buf[this.pos++] = Rec.Destroy;
-    this.lastKind = Rec.Destroy;
+    this.buf[this.pos++] = kind;
+    this.lastKind = kind;
     // First record of a frame: the time of the last record of the previous one.
     this.dt(this.lastNs === 0 ? this.lastTimeNs : this.lastNs);
-    this.uv(asyncId);
+    this.uv(value);
     this.publish();
   }
 

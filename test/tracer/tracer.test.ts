@@ -203,6 +203,60 @@ for (const node of nodes) {
       );
     });
 
+    it('starts ticks and microtasks when the callback before them ends, and only then', async () => {
+      const run = await traceProgram(path.join(PROGRAMS, 'same-turn.js'));
+      assert.equal(run.code, 0, run.stderr);
+      const { model } = run;
+      const span = (r: number) => model.resFirstSpan.data[r];
+      const start = (r: number) => model.spanStartNs.data[span(r)];
+      const end = (r: number) => model.spanEndNs.data[span(r)];
+      const [timer, interval] = resourcesOfType(model, 'Timeout');
+      // What the timer's callback queued, in the order it queued them: two ticks, a microtask.
+      const queued = [
+        ...resourcesOfType(model, 'TickObject'),
+        ...resourcesOfType(model, 'Microtask'),
+      ]
+        .filter(
+          (r) => model.resInitNs.data[r] >= start(timer) && model.resInitNs.data[r] <= end(timer),
+        )
+        .sort((a, b) => model.resInitNs.data[a] - model.resInitNs.data[b]);
+      assert.deepEqual(
+        queued.map((r) => model.typeOf(r)),
+        ['TickObject', 'TickObject', 'Microtask'],
+      );
+      const [tick1, tick2, micro] = queued;
+      // Callbacks that run after the loop waited start at a clock read: the 5 ms timer, and
+      // each run of the 20 ms interval (nothing is recorded between them but the wait).
+      assert.ok(start(timer) - model.resInitNs.data[timer] >= 4.5e6, 'the 5 ms timer waited');
+      const runs = spansOfThread(model, 0).filter(([, , res]) => res === interval);
+      assert.equal(runs.length, 3);
+      for (let i = 1; i < runs.length; i++) {
+        const gap = runs[i][0] - runs[i - 1][1];
+        assert.ok(gap >= 15e6, `interval run ${i} started ${gap / 1e6} ms after the one before`);
+      }
+      // Each starts exactly when the callback before it ended: no clock read between them.
+      assert.equal(start(tick1), end(timer), 'tick1 starts when the timer callback ends');
+      assert.equal(start(tick2), end(tick1));
+      assert.equal(start(micro), end(tick2));
+      // Their own ends are read from the clock: tick2 spins 10 ms, the timer 30 ms after queuing.
+      assert.ok(
+        end(tick2) - start(tick2) >= 9.5e6,
+        `tick2 ran ${(end(tick2) - start(tick2)) / 1e6} ms`,
+      );
+      assert.ok(end(timer) - model.resInitNs.data[tick1] >= 29.5e6);
+      // The main script's tick, queued before 40 ms of work that followed a callback of the
+      // script's own: it starts after that work, not when that callback ended.
+      const [scope] = resourcesOfType(model, 'SCRIPT_SCOPE');
+      const firstTick = resourcesOfType(model, 'TickObject').sort(
+        (a, b) => model.resInitNs.data[a] - model.resInitNs.data[b],
+      )[0];
+      assert.ok(model.resInitNs.data[firstTick] < start(scope), 'the script queued its tick first');
+      assert.ok(
+        start(firstTick) - end(scope) >= 39.5e6,
+        `the script's tick started ${(start(firstTick) - end(scope)) / 1e6} ms after its callback`,
+      );
+    });
+
     it('leaves stdout, stderr, stdin, exit code and the user NODE_OPTIONS as they were', async () => {
       const program = path.join(PROGRAMS, 'exit-code.js');
       const preload = path.join(PROGRAMS, 'user-preload.js');
