@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as url from 'node:url';
 
 /** A recording session: the folder the tracer writes into, and how to inject it. */
 export interface SessionFolder {
@@ -31,7 +32,10 @@ export function defaultSessionsRoot(): string {
 /**
  * Creates a session folder and its preload file. The preload carries the folder and the epoch
  * in its own text, so every thread that loads it (workers with their own `env`, children of
- * children) writes to the same session without any extra environment variable.
+ * children) writes to the same session without any extra environment variable. It also
+ * carries the tracer itself: threads started after the extension was updated or removed are
+ * still traced, and no second module is resolved (real paths, package scopes up the tree) and
+ * read at every traced thread's start (about a millisecond on a slow machine).
  */
 export function createSession(
   tracerPath: string,
@@ -43,11 +47,21 @@ export function createSession(
   fs.mkdirSync(dir, { recursive: true });
   const epochNs = process.hrtime.bigint();
   const preloadPath = path.join(dir, 'preload.cjs');
+  // A source map comment names its map relative to the file: point it at the tracer's.
+  const tracer = fs
+    .readFileSync(tracerPath, 'utf8')
+    .replace(
+      /^\/\/# sourceMappingURL=(?!data:)(.+)$/m,
+      (_, map: string) =>
+        `//# sourceMappingURL=${url.pathToFileURL(path.resolve(path.dirname(tracerPath), map)).href}`,
+    );
   fs.writeFileSync(
     preloadPath,
     [
-      '// Written by Concurrency Visualizer: starts its tracer in this thread.',
-      `require(${JSON.stringify(tracerPath)}).start(${JSON.stringify({
+      '// Written by Concurrency Visualizer: its tracer, started in this thread with this',
+      "// session's options (at the end).",
+      tracer,
+      `module.exports.start(${JSON.stringify({
         dir,
         epochNs: epochNs.toString(),
         ...options,

@@ -454,6 +454,34 @@ for (const node of nodes) {
   });
 }
 
+describe('a session in progress', function () {
+  this.timeout(30000);
+
+  it('keeps tracing new threads after the tracer file it started from is gone', async () => {
+    // The extension's files change under a running program when VS Code updates it: the
+    // session's preload carries the tracer, so a worker started after that is still traced.
+    const copy = path.join(scratchDir(), 'tracer.js');
+    fs.copyFileSync(buildTracer(), copy);
+    const session = createSession(copy, scratchDir());
+    fs.rmSync(copy);
+    const run = await runWith(path.join(EXAMPLES, 'worker.js'), {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: withTracerNodeOptions(undefined, session.preloadPath),
+      },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    const model = new TraceModel();
+    new TraceDecoder(model).pushFile(readSessionTrace(session.dir));
+    assert.deepEqual(model.threads.map((t) => t.info.kind).sort(), ['main', 'worker']);
+    assert.ok(
+      model.threads.every((t) => t.end !== undefined),
+      'both threads ended in the trace',
+    );
+  });
+});
+
 describe('TypeScript programs', function () {
   this.timeout(30000);
   before(() => buildTracer());
