@@ -1,10 +1,12 @@
 /**
  * Tracer overhead, measured side by side in one run: each workload untraced, under an empty
- * async_hooks hook (the floor any async_hooks tracer pays), under this tracer, and under Node's
- * own `--trace-event-categories node.async_hooks`. Prints, per mode, the median over N runs of
- * its wall time divided by the untraced run beside it (with the quartiles: this VM's noise is
- * ±20%), plus what this tracer recorded: bytes per event, events dropped, and
- * how many non-promise operations got a creation site.
+ * async_hooks hook (the floor any async_hooks tracer pays), under a hook that only reads the
+ * clock where this tracer does (the floor of any tracer that timestamps each event), under this
+ * tracer, and under Node's own `--trace-event-categories node.async_hooks`. Prints, per mode, the
+ * median over N runs of its wall time divided by the untraced run beside it (with the quartiles:
+ * this VM's noise is ±20%), plus what this tracer recorded: bytes per event, events dropped, and
+ * how many non-promise operations got a creation site. On Linux a second table gives the same
+ * ratios for the main thread's time on a CPU, which waiting for a core does not blur.
  *
  *   npm run bench:overhead -- [--runs 5] [--node path/to/node] [--only http,fs] [--modes ...]
  */
@@ -21,7 +23,7 @@ import { TraceModel } from '../src/model/traceModel';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKLOADS = ['promises', 'fs', 'immediate', 'http', 'cpu', 'workers'];
-const MODES = ['untraced', 'empty-hook', 'tracer', 'node-trace-events'] as const;
+const MODES = ['untraced', 'empty-hook', 'clock-hook', 'tracer', 'node-trace-events'] as const;
 type Mode = (typeof MODES)[number];
 
 function arg(name: string, fallback: string): string {
@@ -48,6 +50,8 @@ esbuild.buildSync({
 
 interface Sample {
   ms: number;
+  /** The main thread's time on a CPU (Linux), ns. */
+  cpuNs?: number;
   bytes?: number;
   events?: number;
   dropped?: number;
@@ -79,22 +83,24 @@ class Counter extends TraceModel {
   }
 }
 
+/** Preloads that every run gets alike (the CPU probe), as NODE_OPTIONS. */
+const cpuFile = path.join(scratch, 'main-thread-cpu.txt');
+const preload = (file: string): string => `--require "${path.join(__dirname, 'workloads', file)}"`;
+const commonOptions = preload('main-thread-cpu.js');
+
 function runOnce(workload: string, mode: Mode): Sample {
   const file = path.join(__dirname, 'workloads', `${workload}.js`);
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS;
+  const env: NodeJS.ProcessEnv = { ...process.env, CV_BENCH_CPU_FILE: cpuFile };
+  env.NODE_OPTIONS = commonOptions;
   const args = [file];
   let sessionDir: string | undefined;
   const traceDir = fs.mkdtempSync(path.join(scratch, 'run-'));
   if (mode === 'tracer') {
     const s = createSession(tracerPath, traceDir);
     sessionDir = s.dir;
-    env.NODE_OPTIONS = withTracerNodeOptions(undefined, s.preloadPath);
-  } else if (mode === 'empty-hook') {
-    env.NODE_OPTIONS = withTracerNodeOptions(
-      undefined,
-      path.join(__dirname, 'workloads', 'empty-hook.js'),
-    );
+    env.NODE_OPTIONS = withTracerNodeOptions(commonOptions, s.preloadPath);
+  } else if (mode === 'empty-hook' || mode === 'clock-hook') {
+    env.NODE_OPTIONS = `${commonOptions} ${preload(`${mode}.js`)}`;
   } else if (mode === 'node-trace-events') {
     args.unshift(
       '--trace-event-categories',
@@ -103,6 +109,7 @@ function runOnce(workload: string, mode: Mode): Sample {
       path.join(traceDir, 'node-trace-${pid}.log'),
     );
   }
+  fs.rmSync(cpuFile, { force: true });
   const t0 = process.hrtime.bigint();
   const r = spawnSync(node, args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -110,6 +117,9 @@ function runOnce(workload: string, mode: Mode): Sample {
     throw new Error(`${workload} (${mode}) failed: ${r.status} ${r.signal} ${r.stderr}`);
   }
   const sample: Sample = { ms };
+  if (fs.existsSync(cpuFile)) {
+    sample.cpuNs = Number(fs.readFileSync(cpuFile, 'utf8').trim());
+  }
   if (sessionDir) {
     const bytes = readSessionTrace(sessionDir);
     const model = new Counter();
@@ -157,6 +167,14 @@ const header = [
 ];
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
+/** Rows of the main thread's CPU table, printed after the main one. */
+const cpuRows: string[] = [];
+/** `median (q1-q3)` of the ratios of `values` to the untraced ones beside them. */
+const ratioCell = (values: number[], untraced: number[]): string => {
+  const ratios = values.map((v, i) => v / untraced[i]);
+  const q = (x: number): string => quantile(ratios, x).toFixed(2);
+  return `${q(0.5)}x (${q(0.25)}-${q(0.75)})`;
+};
 for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
   const samples = new Map<Mode, Sample[]>(modes.map((m) => [m, []]));
   // Interleave modes so that machine noise hits them alike, rotating their order so that none
@@ -168,14 +186,28 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
     }
   }
   const untraced = samples.get('untraced')?.map((s) => s.ms) ?? [];
-  const cells = modes.map((m) => {
-    if (m === 'untraced') {
-      return median(untraced).toFixed(0);
-    }
-    const ratios = samples.get(m)!.map((s, i) => s.ms / untraced[i]);
-    const q = (x: number): string => quantile(ratios, x).toFixed(2);
-    return `${q(0.5)}x (${q(0.25)}-${q(0.75)})`;
-  });
+  const cells = modes.map((m) =>
+    m === 'untraced'
+      ? median(untraced).toFixed(0)
+      : ratioCell(
+          samples.get(m)!.map((s) => s.ms),
+          untraced,
+        ),
+  );
+  const cpu = (m: Mode): number[] => samples.get(m)!.map((s) => s.cpuNs ?? NaN);
+  if (modes.includes('untraced') && cpu('untraced').every(Number.isFinite)) {
+    const untracedCpu = cpu('untraced');
+    cpuRows.push(
+      `| ${[
+        workload,
+        ...modes.map((m) =>
+          m === 'untraced'
+            ? (median(untracedCpu) / 1e6).toFixed(0)
+            : ratioCell(cpu(m), untracedCpu),
+        ),
+      ].join(' | ')} |`,
+    );
+  }
   const ours = samples.get('tracer')?.at(-1);
   const theirs = samples.get('node-trace-events')?.at(-1);
   const bpe = ours?.bytes && ours.events ? (ours.bytes / ours.events).toFixed(1) : '-';
@@ -183,5 +215,17 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
     ours?.events !== undefined ? `${ours.events}${theirs ? ` (node: ${theirs.events})` : ''}` : '-';
   const cov = ours?.coverage !== undefined ? `${(ours.coverage * 100).toFixed(1)}%` : '-';
   console.log(`| ${[workload, ...cells, bpe, events, ours?.dropped ?? '-', cov].join(' | ')} |`);
+}
+if (cpuRows.length > 0) {
+  const cpuHeader = ['workload', ...modes.map((m) => (m === 'untraced' ? 'untraced (ms)' : m))];
+  console.log(
+    "\nThe main thread's time on a CPU (Linux schedstat), paired the same way: it leaves out the\n" +
+      'time the thread waited for a core (the workers and the threadpool run on other threads).\n',
+  );
+  console.log(`| ${cpuHeader.join(' | ')} |`);
+  console.log(`|${cpuHeader.map(() => '---').join('|')}|`);
+  for (const row of cpuRows) {
+    console.log(row);
+  }
 }
 fs.rmSync(scratch, { recursive: true, force: true });
