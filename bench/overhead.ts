@@ -212,7 +212,11 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
   const theirs = samples.get('node-trace-events')?.at(-1);
   const bpe = ours?.bytes && ours.events ? (ours.bytes / ours.events).toFixed(1) : '-';
   const events =
-    ours?.events !== undefined ? `${ours.events}${theirs ? ` (node: ${theirs.events})` : ''}` : '-';
+    ours?.events !== undefined
+      ? `${ours.events}${theirs ? ` (node: ${theirs.events})` : ''}`
+      : theirs
+        ? `node: ${theirs.events}`
+        : '-';
   const cov = ours?.coverage !== undefined ? `${(ours.coverage * 100).toFixed(1)}%` : '-';
   console.log(`| ${[workload, ...cells, bpe, events, ours?.dropped ?? '-', cov].join(' | ')} |`);
 }
