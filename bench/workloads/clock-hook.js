@@ -1,6 +1,8 @@
 // The floor of any tracer that timestamps each event: an async_hooks hook that reads the clock
 // where this tracer does (init, before, after, promiseResolve; not destroy) the same way
 // (process.hrtime), and stores the raw numbers in a ring. No encoding, no call sites, no file.
+// Each hook is a function of its own, as in the tracer: one function shared by before, after and
+// promiseResolve would keep less code in the instruction cache than any real tracer does.
 const hrtime = process.hrtime;
 const ring = new Float64Array(1 << 16);
 const MASK = (1 << 16) - 4;
