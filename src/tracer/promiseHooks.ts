@@ -67,8 +67,11 @@ export function installPromiseHooks(ctx: PromiseTracerContext): () => void {
         ctx.onDropped();
         return;
       }
-      const t =
-        afterAfter && writer.lastKind === Rec.PromiseAfter ? writer.lastRecordNs() : ctx.now();
+      if (afterAfter && writer.lastKind === Rec.PromiseAfter) {
+        writer.atLastTime(kind, id);
+        return;
+      }
+      const t = ctx.now();
       writer.event(kind, t, id);
       if (flush) {
         ctx.flushIfDue(t);

@@ -140,11 +140,6 @@ export class FrameWriter {
     }
   }
 
-  /** Time of the last timed record written, ns since the epoch. */
-  lastRecordNs(): number {
-    return this.lastNs > 0 ? this.lastNs : this.lastTimeNs;
-  }
-
   /** Marks the records written so far as complete (seen by a thread that takes the rest). */
   private publish(): void {
     if (this.control) {
@@ -411,8 +406,9 @@ export class FrameWriter {
   }
 
   /**
-   * A record of `kind` (Before, Destroy) and one number, at the time of the previous record
-   * (dt 0): for what happens right after it, where a clock read would tell the same time.
+   * A record of `kind` (Before, PromiseBefore, Destroy) and one number, at the time of the
+   * previous record (dt 0): for what happens right after it, where a clock read would tell the
+   * same time.
    */
   atLastTime(kind: number, value: number): void {
     const pos = this.pos;
