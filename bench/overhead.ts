@@ -90,8 +90,11 @@ const commonOptions = preload('main-thread-cpu.js');
 
 function runOnce(workload: string, mode: Mode): Sample {
   const file = path.join(__dirname, 'workloads', `${workload}.js`);
-  const env: NodeJS.ProcessEnv = { ...process.env, CV_BENCH_CPU_FILE: cpuFile };
-  env.NODE_OPTIONS = commonOptions;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CV_BENCH_CPU_FILE: cpuFile,
+    NODE_OPTIONS: commonOptions,
+  };
   const args = [file];
   let sessionDir: string | undefined;
   const traceDir = fs.mkdtempSync(path.join(scratch, 'run-'));
@@ -221,7 +224,8 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
   console.log(`| ${[workload, ...cells, bpe, events, ours?.dropped ?? '-', cov].join(' | ')} |`);
 }
 if (cpuRows.length > 0) {
-  const cpuHeader = ['workload', ...modes.map((m) => (m === 'untraced' ? 'untraced (ms)' : m))];
+  // The main table's workload and mode columns.
+  const cpuHeader = header.slice(0, 1 + modes.length);
   console.log(
     "\nThe main thread's time on a CPU (Linux schedstat), paired the same way: it leaves out the\n" +
       'time the thread waited for a core (the workers and the threadpool run on other threads).\n',
