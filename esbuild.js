@@ -6,6 +6,8 @@ const { webviewOptions, WORKER_ENTRY } = require('./scripts/webviewBundle');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// Test instrumentation (src/shared/buildFlags.d.ts): in every build but a plain --production one.
+const testHooks = !production || process.argv.includes('--test-hooks');
 
 /** @type {esbuild.BuildOptions} */
 const common = {
@@ -14,6 +16,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { CV_TEST_HOOKS: String(testHooks) },
 };
 
 /** @type {esbuild.BuildOptions[]} */
@@ -56,6 +59,7 @@ function webview() {
     outfile: 'dist/webview.js',
     minify: production,
     sourcemap: !production,
+    testHooks,
   });
 }
 

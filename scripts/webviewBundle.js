@@ -11,7 +11,7 @@ const WORKER_ENTRY = path.join(ROOT, 'webview-ui', 'parallelism', 'coresChartWor
 
 /**
  * esbuild options for a webview entry, with the worker's code defined in.
- * @param {{ entry: string, outfile: string, minify?: boolean, sourcemap?: boolean, logLevel?: esbuild.LogLevel }} o
+ * @param {{ entry: string, outfile: string, minify?: boolean, sourcemap?: boolean, testHooks?: boolean, logLevel?: esbuild.LogLevel }} o
  * @returns {Promise<esbuild.BuildOptions>}
  */
 async function webviewOptions(o) {
@@ -37,13 +37,17 @@ async function webviewOptions(o) {
     sourcemap: !!o.sourcemap,
     legalComments: 'none',
     logLevel: o.logLevel ?? 'warning',
-    define: { CV_CHART_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text) },
+    define: {
+      CV_CHART_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text),
+      // Test instrumentation (src/shared/buildFlags.d.ts): on unless a caller turns it off.
+      CV_TEST_HOOKS: String(o.testHooks ?? true),
+    },
   };
 }
 
 /**
  * Builds a webview entry with the worker inlined; returns the output file.
- * @param {{ entry: string, outfile: string, minify?: boolean, sourcemap?: boolean, logLevel?: esbuild.LogLevel }} o
+ * @param {{ entry: string, outfile: string, minify?: boolean, sourcemap?: boolean, testHooks?: boolean, logLevel?: esbuild.LogLevel }} o
  */
 async function buildWebviewBundle(o) {
   await esbuild.build(await webviewOptions(o));
