@@ -1,13 +1,15 @@
 // Runs the test suites in one mocha process and ends with the line CI reads:
 // "N passed, N failed". Usage: node test/run.js [unit] [tracer] [webview] [e2e]
-// (default: all four, in that order: the cheap ones fail first).
+// (default: all four, in that order: the cheap ones fail first). First it provisions what the
+// chosen suites need (scripts/provision.js): a piece it cannot install stops the run before any
+// suite starts, with the command that installs it.
 'use strict';
 require('tsx/cjs');
 const fs = require('node:fs');
 const path = require('node:path');
 const { Mocha, reporters } = require('mocha');
+const { provisionAndReport, SUITES: ALL } = require('../scripts/provision');
 
-const ALL = ['unit', 'tracer', 'webview', 'e2e'];
 const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = suites.length ? suites : ALL;
 for (const s of chosen) {
@@ -15,6 +17,11 @@ for (const s of chosen) {
     console.error(`unknown suite "${s}": choose from ${ALL.join(', ')}`);
     process.exit(2);
   }
+}
+
+if (!provisionAndReport(chosen)) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
 }
 
 function testFiles(dir) {
