@@ -42,7 +42,7 @@ function aptInstall(packages) {
   const prefix = aptPrefix();
   if (!prefix) {
     throw new Error(
-      `cannot install ${packages.join(', ')}: not root and sudo asks for a password. Run:\n  ${installCommand(packages)}`,
+      `cannot install ${packages.join(', ')}: not root and "sudo -n" cannot run apt-get (no sudo, or it asks for a password). Run:\n  ${installCommand(packages)}`,
     );
   }
   const run = (/** @type {string[]} */ args) => {

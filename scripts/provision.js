@@ -105,7 +105,7 @@ function provision(suites) {
     ].join('; ');
     if (!aptPrefix()) {
       throw new ProvisionError(
-        `missing Debian packages (${why}); this is not root and sudo asks for a password. ` +
+        `missing Debian packages (${why}); not root and "sudo -n" cannot run apt-get (no sudo, or it asks for a password). ` +
           `Install them with:\n  ${installCommand(aptPackages)}\n` +
           'or run only the suites that need none of them: npm test -- unit tracer',
       );
