@@ -36,9 +36,10 @@ function executable(file) {
  * typo is never silently replaced by another browser), else the first of the usual paths and
  * PATH entries that exists; undefined when there is none.
  * @param {NodeJS.ProcessEnv} [env]
+ * @param {string[]} [candidates] the fixed paths to try before PATH
  * @returns {string | undefined}
  */
-function findChromium(env = process.env) {
+function findChromium(env = process.env, candidates = CANDIDATES) {
   if (env.CV_CHROMIUM) {
     const file = path.resolve(env.CV_CHROMIUM);
     if (!executable(file)) {
@@ -46,7 +47,7 @@ function findChromium(env = process.env) {
     }
     return file;
   }
-  const fixed = CANDIDATES.find(executable);
+  const fixed = candidates.find(executable);
   if (fixed) {
     return fixed;
   }
