@@ -7,7 +7,19 @@
 require('tsx/cjs');
 const fs = require('node:fs');
 const path = require('node:path');
+// Plain text in CI logs. Mocha's checkmarks come from picocolors, which turns colours ON when CI
+// is set, whatever Base.useColors says; it reads NO_COLOR once, when it loads, so NO_COLOR is set
+// only around that require (the programs the tests start keep the environment they had).
+const noColor = process.env.NO_COLOR;
+if (process.env.CI && !process.env.FORCE_COLOR) {
+  process.env.NO_COLOR = '1';
+}
 const { Mocha, reporters } = require('mocha');
+if (noColor === undefined) {
+  delete process.env.NO_COLOR;
+} else {
+  process.env.NO_COLOR = noColor;
+}
 const { provisionAndReport, SUITES: ALL } = require('../scripts/provision');
 
 const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -41,7 +53,7 @@ function testFiles(dir) {
 }
 
 if (process.env.CI) {
-  reporters.Base.useColors = false; // plain text in CI logs
+  reporters.Base.useColors = false;
 }
 const mocha = new Mocha({ timeout: 60000, reporter: 'spec' });
 for (const suite of chosen) {
