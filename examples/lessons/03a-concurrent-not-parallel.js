@@ -25,6 +25,8 @@ server.listen(0, '127.0.0.1', async () => {
   const start = performance.now();
   // 20 customers order at the same moment.
   await Promise.all(Array.from({ length: 20 }, (_, i) => get(`/${i + 1}`)));
-  console.log(`20 requests of 100 ms each answered in ${Math.round(performance.now() - start)} ms`);
+  console.log(
+    `20 requests of 100 ms each answered in ${Math.round(performance.now() - start)} ms`,
+  );
   server.close();
 });

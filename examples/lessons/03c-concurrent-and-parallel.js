@@ -40,8 +40,10 @@ function next() {
     worker.postMessage(job.steps);
   }
 }
-for (let i = 0; i < os.availableParallelism(); i++) {
+const cores = os.availableParallelism?.() ?? os.cpus().length;
+for (let i = 0; i < cores; i++) {
   const w = new Worker(__filename, { name: `kitchen ${i + 1}` });
+  console.log(`worker ${w.threadId}: kitchen ${i + 1}`);
   idle.push(w);
   all.push(w);
 }
@@ -65,7 +67,9 @@ server.listen(0, '127.0.0.1', async () => {
     });
   const start = performance.now();
   await Promise.all(Array.from({ length: 8 }, (_, i) => get(`/dish-${i + 1}`)));
-  console.log(`8 requests on ${all.length} workers in ${Math.round(performance.now() - start)} ms`);
+  console.log(
+    `8 requests on ${all.length} workers in ${Math.round(performance.now() - start)} ms`,
+  );
   server.close();
   agent.destroy();
   for (const w of all) w.terminate();

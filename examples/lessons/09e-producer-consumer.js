@@ -24,7 +24,8 @@ class Channel {
     this.wake();
   }
   async take() {
-    while (this.items.length === 0) await new Promise((resolve) => this.waiting.push(resolve));
+    while (this.items.length === 0)
+      await new Promise((resolve) => this.waiting.push(resolve));
     const item = this.items.shift();
     this.wake();
     return item;

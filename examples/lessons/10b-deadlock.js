@@ -35,21 +35,20 @@ if (!isMainThread) {
 }
 
 const shared = new SharedArrayBuffer(3 * 4);
-const reports = [
+const cooks = [
   ['cook A', KNIFE, BOARD],
   ['cook B', BOARD, KNIFE],
-].map(
-  ([name, first, second]) =>
-    new Promise((resolve) =>
-      new Worker(__filename, { name, workerData: { name, first, second, shared } }).once(
-        'message',
-        resolve,
-      ),
-    ),
-);
+];
+const reports = cooks.map(([name, first, second]) => {
+  const w = new Worker(__filename, { name, workerData: { name, first, second, shared } });
+  console.log(`worker ${w.threadId}: ${name}`);
+  return new Promise((resolve) => w.once('message', resolve));
+});
 Promise.all(reports).then((all) => {
   for (const r of all)
-    console.log(`${r.name} ${r.got ? 'got' : 'gave up on'} its second tool after ${r.waitedMs} ms`);
+    console.log(
+      `${r.name} ${r.got ? 'got' : 'gave up on'} its second tool after ${r.waitedMs} ms`,
+    );
   if (all.every((r) => !r.got))
     console.log('deadlock: both cooks were blocked, each waiting for the other');
 });

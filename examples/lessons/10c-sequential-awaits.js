@@ -32,7 +32,11 @@ server.listen(0, '127.0.0.1', async () => {
   );
 
   t = performance.now();
-  const all = await Promise.all([order(port, 'flour'), order(port, 'eggs'), order(port, 'milk')]);
+  const all = await Promise.all([
+    order(port, 'flour'),
+    order(port, 'eggs'),
+    order(port, 'milk'),
+  ]);
   console.log(`together:   ${all.join(', ')} in ${Math.round(performance.now() - t)} ms`);
   server.close();
 });
