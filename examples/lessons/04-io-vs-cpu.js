@@ -1,11 +1,12 @@
 // Lesson 4: I/O-bound or CPU-bound?
-// Part 1 waits for three slow "deliveries" (timers of 300, 200 and 100 ms), first one after
-// another, then all together: together takes about the longest wait, not the sum.
+// Part 1 waits for three slow "deliveries" (timers of 300, 200 and 100 ms), first one
+// after another, then all together: together takes about the longest wait, not the sum.
 // Part 2 does three CPU jobs. "Together" on one thread changes nothing (they take turns);
-// only worker threads on several cores make them faster (it assumes 2 free cores or more).
-// Look at the whole run (~2 s): the waits of part 1 overlap; part 2's jobs are three boxes
-// back to back on the main lane, twice (each box named after the setImmediate line of its phase),
-// then side by side on three worker lanes with the cores chart above one.
+// only worker threads on several cores make them faster (it assumes 2 free cores or
+// more). Look at the whole run (~2 s): the waits of part 1 overlap; part 2's jobs are
+// three boxes back to back on the main lane, twice (each box named after the setImmediate
+// line of its phase), then side by side on three worker lanes with the cores chart above
+// one.
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const { setTimeout: sleep } = require('node:timers/promises');
 
@@ -39,13 +40,11 @@ async function timed(label, fn) {
   await timed('I/O together', () => Promise.all(DELAYS.map((ms) => sleep(ms))));
 
   await timed('CPU one after another', async () => {
-    for (let i = 0; i < 3; i++) await new Promise((done) => setImmediate(job, done)); // turns
+    for (let i = 0; i < 3; i++) await new Promise((done) => setImmediate(job, done));
   });
   // async does not make CPU work concurrent: each job still holds the thread to its end.
-  await timed(
-    'CPU "together" on one thread',
-    () =>
-      Promise.all([1, 2, 3].map(() => new Promise((done) => setImmediate(job, done)))), // all
+  await timed('CPU "together" on one thread', () =>
+    Promise.all([1, 2, 3].map(() => new Promise((go) => setImmediate(job, go)))),
   );
   await timed('CPU on 3 worker threads', () =>
     Promise.all(

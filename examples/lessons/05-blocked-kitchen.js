@@ -2,9 +2,9 @@
 // A timer due in 50 ms and an HTTP request (answered in 30 ms) are waiting when one
 // callback starts 400 ms of CPU work on the main thread. Nothing else can run until it
 // ends. Look at the whole run (~0.5 s): one long box on the main lane, listed first under
-// blocking callbacks at the line marked BLOCK (where its timer was set); the timer and the
-// response run only after it. The timer was due 40 ms into the block, so it is late by the
-// rest of the block (~360 ms), not by all of it.
+// blocking callbacks at the line marked BLOCK (where its timer was set); the timer and
+// the response run only after it. The timer was due 40 ms into the block, so it is late
+// by the rest of the block (~360 ms), not by all of it.
 const http = require('node:http');
 
 function crunch(ms) {

@@ -5,10 +5,10 @@
 // cores): the main lane is nearly empty while up to four "libuv threadpool" lanes are
 // busy at once (as many at a time as there are free cores). The gzip and the file read
 // queue behind the hashes: every pool thread is busy, so they end after the first hash.
-// Run it again with UV_THREADPOOL_SIZE=2 (the "env" setting): only two pool lanes work and
-// the hashes go two at a time. The last hash then ends later only on a machine with more
-// than two free cores; on two cores it ends at about the same time (two at once is all
-// they can run anyway).
+// Run it again with UV_THREADPOOL_SIZE=2 (the "env" setting): only two pool lanes work
+// and the hashes go two at a time. The last hash then ends later only on a machine with
+// more than two free cores; on two cores it ends at about the same time (two at once is
+// all they can run anyway).
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const zlib = require('node:zlib');

@@ -23,7 +23,8 @@ if (!isMainThread) {
   const { stage, input, output, steps } = workerData;
   input.on('message', (item) => {
     if (item === null) {
-      output.postMessage(null); // pass the end on, then stop listening so the thread exits
+      // Pass the end on, then stop listening so the thread exits.
+      output.postMessage(null);
       input.close();
       output.close();
       return;

@@ -2,9 +2,10 @@
 // Map: each worker (one per core) counts the words of its own slice of a long text, in
 // parallel. Reduce: the main thread merges the partial counts into one. Before any of
 // that, the main thread builds the text and cuts it into slices alone: serial work that
-// no number of workers shortens (it prints both times: compare them). Look at the whole run (~0.5 s): first one long box on the main lane
-// (the setup), then the worker lanes busy together (the map), then one short callback on
-// the main lane after the last partial result arrives (the reduce).
+// no number of workers shortens (it prints both times: compare them). Look at the whole
+// run (~0.5 s): first one long box on the main lane (the setup), then the worker lanes
+// busy together (the map), then one short callback on the main lane after the last
+// partial result arrives (the reduce).
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const os = require('node:os');
 

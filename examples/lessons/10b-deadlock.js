@@ -1,9 +1,9 @@
 // Lesson 10b, pitfall: a deadlock.
-// Two cooks share two tools, each guarded by a lock in shared memory. Cook A takes the knife
-// then wants the board; cook B takes the board then wants the knife. Each waits for the
-// other forever (here: Atomics.wait with a 1 s timeout, so the lesson ends by itself). Look
-// at the panel: both worker lanes sit in one long callback while their OS threads use no
-// CPU at all: blocked, not busy.
+// Two cooks share two tools, each guarded by a lock in shared memory. Cook A takes the
+// knife then wants the board; cook B takes the board then wants the knife. Each waits for
+// the other forever (here: Atomics.wait with a 1 s timeout, so the lesson ends by
+// itself). Look at the panel: both worker lanes sit in one long callback while their OS
+// threads use no CPU at all: blocked, not busy.
 const { Worker, isMainThread, workerData, parentPort } = require('node:worker_threads');
 
 const KNIFE = 0;
@@ -27,7 +27,8 @@ if (!isMainThread) {
   lock(locks, first, Infinity);
   Atomics.add(locks, READY, 1);
   Atomics.notify(locks, READY);
-  while (Atomics.load(locks, READY) < 2) Atomics.wait(locks, READY, 1); // both hold one now
+  // Wait until both cooks hold their first tool.
+  while (Atomics.load(locks, READY) < 2) Atomics.wait(locks, READY, 1);
   const start = performance.now();
   const got = lock(locks, second, WAIT_MS);
   parentPort.postMessage({ name, got, waitedMs: Math.round(performance.now() - start) });

@@ -192,3 +192,12 @@ export function assertRolesPrinted(run: Recorded): string[] {
     return m[1];
   });
 }
+
+/** Every callback run of one operation, [start, end] in time order. */
+export function spansOf(model: TraceModel, r: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let s = model.resFirstSpan.data[r]; s >= 0; s = model.spanNextOfRes.data[s]) {
+    out.push([model.spanStartNs.data[s], model.spanEndNs.data[s]]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}

@@ -5,6 +5,7 @@
 // cores shared with other work. One test per lesson, in the lessons' order: the file's
 // size is the number of lessons, and splitting it would only scatter them.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { meanCoresBusy } from '../../src/model/parallelism';
 import { classifyOsThreads } from '../../src/model/threadKinds';
 import { buildCli, linesContaining } from './helpers';
@@ -25,6 +26,7 @@ import {
   together,
   topSpans,
   waitOf,
+  spansOf,
   workerOsThreads,
   type Recorded,
 } from './lessonHelpers';
@@ -153,7 +155,7 @@ const linux = process.platform === 'linux';
         (Math.max(...par.map((w) => w[1])) - Math.min(...par.map((w) => w[0]))) / 1e6;
       assert.ok(parSpanMs <= 330, `together the timers took ${parSpanMs} ms`);
       // Each phase's three CPU boxes are attributed to the setImmediate line of that phase.
-      for (const text of ['setImmediate(job, done)); // turns', 'setImmediate(job, done)))']) {
+      for (const text of ['setImmediate(job, done))', 'setImmediate(job, go)']) {
         const boxes = createdAtText(run, text, ['Immediate']).filter(
           (r) => model.spanEndNs.data[model.resFirstSpan.data[r]] - model.firstRunNs(r) >= 20e6,
         );
@@ -204,6 +206,46 @@ const linux = process.platform === 'linux';
     log(`[5] blocked ${top.durationMs} ms at line ${top.line}; timer late ${lateMs.toFixed(0)} ms`);
   });
 
+  it('5b unblock the kitchen: one block, then chunks with beats between, then a worker', () => {
+    const run = record('05b-unblock-the-kitchen.js', { LESSON_WORK: '40' });
+    const { model } = run;
+    const part = (label: string): { ms: number; late: number } => ({
+      ms: printed(run.stdout, new RegExp(`${label}: (\\d+) ms`)),
+      late: printed(run.stdout, new RegExp(`${label}: \\d+ ms, heartbeat late by up to (\\d+)`)),
+    });
+    const [block, chunks, worker] = [part('one block'), part('chunks'), part('worker')];
+    assert.deepEqual(assertRolesPrinted(run), ['parser']);
+    // A beat due during the block waits for its end: late by the block less one period.
+    assert.ok(block.late >= block.ms - 20, `block ${block.ms} ms, late ${block.late} ms`);
+    assert.ok(block.late > chunks.late && block.late > worker.late, run.stdout);
+    // The trace: one long box, then 39 short ones with heartbeats between them...
+    const beats = spansOf(model, createdAtText(run, 'setInterval(', ['Timeout'])[0]);
+    const [blockSpan] = spansOf(model, createdAtText(run, 'const block = ', ['Immediate'])[0]);
+    const blockNs = blockSpan[1] - blockSpan[0];
+    assert.ok(blockNs >= 0.8 * block.ms * 1e6, `block box ${ms(blockNs)} of ${block.ms} ms`);
+    const chunkSpans = createdAtText(run, 'setImmediate(chunk, done, i + 1)', ['Immediate'])
+      .flatMap((r) => spansOf(model, r))
+      .sort((a, b) => a[0] - b[0]);
+    assert.equal(chunkSpans.length, 39);
+    const longest = Math.max(...chunkSpans.map(([a, b]) => b - a));
+    assert.ok(longest < blockNs / 2, `longest chunk ${ms(longest)}, block ${ms(blockNs)}`);
+    const between = (from: number, to: number): number =>
+      beats.filter(([a]) => a > from && a < to).length;
+    const chunkBeats = between(chunkSpans[0][0], chunkSpans[38][1]);
+    assert.ok(chunkBeats >= 2, `${chunkBeats} beats among the chunks`);
+    // ...then the parse on the worker lane while the main lane keeps beating.
+    const w = model.threads.findIndex((t) => t.info.kind === 'worker');
+    const [parse] = topSpans(model, w).sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
+    const workerBeats = between(parse[0], parse[1]);
+    assert.ok(
+      workerBeats >= 2,
+      `${workerBeats} beats during the worker's ${ms(parse[1] - parse[0])}`,
+    );
+    log(
+      `[5b] block ${block.ms} ms late ${block.late}; chunks ${chunks.ms} ms late ${chunks.late} (${chunkBeats} beats); worker ${worker.ms} ms late ${worker.late} (${workerBeats} beats)`,
+    );
+  });
+
   it('6 more threads than cores: twice the workers wait for a core, no speedup', () => {
     withRetries(2, () => {
       const run = record('06-more-threads-than-cores.js', { LESSON_WORK: '60e6' });
@@ -236,6 +278,40 @@ const linux = process.platform === 'linux';
       }
       log(
         `[6] ${n} workers ${fit} ms, ${2 * n} workers ${crowdMs} ms on ${cores} cores; cpu ${cpuMs.toFixed(0)} ms, run-queue wait ${waitedMs.toFixed(0)} ms (ideal ${expectedMs.toFixed(0)})`,
+      );
+    });
+  });
+
+  it('6b time slicing: more threads than cores take turns on one core', () => {
+    withRetries(2, () => {
+      const run = record('06b-time-slicing.js', { LESSON_WORK: '150' });
+      const { model } = run;
+      const cores = printed(run.stdout, /^(\d+) core\(s\)/m);
+      const n = printed(run.stdout, /: (\d+) workers/);
+      assert.equal(n, cores + 2);
+      const pinned = /pinned/.test(run.stdout);
+      // Pinned wherever taskset works.
+      const canPin = !spawnSync('taskset', ['-c', '0', 'true']).error;
+      assert.equal(pinned, canPin, run.stdout);
+      assert.equal(assertRolesPrinted(run).length, n);
+      const pauses = [...run.stdout.matchAll(/paused (\d+) times/g)].map((m) => Number(m[1]));
+      assert.equal(pauses.length, n);
+      // Pinned, every thread must give the core to the others while it has work left.
+      assert.ok(pinned ? Math.min(...pauses) > 0 : Math.max(...pauses) > 0, `${pauses}`);
+      const workers = workerOsThreads(model);
+      assert.equal(workers.length, n);
+      const threads = workers.map((w) => model.os.threads[w]);
+      const cpuMs = threads.reduce((t, w) => t + w.runNs, 0) / 1e6;
+      const waitedMs = threads.reduce((t, w) => t + w.waitNs, 0) / 1e6;
+      // n threads on `cores` cores: in all they wait about cpu x (n / cores - 1).
+      const expectedMs = cpuMs * (n / cores - 1);
+      assert.ok(waitedMs >= 0.5 * expectedMs, `waited ${waitedMs} ms, ideal ${expectedMs}`);
+      const [from, to] = together(model, workers);
+      assert.ok(to > from, 'all the threads were in progress at once');
+      const busy = meanCoresBusy(model, from, to);
+      assert.ok(busy <= cores + 0.1, `${busy.toFixed(2)} cores busy`);
+      log(
+        `[6b] ${n} workers on ${cores} core(s)${pinned ? ', pinned' : ''}: together ${ms(to - from)} at ${busy.toFixed(2)} cores; cpu ${cpuMs.toFixed(0)} ms, run-queue wait ${waitedMs.toFixed(0)} ms (ideal ${expectedMs.toFixed(0)}); pauses ${pauses.join(', ')}`,
       );
     });
   });
@@ -316,6 +392,35 @@ const linux = process.platform === 'linux';
       scheduled.map((s) => s[0]),
     );
     log(`[8] trace order: ${order.join(' < ')}`);
+  });
+
+  it('8b nextTick starvation: the timer waits for the ticks, not for the immediates', () => {
+    const run = record('08b-nexttick-starvation.js');
+    const { model } = run;
+    const starved = printed(run.stdout, /process.nextTick: the 0 ms timer ran at (\d+) ms/);
+    const turns = printed(run.stdout, /setImmediate: the 0 ms timer ran at \d+ ms, after (\d+)/);
+    // The tick loop runs 300 ms; the immediate loop lets a timer due at 1 ms run after the
+    // first 1 ms turn (timers come first in each turn of the event loop).
+    assert.ok(starved >= 300, `starved timer ran at ${starved} ms`);
+    assert.ok(turns <= 3, `on-time timer ran after ${turns} turns`);
+    const firsts = (text: string, type: string): number[] =>
+      createdAtText(run, text, [type])
+        .map((r) => model.firstRunNs(r))
+        .filter((t) => !Number.isNaN(t))
+        .sort((a, b) => a - b);
+    const ticks = firsts('process.nextTick(fn)', 'TickObject');
+    const immediates = firsts('setImmediate(fn)', 'Immediate');
+    const [t1, t2] = firsts('setTimeout(() => {', 'Timeout');
+    assert.ok(
+      ticks.length >= 50 && immediates.length >= 50,
+      `${ticks.length}, ${immediates.length}`,
+    );
+    assert.ok(t1 > ticks[ticks.length - 1], 'the first timer ran after the last tick');
+    const before = immediates.filter((t) => t < t2).length;
+    assert.ok(before <= 3, `${before} immediates before the second timer`);
+    log(
+      `[8b] ${ticks.length} ticks, then the timer (${starved} ms); ${before} of ${immediates.length} immediates before the timer`,
+    );
   });
 
   it('9a fork-join: three workers forked together, joined after the slowest', () => {
@@ -504,5 +609,108 @@ const linux = process.platform === 'linux';
     assert.ok(noneOverlap(waits.slice(0, 3)), 'the sequential orders wait one after another');
     assert.ok(allOverlap(waits.slice(3)), 'the Promise.all orders wait together');
     log(`[10c] one by one ${oneByOne} ms, together ${together} ms`);
+  });
+
+  it('10d shared-memory race: plain ++ loses additions, Atomics.add is exact and slower', () => {
+    withRetries(2, () => {
+      const adds = 30e6;
+      const run = record('10d-shared-memory-race.js', { LESSON_WORK: String(adds) });
+      const { model } = run;
+      assert.deepEqual(assertRolesPrinted(run), [
+        'plain adder 1',
+        'plain adder 2',
+        'atomic adder 1',
+        'atomic adder 2',
+      ]);
+      const plain = /count\[0\]\+\+: (\d+) of (\d+), (\d+) lost, in (\d+) ms/.exec(run.stdout);
+      const atomic = /Atomics.add: (\d+) of (\d+), (\d+) lost, in (\d+) ms/.exec(run.stdout);
+      assert.ok(plain && atomic, run.stdout);
+      assert.equal(Number(atomic[1]), 2 * adds, 'Atomics.add loses nothing');
+      assert.ok(Number(plain[3]) > 0, 'plain ++ loses additions');
+      // Atomics.add makes the cores agree on every step: slower than plain ++.
+      assert.ok(Number(atomic[4]) > Number(plain[4]), `${atomic[4]} vs ${plain[4]} ms`);
+      const workers = workerOsThreads(model);
+      assert.equal(workers.length, 4);
+      const plainTogether = together(model, workers.slice(0, 2));
+      const atomicTogether = together(model, workers.slice(2));
+      if (freeCores(run, 2) >= 1.8) {
+        assert.ok(plainTogether[1] > plainTogether[0], 'the plain adders ran together');
+        assert.ok(atomicTogether[1] > atomicTogether[0], 'the atomic adders ran together');
+      }
+      log(
+        `[10d] plain: ${plain[3]} of ${plain[2]} lost in ${plain[4]} ms (together ${ms(plainTogether[1] - plainTogether[0])}); atomic: ${atomic[3]} lost in ${atomic[4]} ms (together ${ms(atomicTogether[1] - atomicTogether[0])})`,
+      );
+    });
+  });
+
+  it('10e forgotten await: "saved" first, then the rejection ends the process', () => {
+    const run = record('10e-forgotten-await.js', {}, 1);
+    const { model } = run;
+    assert.match(run.stdout, /^order 1: saved$/m);
+    assert.match(run.stderr, /disk full: order 1 was not saved/);
+    const report = createdAtText(run, '// REPORT', ['Timeout']);
+    assert.equal(report.length, 1);
+    assert.ok(Number.isNaN(model.firstRunNs(report[0])), 'the report never ran');
+    // The save's timer still waited when the handler's callback had ended.
+    const [created, ran] = waitOf(model, createdAtText(run, 'await sleep(50)', ['Timeout'])[0]);
+    const handler = topSpans(model, mainThread(model)).find(
+      ([a, b]) => a <= created && created <= b,
+    );
+    assert.ok(handler && handler[1] < ran, 'the handler ended before the save failed');
+    log(`[10e] handler ended ${ms(ran - handler[1])} before the save's timer; report never ran`);
+  });
+
+  it('11 processes vs threads: a second process, a worker in the first', () => {
+    const run = record('11-processes-vs-threads.js', { LESSON_WORK: '10e6' });
+    const { model } = run;
+    const parent = printed(run.stdout, /process: pid \d+ \(parent (\d+)\)/);
+    const child = printed(run.stdout, /process: pid (\d+)/);
+    assert.notEqual(child, parent, 'the forked child is another process');
+    assert.equal(printed(run.stdout, /worker: pid (\d+)/), parent, 'the worker shares the pid');
+    assert.equal([...run.stdout.matchAll(/got 1048576 bytes/g)].length, 2, run.stdout);
+    assert.deepEqual(assertRolesPrinted(run), ['the worker thread']);
+    const mains = model.threads.filter((t) => t.info.kind === 'main' && t.info.threadId === 0);
+    assert.deepEqual(mains.map((t) => t.info.pid).sort(), [parent, child].sort());
+    const workers = model.threads.filter((t) => t.info.kind === 'worker');
+    assert.deepEqual(
+      workers.map((t) => t.info.pid),
+      [parent],
+    );
+    const ready = [...run.stdout.matchAll(/ready at (\d+) ms/g)].map((m) => m[1]);
+    log(`[11] process ${child} ready at ${ready[0]} ms, worker in ${parent} at ${ready[1]} ms`);
+  });
+
+  it('12 backpressure: ignoring write() fills the buffer; pipeline() pauses the producer', () => {
+    const plates = 100;
+    const run = record('12-backpressure.js', { LESSON_WORK: String(plates) });
+    const { model } = run;
+    const ignored = printed(run.stdout, /write\(\) ignored: waiter's buffer peaked at (\d+) KiB/);
+    const piped = printed(run.stdout, /pipeline\(\): waiter's buffer peaked at (\d+) KiB/);
+    // The kitchen makes a plate per loop turn, the waiter serves one per 3 ms or more.
+    assert.ok(ignored >= plates / 2, `ignored: ${ignored} KiB of ${plates}`);
+    assert.ok(piped <= 17, `pipeline: ${piped} KiB (highWaterMark 16 KiB + a plate)`);
+    const firsts = (text: string, type: string): number[] =>
+      createdAtText(run, text, [type])
+        .map((r) => model.firstRunNs(r))
+        .filter((t) => !Number.isNaN(t))
+        .sort((a, b) => a - b);
+    const serves = firsts('// serve', 'Timeout');
+    const cooks = firsts('// cook', 'Immediate');
+    assert.equal(serves.length, 2 * plates);
+    const firstHalfEnd = serves[plates - 1];
+    const lastCook = (from: number, to: number): number =>
+      Math.max(...cooks.filter((t) => t > from && t < to));
+    // Served before the kitchen's last plate: few when it never waits, all but the buffered
+    // ones when it does.
+    const servedBefore = (t: number, from: number, to: number): number =>
+      serves.filter((s) => s > from && s < to && s < t).length;
+    const early = servedBefore(lastCook(0, firstHalfEnd), 0, firstHalfEnd);
+    const late = servedBefore(lastCook(firstHalfEnd, Infinity), firstHalfEnd, Infinity);
+    assert.ok(early <= plates / 4, `${early} plates served before the kitchen was done`);
+    // pipeline(): the kitchen stops when both streams' buffers (16 plates each) are full.
+    assert.ok(late >= plates - 40, `${late} plates served before the kitchen was done`);
+    log(
+      `[12] buffer peak ${ignored} KiB vs ${piped} KiB; served before the last plate: ${early} vs ${late} of ${plates}`,
+    );
   });
 });
