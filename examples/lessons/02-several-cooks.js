@@ -1,9 +1,9 @@
 // Lesson 2: several cooks.
 // The same CPU-heavy job (a fixed amount of chopping) is split across worker threads, one
-// piece each. Look at the panel: the worker lanes are busy at the same time, and the
-// cores chart climbs to about min(workers, cores). Parallelism needs more than one core.
-// LESSON_WORKERS sets the number of cooks (default: one per core); LESSON_WORK the total
-// work.
+// piece each. Look at the whole run (~1 s; it assumes free cores): the worker lanes are
+// busy at the same time, and the cores chart climbs to about min(workers, cores).
+// Parallelism needs more than one core. LESSON_WORKERS sets the number of cooks (default:
+// one per core); LESSON_WORK the total work.
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const os = require('node:os');
 

@@ -1,8 +1,8 @@
 // Lesson 3a: concurrent, not parallel.
 // A web server whose handlers mostly wait (a 100 ms timer stands in for a database),
-// under a burst of 20 requests from a local client. Look at the panel: many requests are
-// in flight at once on the main thread, each callback is short, and the cores chart stays
-// under one core. The verdict says "Concurrent, not parallel".
+// under a burst of 20 requests from a local client. Look at the whole run (~0.2 s): many
+// requests are in flight at once on the main thread, each callback is short, and the
+// cores chart stays under one core. The verdict says "Concurrent, not parallel".
 const http = require('node:http');
 
 const server = http.createServer((req, res) => {

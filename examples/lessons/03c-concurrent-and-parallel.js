@@ -1,8 +1,9 @@
 // Lesson 3c: concurrent and parallel.
 // A web server hands each request's CPU work to a pool of worker threads (one per core)
 // and stays free to accept more; a local client sends 8 requests at once. Look at the
-// panel: requests wait together on the main thread (concurrency) while the pool's lanes
-// compute at the same time (parallelism). The verdict says "Concurrent and parallel".
+// whole run (~0.5 s; parallel needs 2 free cores): requests wait together on the main
+// thread (concurrency) while the pool's lanes compute at the same time (parallelism). The
+// verdict says "Concurrent and parallel".
 const http = require('node:http');
 const os = require('node:os');
 const { Worker, isMainThread, parentPort } = require('node:worker_threads');

@@ -1,9 +1,9 @@
 // Lesson 9e, pattern: producer and consumer with a bounded channel.
 // The producer (a fast kitchen) puts dishes into a channel that holds 3; the consumer (a
 // slow waiter) takes them out. When the channel is full the producer waits; when it is
-// empty the consumer waits. Both are async functions on one thread. Look at the panel:
-// the producer's and the consumer's callbacks take turns on the main lane, and the
-// printed queue never holds more than 3.
+// empty the consumer waits. Both are async functions on one thread. Look at the whole run
+// (~0.5 s): the producer's and the consumer's callbacks take turns on the main lane, and
+// the printed queue never holds more than 3.
 const { setTimeout: sleep } = require('node:timers/promises');
 
 class Channel {

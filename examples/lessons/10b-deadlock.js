@@ -2,8 +2,8 @@
 // Two cooks share two tools, each guarded by a lock in shared memory. Cook A takes the
 // knife then wants the board; cook B takes the board then wants the knife. Each waits for
 // the other forever (here: Atomics.wait with a 1 s timeout, so the lesson ends by
-// itself). Look at the panel: both worker lanes sit in one long callback while their OS
-// threads use no CPU at all: blocked, not busy.
+// itself). Look at the whole run (~1 s): both worker lanes sit in one long callback while
+// their OS threads use no CPU at all: blocked, not busy.
 const { Worker, isMainThread, workerData, parentPort } = require('node:worker_threads');
 
 const KNIFE = 0;

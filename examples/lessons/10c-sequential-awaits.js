@@ -1,8 +1,8 @@
 // Lesson 10c, pitfall: awaiting one by one what could wait together.
 // Three orders to a local supplier that takes 150 ms each. Awaited one after the other,
 // they take the sum (~450 ms); started together and awaited with Promise.all, about the
-// longest (~150 ms). Look at the panel: in the first half the three requests wait one
-// after another; in the second half their waits lie side by side.
+// longest (~150 ms). Look at the whole run (~0.6 s): in the first half the three requests
+// wait one after another; in the second half their waits lie side by side.
 const http = require('node:http');
 
 const server = http.createServer((req, res) => {
