@@ -10,11 +10,15 @@ const { spawnSync } = require('node:child_process');
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const os = require('node:os');
 
-if (isMainThread && process.platform === 'linux' && !process.env.LESSON_PINNED) {
+// Pin only where taskset exists and the OS lets it set the affinity.
+const canPin = () => spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+if (isMainThread && !process.env.LESSON_PINNED && canPin()) {
   const env = { ...process.env, LESSON_PINNED: '1' };
   const argv = ['-c', '0', process.execPath, __filename];
-  const pinned = spawnSync('taskset', argv, { stdio: 'inherit', env });
-  if (!pinned.error) return (process.exitCode = pinned.status);
+  return (process.exitCode = spawnSync('taskset', argv, {
+    stdio: 'inherit',
+    env,
+  }).status);
 }
 if (!isMainThread) {
   const start = performance.now();
