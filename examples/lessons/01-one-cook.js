@@ -1,8 +1,8 @@
 // Lesson 1: one cook, many dishes.
-// One thread starts three waits at once (a timer, a file read, an HTTP request) and lets them
-// cook together. Look at the panel: the three operations are hatched (waiting) side by side,
-// while the main thread lane shows short callbacks that never overlap. One cook, one core at
-// most: concurrency without parallelism.
+// One thread starts three waits at once (a timer, a file read, an HTTP request) and lets
+// them cook together. Look at the whole run (~0.2 s): the three operations are hatched
+// (waiting) side by side, while the main thread lane shows short callbacks that never
+// overlap. One cook, one core at most: concurrency without parallelism.
 const fs = require('node:fs/promises');
 const http = require('node:http');
 const { setTimeout: sleep } = require('node:timers/promises');

@@ -1,9 +1,9 @@
 // Lesson 9e, pattern: producer and consumer with a bounded channel.
-// The producer (a fast kitchen) puts dishes into a channel that holds 3; the consumer (a slow
-// waiter) takes them out. When the channel is full the producer waits; when it is empty the
-// consumer waits. Both are async functions on one thread. Look at the panel: the producer's
-// and the consumer's callbacks take turns on the main lane, and the printed queue never
-// holds more than 3.
+// The producer (a fast kitchen) puts dishes into a channel that holds 3; the consumer (a
+// slow waiter) takes them out. When the channel is full the producer waits; when it is
+// empty the consumer waits. Both are async functions on one thread. Look at the whole run
+// (~0.5 s): the producer's and the consumer's callbacks take turns on the main lane, and
+// the printed queue never holds more than 3.
 const { setTimeout: sleep } = require('node:timers/promises');
 
 class Channel {
@@ -24,7 +24,8 @@ class Channel {
     this.wake();
   }
   async take() {
-    while (this.items.length === 0) await new Promise((resolve) => this.waiting.push(resolve));
+    while (this.items.length === 0)
+      await new Promise((resolve) => this.waiting.push(resolve));
     const item = this.items.shift();
     this.wake();
     return item;

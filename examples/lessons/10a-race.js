@@ -1,8 +1,9 @@
 // Lesson 10a, pitfall: a race between awaits.
 // One thread, no parallelism, and still a race: each tip is added as "read the jar, wait
 // for something, write the jar back". Run one after the other, the jar is right. Run
-// together, both read before either writes, and one tip is lost. Look at the panel: in the
-// second half the two tasks' callbacks interleave (read, read, write, write).
+// together, both read before either writes, and one tip is lost. Look at the second half
+// of the run, zoomed to ~30 ms: the two tasks' callbacks interleave (read, read, write,
+// write).
 const { setTimeout: sleep } = require('node:timers/promises');
 
 let jar = 0;
