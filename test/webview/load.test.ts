@@ -12,7 +12,7 @@ import {
   type Harness,
 } from './harness';
 import type { PageDocument, PageWindow } from './pageGlobals';
-import { syntheticTrace } from './syntheticTrace';
+import { syntheticTrace } from '../fixtures/traces';
 
 declare const window: PageWindow;
 declare const document: PageDocument;

@@ -1,6 +1,6 @@
 // The timeline engine in real headless Chromium: zoom, pan, range statistics, search, selection
 // with details and jumps, and live appends while following the edge. Synthetic traces whose
-// content is known exactly (syntheticTrace.ts), so the panel's numbers can be checked.
+// content is known exactly (test/fixtures/traces.ts), so the panel's numbers can be checked.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -16,7 +16,7 @@ import {
   startHarness,
 } from './harness';
 import type { PageDocument, PageWindow } from './pageGlobals';
-import { syntheticTrace } from './syntheticTrace';
+import { syntheticTrace } from '../fixtures/traces';
 
 declare const window: PageWindow;
 declare const document: PageDocument;
