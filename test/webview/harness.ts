@@ -20,6 +20,7 @@ import { buildWebviewBundle } from '../../scripts/webviewBundle';
 
 declare const window: PageWindow;
 declare function atob(data: string): string;
+declare function requestAnimationFrame(callback: () => void): number;
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const RESULTS = path.join(ROOT, 'test-results');
@@ -126,17 +127,22 @@ function fakeWebviewHost(): string {
   return `
 (() => {
   const theme = ${JSON.stringify(DARK_THEME)};
-  for (const [name, value] of Object.entries(theme)) {
-    document.documentElement.style.setProperty(name, value);
-  }
-  // The parser delivers this before it runs the panel's script, which reads the theme.
+  // This runs before the document has elements: theme the root and the body as they appear
+  // (the parser delivers these records before it runs the panel's script).
+  let themed = false;
   const observer = new MutationObserver(() => {
+    if (!themed && document.documentElement) {
+      themed = true;
+      for (const [name, value] of Object.entries(theme)) {
+        document.documentElement.style.setProperty(name, value);
+      }
+    }
     if (document.body) {
       document.body.className = 'vscode-dark';
       observer.disconnect();
     }
   });
-  observer.observe(document.documentElement, { childList: true });
+  observer.observe(document, { childList: true, subtree: true });
   window.__posted = [];
   window.__state = undefined;
   window.__cspViolations = [];
@@ -248,6 +254,16 @@ export async function openPanel(harness: Harness, errors: string[]): Promise<Pag
   await page.goto(harness.url);
   await page.waitForFunction(() => window.__posted.length > 0);
   return page;
+}
+
+/**
+ * Resolves after two more animation frames of the page: a redraw asked for before (by input,
+ * a resize or a theme change, which request one for the next frame) has been drawn.
+ */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+  );
 }
 
 /** Closes a panel page, asserting it saw no CSP violation and no page error. */

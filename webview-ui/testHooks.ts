@@ -1,0 +1,187 @@
+/**
+ * All test instrumentation of the webview, in one module: `window.cvDebug` (what tests,
+ * benchmarks and automation read of the page) and the draw counters. Every use is behind
+ * `if (CV_TEST_HOOKS)` (src/shared/buildFlags.d.ts), so a production build drops this module.
+ */
+import type { Parallelism } from './parallelism';
+import type { SpanQuery } from './timeline/threadsTrack';
+import type { TimelineView } from './timeline/timelineView';
+import type { TraceStore } from './traceStore';
+
+/** Draw counters of the timeline (the viewer benchmark reads the draw times). */
+export class DrawStats {
+  /** Real (not warm-up) draws so far. */
+  draws = 0;
+  /** performance.now() when the last real draw ended. */
+  lastDrawAt = 0;
+  /** Duration (ms) of recent draws, newest last. */
+  readonly drawTimesMs: number[] = [];
+  /** Warm-up draws done (timeline/frameLoop.ts). */
+  warmUpDraws = 0;
+
+  /** A real draw that began at `t0` (performance.now()) just ended. */
+  recordDraw(t0: number): void {
+    this.draws++;
+    this.lastDrawAt = performance.now();
+    this.drawTimesMs.push(this.lastDrawAt - t0);
+    if (this.drawTimesMs.length > 2000) {
+      this.drawTimesMs.splice(0, 1000);
+    }
+  }
+}
+
+/** What automation can read of the timeline. */
+export interface ViewDebugState {
+  startNs: number;
+  endNs: number;
+  mode: string;
+  selectedSpan: number;
+  selectedRes: number;
+  range: { startNs: number; endNs: number } | undefined;
+  matches: number;
+  draws: number;
+  lastDrawMs: number;
+  /** performance.now() when the last draw ended. */
+  lastDrawAt: number;
+  flows: number;
+  /** Thread rows the last draw painted as pixel strips. */
+  stripRows: number;
+  /** Warm-up draws done. */
+  warmUpDraws: number;
+}
+
+/** One OS-thread lane as tests and automation see it. */
+export interface LaneInfo {
+  pid: number;
+  tid: number;
+  kind: string;
+  basis: string;
+  text: string;
+  /** Client y of the lane's middle, once drawn. */
+  clientY: number | undefined;
+}
+
+/** `window.cvDebug.parallelism`: alignment and lanes. */
+export interface ParallelismDebug {
+  /** Client x of a time on the cores chart's axis. */
+  chartXForTime(timeNs: number): number | undefined;
+  /** True while the cores chart has not drawn the newest window yet (its worker is behind). */
+  chartPending(): boolean;
+  /** True when the cores chart draws in a worker (false: on the page). */
+  chartInWorker(): boolean;
+  /** The window the cores chart last drew (ms), once drawn. */
+  chartWindow(): { startMs: number; endMs: number } | undefined;
+  /** Warm-up charts drawn so far. */
+  chartWarmUpDraws(): number;
+  /** Client x of a time on the OS-threads track. */
+  trackXForTime(timeNs: number): number | undefined;
+  /** The OS-thread lanes, top to bottom. */
+  lanes(): LaneInfo[];
+  /** The window the tracks were last drawn with, ns. */
+  timeWindow(): { startNs: number; endNs: number } | undefined;
+  /** Core lanes shown? */
+  coreLanes(): boolean;
+  /** The verdict shown in the summary (after refreshing it). */
+  verdict(): string | undefined;
+}
+
+/** What `window.cvDebug` offers. */
+export interface CvDebug {
+  /** Centre (CSS px, relative to #threads-canvas) of the first drawn span matching the query. */
+  findSpan(query: SpanQuery): { x: number; y: number } | undefined;
+  /** Counts and the program state, as the panel shows them. */
+  state(): { lanes: number; spans: number; resources: number; status: string | undefined };
+  /** The visible window, follow mode, selection, range, matches and draw counters. */
+  view?(): ViewDebugState;
+  /** Durations (ms) of the recent draws, newest last. */
+  drawTimes?(): number[];
+  /** Set when the parallelism views are installed. */
+  parallelism?: ParallelismDebug;
+}
+
+declare global {
+  interface Window {
+    cvDebug?: CvDebug;
+  }
+}
+
+/** Installs `window.cvDebug`, once, over whichever of the views the page has. */
+export function installTestHooks(
+  store: TraceStore,
+  view: TimelineView | undefined,
+  parallelism: Parallelism | undefined,
+): void {
+  window.cvDebug = {
+    findSpan: (query) => view?.findSpan(query ?? {}),
+    state: () => ({
+      lanes: store.model.threads.length,
+      spans: store.model.spanCount,
+      resources: store.model.resourceCount,
+      status: store.status?.state,
+    }),
+    ...(view && {
+      view: () => viewState(view),
+      drawTimes: () => [...(view.stats?.drawTimesMs ?? [])],
+    }),
+    ...(parallelism && { parallelism: parallelismDebug(store, parallelism) }),
+  };
+}
+
+function viewState(view: TimelineView): ViewDebugState {
+  view.flush();
+  const { window: w, selection, stats } = view;
+  return {
+    startNs: w.startNs,
+    endNs: w.endNs,
+    mode: w.mode,
+    selectedSpan: selection.span,
+    selectedRes: selection.res,
+    range: selection.range && { ...selection.range },
+    matches: view.matchCount,
+    draws: stats?.draws ?? 0,
+    lastDrawMs: stats?.drawTimesMs.at(-1) ?? 0,
+    lastDrawAt: stats?.lastDrawAt ?? 0,
+    flows: view.threads.flowsDrawn,
+    stripRows: view.threads.stripRows,
+    warmUpDraws: stats?.warmUpDraws ?? 0,
+  };
+}
+
+function parallelismDebug(store: { model: TraceStore['model'] }, p: Parallelism): ParallelismDebug {
+  const { chart, osThreads, coreLanes, summary } = p;
+  return {
+    chartXForTime: (timeNs) => chart.clientXOf(timeNs),
+    chartPending: () => chart.pending,
+    chartInWorker: () => chart.inWorker,
+    chartWindow: () => chart.drawnWindow,
+    chartWarmUpDraws: () => chart.warmUpDraws,
+    trackXForTime: (timeNs) => osThreads.drawnAt.clientXOf(timeNs),
+    lanes: () => {
+      const layout = osThreads.layout;
+      layout.update(store.model);
+      return layout.rows
+        .filter((r) => r.type === 'thread')
+        .map((r) => {
+          const t = store.model.os.threads[r.thread];
+          const cls = layout.classes[r.thread];
+          return {
+            pid: t.pid,
+            tid: t.tid,
+            kind: cls.kind,
+            basis: cls.basis,
+            text: r.text,
+            clientY: osThreads.drawnAt.clientYOf(r.topPx + r.heightPx / 2),
+          };
+        });
+    },
+    timeWindow: () => {
+      const scale = osThreads.drawnAt.scale;
+      return scale && { startNs: scale.startNs, endNs: scale.endNs };
+    },
+    coreLanes: () => coreLanes.enabled,
+    verdict: () => {
+      summary.flush();
+      return summary.summary?.verdict.text;
+    },
+  };
+}
