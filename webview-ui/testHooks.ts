@@ -5,6 +5,7 @@
  */
 import type { Parallelism } from './parallelism';
 import type { SpanQuery } from './timeline/threadsTrack';
+import type { TimelineHost } from './timeline/track';
 import type { TimelineView } from './timeline/timelineView';
 import type { TraceStore } from './traceStore';
 
@@ -97,6 +98,8 @@ export interface CvDebug {
   drawTimes?(): number[];
   /** Set when the parallelism views are installed. */
   parallelism?: ParallelismDebug;
+  /** The timeline, to add tracks to (tests of a new lane). */
+  timeline?: TimelineHost;
 }
 
 declare global {
@@ -112,7 +115,7 @@ export function installTestHooks(
   parallelism: Parallelism | undefined,
 ): void {
   window.cvDebug = {
-    findSpan: (query) => view?.findSpan(query ?? {}),
+    findSpan: (query) => (view ? findSpan(view, query ?? {}) : undefined),
     state: () => ({
       lanes: store.model.threads.length,
       spans: store.model.spanCount,
@@ -120,11 +123,39 @@ export function installTestHooks(
       status: store.status?.state,
     }),
     ...(view && {
+      timeline: view,
       view: () => viewState(view),
       drawTimes: () => [...(view.stats?.drawTimesMs ?? [])],
     }),
     ...(parallelism && { parallelism: parallelismDebug(store, parallelism) }),
   };
+}
+
+/**
+ * Centre (CSS px, relative to #threads-canvas) of the first drawn span matching `query`. The
+ * Threads view is expanded and scrolled (and the page too) so that the point is on screen.
+ */
+function findSpan(view: TimelineView, query: SpanQuery): { x: number; y: number } | undefined {
+  const threads = view.threads;
+  if (!threads.section.expanded) {
+    threads.section.setExpanded(true);
+    view.requestRedraw();
+  }
+  view.flush();
+  const point = threads.track.findSpan(query, view.query(), threads.surface.widthPx);
+  if (point) {
+    const box = threads.viewport.box;
+    const marginPx = 12;
+    const yPx = point.y;
+    if (yPx < box.scrollTop + marginPx || yPx > box.scrollTop + box.clientHeight - marginPx) {
+      box.scrollTop = Math.max(0, yPx - box.clientHeight / 2);
+    }
+    const clientY = threads.surface.canvas.getBoundingClientRect().top + yPx;
+    if (clientY < marginPx || clientY > window.innerHeight - marginPx) {
+      window.scrollBy(0, clientY - window.innerHeight / 2);
+    }
+  }
+  return point;
 }
 
 function viewState(view: TimelineView): ViewDebugState {
@@ -141,8 +172,8 @@ function viewState(view: TimelineView): ViewDebugState {
     draws: stats?.draws ?? 0,
     lastDrawMs: stats?.drawTimesMs.at(-1) ?? 0,
     lastDrawAt: stats?.lastDrawAt ?? 0,
-    flows: view.threads.flowsDrawn,
-    stripRows: view.threads.stripRows,
+    flows: view.threads.track.flowsDrawn,
+    stripRows: view.threads.track.stripRows,
     warmUpDraws: stats?.warmUpDraws ?? 0,
   };
 }

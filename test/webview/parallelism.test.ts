@@ -105,7 +105,7 @@ function record(cli: string, outDir: string, program: string, args: string[]): R
 /** Builds the preview page's bundle (a minimal host with the parallelism views). */
 async function buildPreview(outDir: string): Promise<string> {
   return buildWebviewEntry(
-    path.join(ROOT, 'test', 'webview', 'preview', 'preview.ts'),
+    path.join(ROOT, 'test', 'webview', 'pages', 'preview.ts'),
     path.join(outDir, 'preview.js'),
   );
 }

@@ -21,26 +21,24 @@ import { CanvasSurface } from './canvasSurface';
 import { Controls } from './controls';
 import { CausalIndex } from './flows';
 import { FrameLoop } from './frameLoop';
-import { bindTimelineInput, bindTimelineKeys, type InputHost } from './interaction';
 import { GUTTER_PX, gutterPxFor, OP_ROW_PX, RULER_PX } from './layout';
-import { bindOverview, Overview, OVERVIEW_PX } from './overview';
+import { Overview, OVERVIEW_PX } from './overview';
 import { TrackPointer } from './pointer';
 import { drawRange, RIGHT_MARGIN_PX } from './rangeOverlay';
-import { drawGrid, drawRuler } from './ruler';
+import { drawRuler } from './ruler';
 import { Selection } from './selection';
 import { SpanFilter, type FilterSpec } from './spanFilter';
 import { SpanIndex } from './spanIndex';
-import type { SpanQuery, ThreadsTrack } from './threadsTrack';
-import { type Tick, TimeScale } from './timeScale';
+import { TimeScale } from './timeScale';
+import { TimelineInput } from './timelineInput';
 import { TimeWindow } from './timeWindow';
-import type {
-  ModelIndexes,
-  RenderContext,
-  TimelineHost,
-  TimelineTrack,
-  WindowChange,
-} from './track';
-import { mountAddedTrack, type MountedTrack } from './trackMount';
+import type { ModelIndexes, TimelineHost, TimelineTrack, TrackQuery, WindowChange } from './track';
+import {
+  drawMountedTrack,
+  mountAddedTrack,
+  type MountedTrack,
+  type TrackFrame,
+} from './trackMount';
 
 /**
  * Owns every canvas of the timeline. Every change (data, status, size, theme, input, selection)
@@ -60,7 +58,6 @@ export class TimelineView implements TimelineHost {
   private overview = new Overview(this.model);
   private theme: Theme;
   private scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
-  private pointerXPx: number | undefined;
   private showFlows = true;
   private live = false;
   private readonly loop: FrameLoop;
@@ -77,6 +74,7 @@ export class TimelineView implements TimelineHost {
   private readonly controls: Controls;
   private readonly details: DetailsPanel;
   private readonly pointer: TrackPointer;
+  private readonly input: TimelineInput;
 
   constructor(
     private readonly swatches: HTMLElement[],
@@ -137,32 +135,24 @@ export class TimelineView implements TimelineHost {
       CV_TEST_HOOKS ? () => this.stats!.warmUpDraws++ : undefined,
     );
     this.theme = readTheme(swatches);
-    bindTimelineInput(this.threadsMount.ruler, this.rulerInput(), false, true);
-    for (const mount of this.mounts) {
-      this.bindTrackInput(mount);
-    }
-    bindOverview(this.threadsMount.overview, {
-      overview: () => this.overview,
-      centreOn: (timeNs) => {
-        this.window.centreOn(timeNs);
-        this.moved();
-        this.requestRedraw();
-      },
-      fit: () => this.fit(),
-    });
-    bindTimelineKeys({
+    this.input = new TimelineInput({
       window: this.window,
-      scale: () => this.scale,
+      pointer: this.pointer,
+      query: () => this.query(),
+      overview: () => this.overview,
       redraw,
       moved: () => this.moved(),
-      pointerNs: () =>
-        this.pointerXPx === undefined ? undefined : this.scale.pxToTime(this.pointerXPx),
       fit: () => this.fit(),
       zoomToSelection: () => this.zoomToSelection(),
       clearSelection: () => this.clearSelection(),
+      selectRange: (startNs, endNs, done) => this.selectRange(startNs, endNs, done),
       step: (dir) => this.step(dir),
       focusSearch: () => this.controls.search.focus(),
     });
+    this.input.bindAxis(this.threadsMount.ruler, this.threadsMount.overview);
+    for (const mount of this.mounts) {
+      this.input.bindTrack(mount);
+    }
     this.opsMount.viewport.box.addEventListener('scroll', redraw, { passive: true });
     const resize = new ResizeObserver(redraw);
     resize.observe(this.root);
@@ -172,9 +162,9 @@ export class TimelineView implements TimelineHost {
     window.addEventListener('resize', redraw);
   }
 
-  /** The Threads view's track (automation reads what it drew). */
-  get threads(): ThreadsTrack {
-    return this.threadsMount.track;
+  /** The Threads view's track where it is mounted (automation reads what it drew). */
+  get threads(): ThreadsMount {
+    return this.threadsMount;
   }
 
   /** Spans matching the active search and filters (0 without one). */
@@ -223,7 +213,7 @@ export class TimelineView implements TimelineHost {
     this.mounts.push(mount);
     this.addedMounts.push(mount);
     this.added.append(mount.section.root);
-    this.bindTrackInput(mount);
+    this.input.bindTrack(mount);
     this.requestRedraw();
   }
 
@@ -238,23 +228,9 @@ export class TimelineView implements TimelineHost {
     this.loop.flush();
   }
 
-  /**
-   * Centre (CSS px, relative to #threads-canvas) of the first drawn span matching `query`. The
-   * Threads view is expanded and scrolled (and the page too) so that the point is on screen.
-   */
-  findSpan(query: SpanQuery): { x: number; y: number } | undefined {
-    const mount = this.threadsMount;
-    if (!mount.section.expanded) {
-      mount.section.setExpanded(true);
-      this.requestRedraw();
-    }
-    this.flush();
-    const at = { model: this.model, indexes: this.indexes, scale: this.scale };
-    const point = mount.track.findSpan(query, at, mount.surface.widthPx);
-    if (point) {
-      this.scrollToThreadsPoint(point.y);
-    }
-    return point;
+  /** The model, its indexes and the scale of the last draw: what tracks are hit-tested with. */
+  query(): TrackQuery {
+    return { model: this.model, indexes: this.indexes, scale: this.scale };
   }
 
   private static indexesOf(model: TraceModel, spec?: FilterSpec): ModelIndexes {
@@ -263,63 +239,6 @@ export class TimelineView implements TimelineHost {
       causal: new CausalIndex(model),
       filter: new SpanFilter(model, spec),
     };
-  }
-
-  /** Scrolls the Threads box, then the page, so that `yPx` of #threads-canvas is visible. */
-  private scrollToThreadsPoint(yPx: number): void {
-    const box = this.threadsMount.viewport.box;
-    const marginPx = 12;
-    if (yPx < box.scrollTop + marginPx || yPx > box.scrollTop + box.clientHeight - marginPx) {
-      box.scrollTop = Math.max(0, yPx - box.clientHeight / 2);
-    }
-    const clientY = this.threadsMount.surface.canvas.getBoundingClientRect().top + yPx;
-    if (clientY < marginPx || clientY > window.innerHeight - marginPx) {
-      window.scrollBy(0, clientY - window.innerHeight / 2);
-    }
-  }
-
-  /** Input common to the ruler and the tracks' canvases. */
-  private input(
-    hover: (xPx: number, yPx: number, clientX: number, clientY: number) => void,
-    click: (xPx: number, yPx: number) => void,
-  ): InputHost {
-    return {
-      window: this.window,
-      scale: () => this.scale,
-      redraw: () => this.requestRedraw(),
-      moved: () => this.moved(),
-      hover: (xPx, yPx, clientX, clientY) => {
-        this.pointerXPx = xPx >= this.scale.startPx ? xPx : undefined;
-        hover(xPx, yPx, clientX, clientY);
-      },
-      leave: () => {
-        this.pointerXPx = undefined;
-        this.pointer.leave();
-      },
-      click,
-      selectRange: (startNs, endNs, done) => this.selectRange(startNs, endNs, done),
-    };
-  }
-
-  /** The ruler: a plain drag selects a range; a click clears the selection. */
-  private rulerInput(): InputHost {
-    return this.input(
-      () => {},
-      () => this.pointer.click({ res: -1 }),
-    );
-  }
-
-  private bindTrackInput(mount: MountedTrack): void {
-    const hitAt = (xPx: number, yPx: number) => {
-      const contentPx = mount.track.heightPx(this.model);
-      const query = { model: this.model, indexes: this.indexes, scale: this.scale };
-      return mount.track.hitTest?.(query, xPx, yPx + mount.viewport.topPx(contentPx));
-    };
-    const input = this.input(
-      (xPx, yPx, clientX, clientY) => this.pointer.hover(hitAt(xPx, yPx), clientX, clientY),
-      (xPx, yPx) => this.pointer.click(hitAt(xPx, yPx)),
-    );
-    bindTimelineInput(mount.surface.canvas, input, mount.wheelScrolls);
   }
 
   private moved(): void {
@@ -459,9 +378,18 @@ export class TimelineView implements TimelineHost {
     const rulerCtx = this.ruler.begin(threadsWidthPx, RULER_PX, theme.background);
     const ticks = drawRuler(rulerCtx, this.scale, theme, threadsWidthPx, RULER_PX);
     drawRange(rulerCtx, this.scale, theme, this.selection.range, RULER_PX, true);
+    const frame: TrackFrame = {
+      model,
+      indexes,
+      scale: this.scale,
+      theme,
+      selection: this.selection,
+      options: { showFlows: this.showFlows },
+      warmUp: this.loop.warming,
+    };
     for (const m of this.mounts) {
       if (!m.section.root.hidden && m.section.expanded) {
-        this.drawTrack(m, ticks, fullWidthPx);
+        drawMountedTrack(m, frame, ticks, fullWidthPx);
       }
     }
     const threadsBox = this.threadsMount.viewport.box;
@@ -484,43 +412,5 @@ export class TimelineView implements TimelineHost {
       }
     }
     this.loop.drawn(model, () => this.model);
-  }
-
-  /** Draws one track on its canvas: grid, track, range shading. */
-  private drawTrack(m: MountedTrack, ticks: Tick[], fullWidthPx: number): void {
-    const { model, theme, scale } = this;
-    try {
-      const contentPx = m.track.heightPx(model);
-      const widthPx = m.viewport.box.clientWidth || fullWidthPx;
-      const heightPx = m.viewport.heightPx(contentPx);
-      const ctx = m.surface.begin(widthPx, heightPx, theme.background);
-      drawGrid(ctx, ticks, scale, theme, widthPx, heightPx);
-      if (m.gutterRule) {
-        ctx.fillStyle = theme.grid;
-        ctx.fillRect(scale.startPx - 1, 0, 1, heightPx);
-      }
-      const rc: RenderContext = {
-        ctx,
-        model,
-        indexes: this.indexes,
-        scale,
-        theme,
-        selection: this.selection,
-        widthPx,
-        topPx: m.viewport.topPx(contentPx),
-        heightPx,
-        options: { showFlows: this.showFlows },
-        warmUp: this.loop.warming,
-      };
-      ctx.save();
-      m.track.draw(rc);
-      ctx.restore();
-      if (m.rangeShaded) {
-        drawRange(ctx, scale, theme, this.selection.range, heightPx, false);
-      }
-    } catch (err) {
-      // One broken track must not blank the timeline.
-      console.warn(`track ${m.track.id} failed to draw`, err);
-    }
   }
 }

@@ -7,7 +7,10 @@
 import { el } from '../dom';
 import { Section } from '../section';
 import { CanvasSurface } from './canvasSurface';
-import type { TimelineTrack } from './track';
+import { drawRange } from './rangeOverlay';
+import { drawGrid } from './ruler';
+import type { Tick } from './timeScale';
+import type { RenderContext, TimelineTrack } from './track';
 
 /** How a track's content rows meet its canvas. */
 export interface TrackViewport {
@@ -76,4 +79,41 @@ export function mountAddedTrack(track: TimelineTrack, onToggle: () => void): Mou
     gutterRule: true,
     rangeShaded: false,
   };
+}
+
+/** What every track's draw in one frame shares (RenderContext without the canvas's own). */
+export type TrackFrame = Omit<RenderContext, 'ctx' | 'widthPx' | 'topPx' | 'heightPx'>;
+
+/**
+ * Draws a mounted track on its canvas: the grid at `ticks`, the gutter's rule, the track, the
+ * selected range. A collapsed box has no width: `fullWidthPx` stands in for it.
+ */
+export function drawMountedTrack(
+  m: MountedTrack,
+  frame: TrackFrame,
+  ticks: Tick[],
+  fullWidthPx: number,
+): void {
+  const { scale, theme } = frame;
+  try {
+    const contentPx = m.track.heightPx(frame.model);
+    const widthPx = m.viewport.box.clientWidth || fullWidthPx;
+    const heightPx = m.viewport.heightPx(contentPx);
+    const ctx = m.surface.begin(widthPx, heightPx, theme.background);
+    drawGrid(ctx, ticks, scale, theme, widthPx, heightPx);
+    if (m.gutterRule) {
+      ctx.fillStyle = theme.grid;
+      ctx.fillRect(scale.startPx - 1, 0, 1, heightPx);
+    }
+    const topPx = m.viewport.topPx(contentPx);
+    ctx.save();
+    m.track.draw({ ...frame, ctx, widthPx, topPx, heightPx });
+    ctx.restore();
+    if (m.rangeShaded) {
+      drawRange(ctx, scale, theme, frame.selection.range, heightPx, false);
+    }
+  } catch (err) {
+    // One broken track must not blank the timeline.
+    console.warn(`track ${m.track.id} failed to draw`, err);
+  }
 }
