@@ -4,10 +4,18 @@
  * `if (CV_TEST_HOOKS)` (src/shared/buildFlags.d.ts), so a production build drops this module.
  */
 import type { Parallelism } from './parallelism';
-import type { SpanQuery } from './timeline/threadsTrack';
-import type { TimelineHost } from './timeline/track';
+import type { ThreadsTrack } from './timeline/threadsTrack';
+import type { TimelineHost, TrackQuery } from './timeline/track';
 import type { TimelineView } from './timeline/timelineView';
 import type { TraceStore } from './traceStore';
+
+/** What `findSpan` matches: resource type, creation line, file suffix, Node threadId. */
+export interface SpanQuery {
+  type?: string;
+  line?: number;
+  file?: string;
+  thread?: number;
+}
 
 /** Draw counters of the timeline (the viewer benchmark reads the draw times). */
 export class DrawStats {
@@ -142,7 +150,7 @@ function findSpan(view: TimelineView, query: SpanQuery): { x: number; y: number 
     view.requestRedraw();
   }
   view.flush();
-  const point = threads.track.findSpan(query, view.query(), threads.surface.widthPx);
+  const point = spanPoint(threads.track, query, view.query(), threads.surface.widthPx);
   if (point) {
     const box = threads.viewport.box;
     const marginPx = 12;
@@ -156,6 +164,48 @@ function findSpan(view: TimelineView, query: SpanQuery): { x: number; y: number 
     }
   }
   return point;
+}
+
+/** The centre of the first drawn span matching `query` (preferably 2px wide or more). */
+function spanPoint(
+  threads: ThreadsTrack,
+  query: SpanQuery,
+  at: TrackQuery,
+  widthPx: number,
+): { x: number; y: number } | undefined {
+  const { model: m, scale } = at;
+  let fallback: { x: number; y: number } | undefined;
+  for (let lane = 0; lane < m.threads.length; lane++) {
+    if (query.thread !== undefined && m.threads[lane].info.threadId !== query.thread) {
+      continue;
+    }
+    for (const list of at.indexes.spans.lanesOf(lane)) {
+      for (let k = 0; list && k < list.length; k++) {
+        const span = list.data[k];
+        const r = m.spanRes.data[span];
+        const loc = m.locationOf(r);
+        if (
+          (query.type !== undefined && m.typeOf(r) !== query.type) ||
+          (query.line !== undefined && loc?.line !== query.line) ||
+          (query.file !== undefined && !loc?.file.endsWith(query.file))
+        ) {
+          continue;
+        }
+        const box = threads.spanBox(span, scale);
+        const x0 = Math.max(box.x0Px, scale.startPx);
+        const x1 = Math.min(box.x1Px, widthPx);
+        if (x1 - x0 < 1) {
+          continue;
+        }
+        const centre = { x: (x0 + x1) / 2, y: box.yPx + box.heightPx / 2 };
+        if (x1 - x0 >= 2) {
+          return centre;
+        }
+        fallback ??= centre;
+      }
+    }
+  }
+  return fallback;
 }
 
 function viewState(view: TimelineView): ViewDebugState {

@@ -12,14 +12,6 @@ import type { SpanIndex } from './spanIndex';
 import type { TimeScale } from './timeScale';
 import type { RenderContext, TimelineTrack, TrackHit, TrackQuery } from './track';
 
-/** What `findSpan` matches: resource type, creation line, file suffix, Node threadId. */
-export interface SpanQuery {
-  type?: string;
-  line?: number;
-  file?: string;
-  thread?: number;
-}
-
 /** A span's box in CSS px, relative to the canvas's top-left. */
 export interface SpanBox {
   x0Px: number;
@@ -304,46 +296,5 @@ export class ThreadsTrack implements TimelineTrack {
       }
     }
     return bestDistPx <= 2 ? best : -1;
-  }
-
-  /** The centre of the first drawn span matching `query` (preferably 2px wide or more). */
-  findSpan(
-    query: SpanQuery,
-    at: TrackQuery,
-    widthPx: number,
-  ): { x: number; y: number } | undefined {
-    const { model: m, scale } = at;
-    let fallback: { x: number; y: number } | undefined;
-    for (let lane = 0; lane < m.threads.length; lane++) {
-      if (query.thread !== undefined && m.threads[lane].info.threadId !== query.thread) {
-        continue;
-      }
-      for (const list of at.indexes.spans.lanesOf(lane)) {
-        for (let k = 0; list && k < list.length; k++) {
-          const span = list.data[k];
-          const r = m.spanRes.data[span];
-          const loc = m.locationOf(r);
-          if (
-            (query.type !== undefined && m.typeOf(r) !== query.type) ||
-            (query.line !== undefined && loc?.line !== query.line) ||
-            (query.file !== undefined && !loc?.file.endsWith(query.file))
-          ) {
-            continue;
-          }
-          const box = this.spanBox(span, scale);
-          const x0 = Math.max(box.x0Px, scale.startPx);
-          const x1 = Math.min(box.x1Px, widthPx);
-          if (x1 - x0 < 1) {
-            continue;
-          }
-          const centre = { x: (x0 + x1) / 2, y: box.yPx + box.heightPx / 2 };
-          if (x1 - x0 >= 2) {
-            return centre;
-          }
-          fallback ??= centre;
-        }
-      }
-    }
-    return fallback;
   }
 }
