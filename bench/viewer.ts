@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildWebview, openPanel, startHarness, tempDir } from '../test/webview/harness';
-import { generateTrace } from './viewerTrace';
+import { generateTrace } from '../test/fixtures/traces';
 
 declare const window: {
   postMessage(message: unknown, origin: string, transfer?: unknown[]): void;

@@ -1,8 +1,8 @@
 /** Entry of the timeline webview: builds the panel and applies the host's messages. */
 import { assertNever, type ToWebviewMessage } from '../src/shared/protocol';
-import { installDebugHook } from './debugHook';
 import { el } from './dom';
 import { installParallelism } from './parallelism';
+import { installTestHooks } from './testHooks';
 import { watchTheme } from './theme';
 import { TimelineView } from './timeline/timelineView';
 import { Toolbar } from './toolbar';
@@ -84,6 +84,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
 });
 
 watchTheme(() => view.refreshTheme());
-installDebugHook(store, view);
-installParallelism(view, store, app, (message) => host.post(message));
+const parallelism = installParallelism(view, app, (message) => host.post(message));
+if (CV_TEST_HOOKS) {
+  installTestHooks(store, view, parallelism);
+}
 host.post({ type: 'ready' });

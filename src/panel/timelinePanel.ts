@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -9,7 +10,7 @@ import {
   type SessionInfo,
   type ToWebviewMessage,
 } from '../shared/protocol';
-import { timelineHtml, timelineWebviewOptions } from './html';
+import { timelineHtml } from './html';
 
 /** The webview panel's view type (also the serializer's key in package.json). */
 export const TIMELINE_VIEW_TYPE = 'concurrencyVisualizer.timeline';
@@ -50,7 +51,14 @@ export class TimelinePanel {
   ) {
     panel.webview.options = timelineWebviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    panel.webview.html = timelineHtml(panel.webview, extensionUri);
+    const asUri = (...parts: string[]): string =>
+      panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
+    panel.webview.html = timelineHtml({
+      nonce: crypto.randomBytes(16).toString('base64'),
+      cspSource: panel.webview.cspSource,
+      scriptUri: asUri('dist', 'webview.js'),
+      styleUri: asUri('media', 'panel.css'),
+    });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: FromWebviewMessage) => this.onMessage(m)),
       panel.onDidChangeViewState(() => {
@@ -181,6 +189,17 @@ export class TimelinePanel {
     this.onDispose?.();
     this.onDispose = undefined;
   }
+}
+
+/** Webview options: scripts on, and only dist/ and media/ readable. */
+function timelineWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
+  };
 }
 
 /** Lines shown around a creation site in the details panel. */

@@ -57,20 +57,31 @@ export function resetResults(): void {
 }
 
 let packaged: string | undefined;
-/** The .vsix under test: env CV_E2E_VSIX, else `npm run package` (once per test run). */
+/**
+ * The .vsix under test: env CV_E2E_VSIX, else packaged as `npm run package` does but built with
+ * the test hooks (`--test-hooks`: window.cvDebug, which a plain --production build leaves out),
+ * once per test run.
+ */
 export function extensionPackage(): string {
   if (packaged) {
     return packaged;
   }
   let vsix = process.env.CV_E2E_VSIX;
   if (!vsix) {
-    const r = spawnSync('npm', ['run', 'package'], {
-      cwd: REPO,
-      encoding: 'utf8',
-      timeout: 180000,
-    });
-    assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}${r.stderr}`);
+    const run = (command: string, args: string[]): void => {
+      const r = spawnSync(command, args, { cwd: REPO, encoding: 'utf8', timeout: 180000 });
+      assert.equal(r.status, 0, `${command} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+    };
     vsix = path.join(REPO, 'dist', 'concurrency-visualizer.vsix');
+    run('node', ['esbuild.js', '--production', '--test-hooks']);
+    run('npx', [
+      'vsce',
+      'package',
+      '--no-dependencies',
+      '--no-rewrite-relative-links',
+      '--out',
+      vsix,
+    ]);
   }
   assert.ok(fs.existsSync(vsix), `no extension package at ${vsix}`);
   packaged = vsix;

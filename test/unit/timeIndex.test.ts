@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { generateTrace } from '../../bench/viewerTrace';
+import { generateTrace } from '../fixtures/traces';
 import { TraceDecoder } from '../../src/model/decoder';
 import { addTopBusyShares, topBusyBefore } from '../../src/model/timeIndex';
 import { TraceModel } from '../../src/model/traceModel';

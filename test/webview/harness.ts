@@ -1,6 +1,7 @@
-// Test harness for the timeline webview: builds the bundles, records real traces, serves a page
-// that mirrors the host's HTML (same CSP, nonce, stylesheet and script) with a fake VS Code API,
-// and drives it in Debian's headless Chromium (never a downloaded browser).
+// Test harness for the timeline webview: builds the bundles, records real traces, serves the
+// panel's own HTML (src/panel/html.ts: the same CSP, nonce, stylesheet and script) with a fake
+// VS Code API added by the browser before any page script, and drives it in Debian's headless
+// Chromium (never a downloaded browser).
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -12,6 +13,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSession, withTracerNodeOptions } from '../../src/launch/session';
+import { timelineHtml } from '../../src/panel/html';
 import { readSessionTrace } from '../../src/launch/tail';
 import type { PageWindow } from './pageGlobals';
 import { buildWebviewBundle } from '../../scripts/webviewBundle';
@@ -19,6 +21,7 @@ import { chromiumPath } from '../../scripts/chromium';
 
 declare const window: PageWindow;
 declare function atob(data: string): string;
+declare function requestAnimationFrame(callback: () => void): number;
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const RESULTS = path.join(ROOT, 'test-results');
@@ -115,15 +118,32 @@ const DARK_THEME: Record<string, string> = {
   '--vscode-editorHoverWidget-border': '#454545',
 };
 
-/** The harness page's own script: theme variables and the fake VS Code API. */
-function harnessScript(): string {
+/**
+ * What VS Code's webview host provides, added to every page before its own scripts (so the
+ * page's HTML and CSP stay the panel's): theme variables, the body's theme class, the fake
+ * VS Code API (its posts and state recorded) and a record of CSP violations. A string: the
+ * page has no helpers of the test's compiler.
+ */
+function fakeWebviewHost(): string {
   return `
 (() => {
   const theme = ${JSON.stringify(DARK_THEME)};
-  for (const [name, value] of Object.entries(theme)) {
-    document.documentElement.style.setProperty(name, value);
-  }
-  document.body.className = 'vscode-dark';
+  // This runs before the document has elements: theme the root and the body as they appear
+  // (the parser delivers these records before it runs the panel's script).
+  let themed = false;
+  const observer = new MutationObserver(() => {
+    if (!themed && document.documentElement) {
+      themed = true;
+      for (const [name, value] of Object.entries(theme)) {
+        document.documentElement.style.setProperty(name, value);
+      }
+    }
+    if (document.body) {
+      document.body.className = 'vscode-dark';
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
   window.__posted = [];
   window.__state = undefined;
   window.__cspViolations = [];
@@ -139,7 +159,7 @@ function harnessScript(): string {
 `;
 }
 
-/** A page server mirroring src/panel/html.ts, on 127.0.0.1 at a random port. */
+/** A server of the panel's page (src/panel/html.ts), on 127.0.0.1 at a random port. */
 export interface Harness {
   url: string;
   browser: Browser;
@@ -167,32 +187,20 @@ export async function startHarness(
     const origin = `http://${req.headers.host}`;
     if (url === '/' || url.startsWith('/?')) {
       const nonce = crypto.randomBytes(16).toString('base64');
-      const csp = [
-        "default-src 'none'",
-        `img-src ${origin} data:`,
-        `style-src ${origin}`,
-        `font-src ${origin}`,
-        `script-src 'nonce-${nonce}'`,
-        'worker-src blob:',
-        ...(extras.connect ? [`connect-src ${origin}`] : []),
-      ].join('; ');
+      let html = timelineHtml({
+        nonce,
+        cspSource: origin,
+        scriptUri: `${origin}/dist/webview.js`,
+        styleUri: `${origin}/media/panel.css`,
+      });
+      if (extras.connect) {
+        // The benchmark fetches its trace: the one directive the panel does not have.
+        const before = html;
+        html = html.replace("default-src 'none'", `default-src 'none'; connect-src ${origin}`);
+        assert.notEqual(html, before, "the panel's CSP has default-src 'none'");
+      }
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/media/panel.css">
-<title>Concurrency Visualizer</title>
-</head>
-<body><div id="app"></div><script nonce="${nonce}" src="${origin}/harness.js"></script><script nonce="${nonce}" src="${origin}/dist/webview.js"></script></body>
-</html>`);
-      return;
-    }
-    if (url === '/harness.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(harnessScript());
+      res.end(html);
       return;
     }
     const file = files[url];
@@ -237,6 +245,7 @@ export async function openPanel(harness: Harness, errors: string[]): Promise<Pag
     viewport: { width: 1100, height: 640 },
     deviceScaleFactor: 1,
   });
+  await page.addInitScript({ content: fakeWebviewHost() });
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error') {
@@ -246,6 +255,16 @@ export async function openPanel(harness: Harness, errors: string[]): Promise<Pag
   await page.goto(harness.url);
   await page.waitForFunction(() => window.__posted.length > 0);
   return page;
+}
+
+/**
+ * Resolves after two more animation frames of the page: a redraw asked for before (by input,
+ * a resize or a theme change, which request one for the next frame) has been drawn.
+ */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+  );
 }
 
 /** Closes a panel page, asserting it saw no CSP violation and no page error. */

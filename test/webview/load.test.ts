@@ -12,11 +12,10 @@ import {
   type Harness,
 } from './harness';
 import type { PageDocument, PageWindow } from './pageGlobals';
-import { syntheticTrace } from './syntheticTrace';
+import { syntheticTrace } from '../fixtures/traces';
 
 declare const window: PageWindow;
 declare const document: PageDocument;
-declare const performance: { now(): number };
 
 describe('webview: a 100k-span trace', function () {
   this.timeout(120_000);
@@ -33,19 +32,14 @@ describe('webview: a 100k-span trace', function () {
     await harness?.close();
   });
 
-  /** Milliseconds of one synchronous redraw (cvDebug.findSpan flushes the pending frame). */
-  async function redrawMs(): Promise<number> {
-    await page.keyboard.press('ArrowRight');
-    return page.evaluate(() => {
-      const t0 = performance.now();
-      window.cvDebug.findSpan({ type: 'no such type' });
-      return performance.now() - t0;
-    });
+  /** Draws now what is pending (cvDebug.findSpan flushes the pending frame). */
+  async function flush(): Promise<void> {
+    await page.evaluate(() => window.cvDebug.findSpan({ type: 'no such type' }));
   }
 
-  it('loads, draws, zooms and scrolls fast', async () => {
+  // How fast it is lives in bench:viewer (timings here would flake on a loaded machine).
+  it('loads, draws, warms up, zooms into pixel strips and scrolls', async () => {
     const trace = syntheticTrace(2, 50_000);
-    const t0 = Date.now();
     await postToPage(
       page,
       {
@@ -58,7 +52,6 @@ describe('webview: a 100k-span trace', function () {
     await page.waitForFunction(
       () => document.getElementById('threads')?.dataset.spans === '100000',
     );
-    const loadMs = Date.now() - t0;
     const state = await page.evaluate(() => window.cvDebug.state());
     assert.equal(state.lanes, 2);
     assert.equal(state.spans, 100_000);
@@ -104,19 +97,18 @@ describe('webview: a 100k-span trace', function () {
     assert.equal(afterWarmUp.redrawn.endNs, afterWarmUp.view.endNs);
     assert.deepEqual(afterWarmUp.after, afterWarmUp.before, 'the warm-up left its drawing');
     // The cores chart drew its own warm-up charts (in its worker), then the fitted window again.
-    const chart = await page.evaluate(async () => {
-      const debug = (
-        window.cvDebug as unknown as {
-          parallelism: {
-            chartPending(): boolean;
-            chartWarmUpDraws(): number;
-            chartWindow(): { startMs: number; endMs: number } | undefined;
-          };
-        }
-      ).parallelism;
-      while (debug.chartPending()) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
+    type ChartDebug = {
+      parallelism: {
+        chartPending(): boolean;
+        chartWarmUpDraws(): number;
+        chartWindow(): { startMs: number; endMs: number } | undefined;
+      };
+    };
+    await page.waitForFunction(
+      () => !(window.cvDebug as unknown as ChartDebug).parallelism.chartPending(),
+    );
+    const chart = await page.evaluate(() => {
+      const debug = (window.cvDebug as unknown as ChartDebug).parallelism;
       return { warmUps: debug.chartWarmUpDraws(), drawn: debug.chartWindow() };
     });
     assert.ok(chart.warmUps >= 3, `chart warm-up draws: ${chart.warmUps}`);
@@ -126,12 +118,11 @@ describe('webview: a 100k-span trace', function () {
       'the cores chart shows the fitted window',
     );
 
-    const fitMs = await redrawMs();
     await page.mouse.move(600, 180);
     for (let i = 0; i < 5; i++) {
       await page.mouse.wheel(0, -300);
     }
-    const zoomedMs = await redrawMs();
+    await flush();
     // Zoomed to ~25 µs a pixel, the tick rows (a 1 µs TickObject every 100 µs) are thousands of
     // one-pixel runs, painted as pixel strips (one-pixel-high canvases stretched over the rows).
     // Along such a row every pixel is the span colour or the background, never a blend, and
@@ -156,13 +147,16 @@ describe('webview: a 100k-span trace', function () {
         const i = Math.floor((x + 0.5) * dpr) * 4;
         run.push((line[i] << 16) | (line[i + 1] << 8) | line[i + 2]);
       }
-      const span = run[0];
       const plotPx = cssWidth - at.x;
+      const pxPer100us = 100e3 / ((view.endNs - view.startNs) / Math.max(1, plotPx));
+      // Half a period right of a span is the row's background (the span's own pixel may be
+      // the one left of its centre's, so it is not taken as the span colour).
+      const background = run[Math.round(pxPer100us / 2)];
       return {
         stripRows: view.stripRows,
         colours: [...new Set(run)].map((c) => c.toString(16)),
-        spanShare: run.filter((c) => c === span).length / run.length,
-        pxPer100us: 100e3 / ((view.endNs - view.startNs) / Math.max(1, plotPx)),
+        spanShare: run.filter((c) => c !== background).length / run.length,
+        pxPer100us,
       };
     });
     assert.ok(strip.stripRows >= 2, `strip rows ${strip.stripRows}`);
@@ -178,15 +172,8 @@ describe('webview: a 100k-span trace', function () {
       ).getElementById('ops');
       ops.scrollTop = 1e9;
     });
-    const scrolledMs = await redrawMs();
+    await flush();
     await page.screenshot({ path: path.join(RESULTS, 'webview-load.png') });
-    console.log(
-      `      load+decode+draw ${loadMs} ms; redraw: fit ${fitMs.toFixed(1)} ms, zoomed ${zoomedMs.toFixed(1)} ms, ops scrolled ${scrolledMs.toFixed(1)} ms`,
-    );
-    assert.ok(loadMs < 10_000, `loading took ${loadMs} ms`);
-    assert.ok(fitMs < 250, `a fit-all redraw took ${fitMs} ms`);
-    assert.ok(zoomedMs < 250, `a zoomed redraw took ${zoomedMs} ms`);
-    assert.ok(scrolledMs < 250, `a scrolled redraw took ${scrolledMs} ms`);
     assert.deepEqual(errors, []);
   });
 });

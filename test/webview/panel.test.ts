@@ -16,6 +16,7 @@ import {
   RESULTS,
   ROOT,
   startHarness,
+  nextFrames,
 } from './harness';
 import type { PageDocument, PageWindow, PostedMessage } from './pageGlobals';
 
@@ -295,7 +296,7 @@ describe('webview: timeline panel in headless Chromium', function () {
     await page.screenshot({ path: path.join(RESULTS, 'webview-narrow-details.png') });
     await page.screenshot({ path: path.join(RESULTS, 'webview-narrow-full.png'), fullPage: true });
     await page.setViewportSize({ width: 480, height: 600 });
-    await page.waitForTimeout(100);
+    await nextFrames(page);
     await page.screenshot({ path: path.join(RESULTS, 'webview-480.png') });
 
     // Without a program to run, a restored panel cannot run again.
@@ -334,7 +335,7 @@ describe('webview: timeline panel in headless Chromium', function () {
       '--vscode-editorHoverWidget-background': '#f8f8f8',
       '--vscode-editorHoverWidget-border': '#c8c8c8',
     });
-    await page.waitForTimeout(100);
+    await nextFrames(page);
     await page.screenshot({ path: path.join(RESULTS, 'webview-light.png') });
     await applyTheme('vscode-high-contrast', {
       '--vscode-editor-background': '#000000',
@@ -349,7 +350,7 @@ describe('webview: timeline panel in headless Chromium', function () {
       '--vscode-badge-foreground': '#ffffff',
       '--vscode-editorHoverWidget-background': '#0c141f',
     });
-    await page.waitForTimeout(100);
+    await nextFrames(page);
     assert.deepEqual((await pixelAt(page, 2, 2)).slice(0, 3), [0, 0, 0]);
     await page.screenshot({ path: path.join(RESULTS, 'webview-hc.png') });
   });
@@ -361,7 +362,9 @@ describe('webview: timeline panel in headless Chromium', function () {
     const box = (await page.locator('#threads-canvas').boundingBox())!;
     await page.mouse.move(box.x + before.x, box.y + before.y);
     await page.mouse.wheel(0, -400);
-    await page.waitForTimeout(100);
+    await page.waitForFunction(
+      () => (window.cvDebug as unknown as { view(): { mode: string } }).view().mode === 'free',
+    );
     const widthOf = () =>
       page.evaluate(() => {
         const canvas = document.getElementById('threads-canvas')!;
@@ -369,7 +372,9 @@ describe('webview: timeline panel in headless Chromium', function () {
       });
     assert.ok((await widthOf()) > 0);
     await page.keyboard.press('0');
-    await page.waitForTimeout(100);
+    await page.waitForFunction(
+      () => (window.cvDebug as unknown as { view(): { mode: string } }).view().mode === 'fit',
+    );
     const after = (await page.evaluate(() => window.cvDebug.findSpan({ type: 'Timeout' })))!;
     assert.deepEqual(after, before, 'key 0 fits back to the same view');
 
@@ -378,7 +383,7 @@ describe('webview: timeline panel in headless Chromium', function () {
       document.documentElement.style.setProperty('--vscode-editor-background', '#ffffff');
       document.body.className = 'vscode-light';
     });
-    await page.waitForTimeout(100);
+    await nextFrames(page);
     const bgAfter = await pixelAt(page, 2, 2);
     assert.notDeepEqual(bgAfter, bgBefore);
     assert.deepEqual(bgAfter.slice(0, 3), [255, 255, 255]);

@@ -9,7 +9,7 @@ import { RowPainter } from '../../webview-ui/timeline/rowPainter';
 import { GROUP_SPANS, SpanIndex } from '../../webview-ui/timeline/spanIndex';
 import { TimeScale } from '../../webview-ui/timeline/timeScale';
 import type { Theme } from '../../webview-ui/theme';
-import { syntheticTrace } from './syntheticTrace';
+import { syntheticTrace } from '../fixtures/traces';
 
 /** A 2D context that records the rectangles filled, nothing else. */
 function recordingContext(): { ctx: CanvasRenderingContext2D; rects: number[][] } {

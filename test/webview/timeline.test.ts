@@ -1,6 +1,6 @@
 // The timeline engine in real headless Chromium: zoom, pan, range statistics, search, selection
 // with details and jumps, and live appends while following the edge. Synthetic traces whose
-// content is known exactly (syntheticTrace.ts), so the panel's numbers can be checked.
+// content is known exactly (test/fixtures/traces.ts), so the panel's numbers can be checked.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -16,7 +16,7 @@ import {
   startHarness,
 } from './harness';
 import type { PageDocument, PageWindow } from './pageGlobals';
-import { syntheticTrace } from './syntheticTrace';
+import { syntheticTrace } from '../fixtures/traces';
 
 declare const window: PageWindow;
 declare const document: PageDocument;
@@ -95,7 +95,11 @@ describe('webview: timeline engine (zoom, pan, range, search, details, live)', f
     await page.mouse.move(box.x + 600, box.y + 15);
     await page.mouse.wheel(0, -300);
     await page.mouse.wheel(0, -300);
-    await page.waitForTimeout(50);
+    // Each wheel zooms by e^-0.6 (0.55): after both, the window is under half the fitted one.
+    await page.waitForFunction((fitNs) => {
+      const v = (window.cvDebug as unknown as { view(): ViewState }).view();
+      return v.endNs - v.startNs < fitNs / 2;
+    }, fit.endNs - fit.startNs);
     const zoomed = await view(page);
     assert.equal(zoomed.mode, 'free');
     assert.ok(zoomed.endNs - zoomed.startNs < (fit.endNs - fit.startNs) / 2, 'the wheel zoomed in');
@@ -269,7 +273,7 @@ describe('webview: timeline engine (zoom, pan, range, search, details, live)', f
       document.body.className = 'vscode-light';
     });
     await page.check('#show-flows');
-    await page.waitForTimeout(50);
+    assert.ok((await view(page)).flows > 0, 'the arrows are back');
     await page.screenshot({ path: path.join(RESULTS, 'timeline-details-light.png') });
   });
 
@@ -306,7 +310,7 @@ describe('webview: timeline engine (zoom, pan, range, search, details, live)', f
     assert.equal(away.mode, 'free');
     await page.waitForSelector('#follow-live:not([hidden])');
     await postToPage(page, { type: 'append' }, [live.subarray(ends[Math.floor(ends.length / 2)])]);
-    await page.waitForTimeout(50);
+    await page.waitForFunction(() => window.cvDebug.state().spans === 20_000);
     assert.equal((await view(page)).startNs, away.startNs, 'a free window stays put');
     await page.click('#follow-live');
     const back = await view(page);

@@ -5,9 +5,8 @@
 import { OS_THREAD_KIND_LABELS, OS_THREAD_KINDS } from '../../src/model/threadKinds';
 import { machineCores } from '../../src/model/parallelism';
 import type { TraceModel } from '../../src/model/traceModel';
-import type { Theme } from '../theme';
 import { fitText } from '../timeline/canvasSurface';
-import type { TimelineTrack, TrackHover } from '../timeline/track';
+import type { RenderContext, TimelineTrack, TrackHit, TrackQuery } from '../timeline/track';
 import { TimeScale } from '../timeline/timeScale';
 import type { KindColors } from './kindColors';
 import type { OsThreadLayout } from './osThreadLayout';
@@ -42,7 +41,8 @@ export class CoreLanesTrack implements TimelineTrack {
     return CAPTION_PX + machineCores(model) * CORE_PX;
   }
 
-  draw(ctx: CanvasRenderingContext2D, model: TraceModel, scale: TimeScale, theme: Theme): void {
+  draw(rc: RenderContext): void {
+    const { ctx, model, scale, theme } = rc;
     this.drawnAt.record(ctx, scale);
     this.layout.update(model);
     const cores = machineCores(model);
@@ -103,7 +103,8 @@ export class CoreLanesTrack implements TimelineTrack {
     ctx.fillRect(scale.startPx - 1, CAPTION_PX, 1, cores * CORE_PX);
   }
 
-  hoverAt(model: TraceModel, scale: TimeScale, xPx: number, yPx: number): TrackHover | undefined {
+  hitTest(query: TrackQuery, xPx: number, yPx: number): TrackHit | undefined {
+    const { model, scale } = query;
     if (yPx < CAPTION_PX) {
       return { lines: [this.title, 'each sample is put on the core its thread was last seen on'] };
     }

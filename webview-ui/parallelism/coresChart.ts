@@ -7,6 +7,10 @@
  * OffscreenCanvas (coresChartWorker.ts), so zooming and panning never wait for chart.js's layout
  * and painting. Where a worker cannot be made (no OffscreenCanvas, a policy that forbids blob
  * workers) the same renderer draws on the page.
+ *
+ * Its size (a little over 450 lines) is earned: the worker protocol (latest spec wins, warm-up
+ * specs), the page fallback and the axis alignment with the lanes are one state machine, and
+ * splitting it would spread that state over files that each need all of it.
  */
 import { coresBusySeries, machineCores, type CoresBusySeries } from '../../src/model/parallelism';
 import { OS_THREAD_KIND_LABELS, OS_THREAD_KINDS } from '../../src/model/threadKinds';

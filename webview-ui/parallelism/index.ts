@@ -2,9 +2,7 @@
  * The parallelism views: OS-thread lanes and core lanes (timeline tracks), the cores chart
  * aligned under them, and the verdict in numbers. `installParallelism` wires them to a host.
  */
-import type { TraceModel } from '../../src/model/traceModel';
 import type { FromWebviewMessage } from '../../src/shared/protocol';
-import type { CvDebug } from '../debugHook';
 import { el } from '../dom';
 import { Section } from '../section';
 import { watchTheme } from '../theme';
@@ -15,48 +13,6 @@ import { KindLegend, type KindColors } from './kindColors';
 import { OsThreadsTrack } from './osThreadsTrack';
 import { SummaryPanel } from './summaryPanel';
 
-/** One OS-thread lane as tests and automation see it. */
-export interface LaneInfo {
-  pid: number;
-  tid: number;
-  kind: string;
-  basis: string;
-  text: string;
-  /** Client y of the lane's middle, once drawn. */
-  clientY: number | undefined;
-}
-
-/** `window.cvDebug.parallelism`: alignment and lanes, for tests and automation. */
-export interface ParallelismDebug {
-  /** Client x of a time on the cores chart's axis. */
-  chartXForTime(timeNs: number): number | undefined;
-  /** True while the cores chart has not drawn the newest window yet (its worker is behind). */
-  chartPending(): boolean;
-  /** True when the cores chart draws in a worker (false: on the page). */
-  chartInWorker(): boolean;
-  /** The window the cores chart last drew (ms), once drawn. */
-  chartWindow(): { startMs: number; endMs: number } | undefined;
-  /** Warm-up charts drawn so far (TimelineView.warmUp). */
-  chartWarmUpDraws(): number;
-  /** Client x of a time on the OS-threads track. */
-  trackXForTime(timeNs: number): number | undefined;
-  /** The OS-thread lanes, top to bottom. */
-  lanes(): LaneInfo[];
-  /** The window the tracks were last drawn with, ns. */
-  timeWindow(): { startNs: number; endNs: number } | undefined;
-  /** Core lanes shown? */
-  coreLanes(): boolean;
-  /** The verdict shown in the summary (after refreshing it). */
-  verdict(): string | undefined;
-}
-
-declare module '../debugHook' {
-  interface CvDebug {
-    /** Set by the parallelism views. */
-    parallelism?: ParallelismDebug;
-  }
-}
-
 /** What `installParallelism` built, for the caller to keep or test. */
 export interface Parallelism {
   root: HTMLElement;
@@ -64,7 +20,6 @@ export interface Parallelism {
   coreLanes: CoreLanesTrack;
   chart: CoresChart;
   summary: SummaryPanel;
-  debug: ParallelismDebug;
 }
 
 /**
@@ -73,7 +28,6 @@ export interface Parallelism {
  */
 export function installParallelism(
   host: TimelineHost,
-  store: { model: TraceModel },
   container: HTMLElement,
   post?: (message: FromWebviewMessage) => void,
 ): Parallelism {
@@ -116,49 +70,6 @@ export function installParallelism(
   const root = chartSection.root;
   container.append(root, summarySection.root);
 
-  const debug: ParallelismDebug = {
-    chartXForTime: (timeNs) => chart.clientXOf(timeNs),
-    chartPending: () => chart.pending,
-    chartInWorker: () => chart.inWorker,
-    chartWindow: () => chart.drawnWindow,
-    chartWarmUpDraws: () => chart.warmUpDraws,
-    trackXForTime: (timeNs) => osThreads.drawnAt.clientXOf(timeNs),
-    lanes: () => {
-      const layout = osThreads.layout;
-      layout.update(store.model);
-      return layout.rows
-        .filter((r) => r.type === 'thread')
-        .map((r) => {
-          const t = store.model.os.threads[r.thread];
-          const cls = layout.classes[r.thread];
-          return {
-            pid: t.pid,
-            tid: t.tid,
-            kind: cls.kind,
-            basis: cls.basis,
-            text: r.text,
-            clientY: osThreads.drawnAt.clientYOf(r.topPx + r.heightPx / 2),
-          };
-        });
-    },
-    timeWindow: () => {
-      const scale = osThreads.drawnAt.scale;
-      return scale && { startNs: scale.startNs, endNs: scale.endNs };
-    },
-    coreLanes: () => coreLanes.enabled,
-    verdict: () => {
-      summary.flush();
-      return summary.summary?.verdict.text;
-    },
-  };
-  const attachDebug = (): void => {
-    // The panel's own hook may be installed after this one: attach to whichever is current.
-    const hook: CvDebug | undefined = window.cvDebug;
-    if (hook && hook.parallelism !== debug) {
-      hook.parallelism = debug;
-    }
-  };
-
   host.addTrack(osThreads);
   host.addTrack(coreLanes);
   host.onWindowChange((change) => {
@@ -174,13 +85,11 @@ export function installParallelism(
       chart.update(change, osThreads.drawnAt);
     }
     summary.update(change.model);
-    attachDebug();
   });
   watchTheme(() => {
     colors = undefined;
     chart.invalidate();
     host.requestRedraw();
   });
-  attachDebug();
-  return { root, osThreads, coreLanes, chart, summary, debug };
+  return { root, osThreads, coreLanes, chart, summary };
 }

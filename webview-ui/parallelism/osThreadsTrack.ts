@@ -7,7 +7,7 @@ import type { TraceModel } from '../../src/model/traceModel';
 import { formatDuration, threadLabel } from '../format';
 import type { Theme } from '../theme';
 import { fitText } from '../timeline/canvasSurface';
-import type { TimelineTrack, TrackHover } from '../timeline/track';
+import type { RenderContext, TimelineTrack, TrackHit, TrackQuery } from '../timeline/track';
 import type { TimeScale } from '../timeline/timeScale';
 import type { KindColors } from './kindColors';
 import { BASIS_TEXT, OsThreadLayout, type OsRow } from './osThreadLayout';
@@ -104,7 +104,8 @@ export class OsThreadsTrack implements TimelineTrack {
     return this.layout.heightPx;
   }
 
-  draw(ctx: CanvasRenderingContext2D, model: TraceModel, scale: TimeScale, theme: Theme): void {
+  draw(rc: RenderContext): void {
+    const { ctx, model, scale, theme } = rc;
     this.drawnAt.record(ctx, scale);
     const layout = this.layout;
     layout.update(model);
@@ -198,7 +199,8 @@ export class OsThreadsTrack implements TimelineTrack {
     ctx.font = font;
   }
 
-  hoverAt(model: TraceModel, scale: TimeScale, xPx: number, yPx: number): TrackHover | undefined {
+  hitTest(query: TrackQuery, xPx: number, yPx: number): TrackHit | undefined {
+    const { model, scale } = query;
     const row = this.layout.rowAt(yPx);
     if (!row) {
       return undefined;

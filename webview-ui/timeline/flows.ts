@@ -1,9 +1,9 @@
 /** Causality arrows (flow events): from the code that created an operation to its callback. */
 import type { TraceModel } from '../../src/model/traceModel';
 import type { Theme } from '../theme';
-import type { SpanIndex } from './spanIndex';
 import type { ThreadsTrack } from './threadsTrack';
 import type { TimeScale } from './timeScale';
+import type { ModelIndexes } from './track';
 
 /** Most arrows drawn out of one span (a callback may start thousands of operations). */
 const MAX_OUT = 300;
@@ -65,9 +65,8 @@ interface Point {
 export function drawFlows(
   ctx: CanvasRenderingContext2D,
   model: TraceModel,
-  index: SpanIndex,
+  indexes: ModelIndexes,
   threads: ThreadsTrack,
-  causal: CausalIndex,
   scale: TimeScale,
   theme: Theme,
   selectedSpan: number,
@@ -86,7 +85,7 @@ export function drawFlows(
   const createdNs = model.resInitNs.data[res];
   if (createdNs === createdNs) {
     const lane = model.resThread.data[res];
-    const from = index.spanAt(lane, createdNs);
+    const from = indexes.spans.spanAt(lane, createdNs);
     const yPx =
       from >= 0
         ? threads.spanBox(from, scale).yPx + box.heightPx / 2
@@ -97,7 +96,7 @@ export function drawFlows(
   const startNs = model.spanStartNs.data[selectedSpan];
   const endRaw = model.spanEndNs.data[selectedSpan];
   const endNs = endRaw === endRaw ? endRaw : model.endNs;
-  const children = causal.childrenOf(res);
+  const children = indexes.causal.childrenOf(res);
   for (let i = 0; i < children.length && drawn < MAX_OUT; i++) {
     const child = children[i];
     const initNs = model.resInitNs.data[child];

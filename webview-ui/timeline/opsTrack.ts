@@ -1,25 +1,44 @@
 /** The Operations view: one row per async operation, created -> waiting -> running -> destroyed. */
 import { CreationOrder } from '../../src/model/creationOrder';
-import type { TraceModel } from '../../src/model/traceModel';
+import { TraceModel } from '../../src/model/traceModel';
 import { shortLocation } from '../format';
 import type { Theme } from '../theme';
 import { fitText } from './canvasSurface';
 import { MERGE_BELOW_PX, OP_ROW_PX } from './layout';
-import type { SpanFilter } from './spanFilter';
 import type { TimeScale } from './timeScale';
+import type { RenderContext, TimelineTrack, TrackHit, TrackQuery } from './track';
 
 /**
  * Rows in order of creation, drawn only where visible (a trace may hold thousands of rows).
  * Waiting (init to first callback) is hatched, each callback run is solid, a thin line shows
  * the operation alive in between, and a tick marks its destruction.
  */
-export class OpsTrack {
-  private readonly order: CreationOrder;
+export class OpsTrack implements TimelineTrack {
+  readonly id = 'ops';
+  readonly title = 'Operations';
+  private model = new TraceModel();
+  private order = new CreationOrder(this.model);
   private patterns: CanvasPattern[] = [];
   private patternVersion = -1;
 
-  constructor(private readonly model: TraceModel) {
-    this.order = new CreationOrder(model);
+  visible(): boolean {
+    return true;
+  }
+
+  /** Adds the model's operations created since the last call; returns the rows' height. */
+  heightPx(model: TraceModel): number {
+    if (model !== this.model) {
+      this.model = model;
+      this.order = new CreationOrder(model);
+    }
+    this.order.update();
+    return this.contentHeightPx;
+  }
+
+  /** The number of rows, beside the title. */
+  countText(model: TraceModel): string {
+    this.heightPx(model);
+    return `(${this.rowCount})`;
   }
 
   /** Number of rows (operations). */
@@ -37,11 +56,6 @@ export class OpsTrack {
     return this.order.createdNs(res);
   }
 
-  /** Adds the operations created since the last call, keeping creation order. */
-  update(): void {
-    this.order.update();
-  }
-
   /** The row of an operation, or -1 (a linear search: for selection, not per frame). */
   rowOf(res: number): number {
     return this.order.rowOf(res);
@@ -57,21 +71,15 @@ export class OpsTrack {
     return m.threads[m.resThread.data[res]]?.endNs ?? m.endNs;
   }
 
-  /** Draws the rows visible at `scrollTopPx` in a canvas `heightPx` tall. */
-  draw(
-    ctx: CanvasRenderingContext2D,
-    scale: TimeScale,
-    theme: Theme,
-    widthPx: number,
-    heightPx: number,
-    scrollTopPx: number,
-    hoverRes: number,
-    selectedRes = -1,
-    filter?: SpanFilter,
-  ): void {
+  /** Draws the rows from `rc.topPx` (scrolled) in a canvas `rc.heightPx` tall. */
+  draw(rc: RenderContext): void {
+    const { ctx, scale, theme, widthPx, heightPx, topPx: scrollTopPx } = rc;
+    const { hoverRes, res: selectedRes } = rc.selection;
+    const filter = rc.indexes.filter;
+    this.heightPx(rc.model);
     const m = this.model;
     this.ensurePatterns(ctx, theme);
-    const dim = filter?.active === true;
+    const dim = filter.active;
     ctx.font = theme.font;
     ctx.textBaseline = 'middle';
     const firstRow = Math.max(0, Math.floor(scrollTopPx / OP_ROW_PX));
@@ -185,9 +193,14 @@ export class OpsTrack {
     }
   }
 
-  /** The operation at a point (CSS px; y relative to the visible canvas), or -1. */
-  hitTest(xPx: number, yPx: number, scrollTopPx: number, scale: TimeScale): number {
-    const row = Math.floor((yPx + scrollTopPx) / OP_ROW_PX);
+  /** The operation at a point (a click selects its first span); empty space is `{ res: -1 }`. */
+  hitTest(query: TrackQuery, xPx: number, yPx: number): TrackHit {
+    return { res: this.resAt(query.scale, xPx, yPx) };
+  }
+
+  /** The operation at a point (CSS px; y in the rows' content), or -1. */
+  private resAt(scale: TimeScale, xPx: number, yPx: number): number {
+    const row = Math.floor(yPx / OP_ROW_PX);
     if (row < 0 || row >= this.order.length) {
       return -1;
     }

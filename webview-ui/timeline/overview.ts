@@ -150,3 +150,32 @@ export class Overview {
     });
   }
 }
+
+/** What dragging on the overview moves. */
+export interface OverviewInput {
+  /** The overview as last drawn (its scale maps the pointer to a time). */
+  overview(): Overview;
+  /** Centres the view on a time (the user moved it). */
+  centreOn(timeNs: number): void;
+  fit(): void;
+}
+
+/** Pressing or dragging on the overview centres the view there; double-click fits. */
+export function bindOverview(canvas: HTMLCanvasElement, input: OverviewInput): void {
+  let dragging = false;
+  const centre = (ev: PointerEvent): void => {
+    const xPx = ev.clientX - canvas.getBoundingClientRect().left;
+    const scale = input.overview().scale;
+    if (xPx >= scale.startPx) {
+      input.centreOn(scale.pxToTime(xPx));
+    }
+  };
+  canvas.addEventListener('pointerdown', (ev) => {
+    dragging = true;
+    canvas.setPointerCapture(ev.pointerId);
+    centre(ev);
+  });
+  canvas.addEventListener('pointermove', (ev) => dragging && centre(ev));
+  canvas.addEventListener('pointerup', () => (dragging = false));
+  canvas.addEventListener('dblclick', () => input.fit());
+}

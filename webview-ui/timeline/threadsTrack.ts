@@ -4,19 +4,13 @@ import type { TraceModel } from '../../src/model/traceModel';
 import { threadLabel } from '../format';
 import type { Theme } from '../theme';
 import { fitText } from './canvasSurface';
+import { drawFlows } from './flows';
 import { LANE_PAD_PX, MIN_LANE_PX, SPAN_ROW_PX } from './layout';
 import { RowPainter } from './rowPainter';
 import type { SpanFilter } from './spanFilter';
 import type { SpanIndex } from './spanIndex';
 import type { TimeScale } from './timeScale';
-
-/** What `findSpan` matches: resource type, creation line, file suffix, Node threadId. */
-export interface SpanQuery {
-  type?: string;
-  line?: number;
-  file?: string;
-  thread?: number;
-}
+import type { RenderContext, TimelineTrack, TrackHit, TrackQuery } from './track';
 
 /** A span's box in CSS px, relative to the canvas's top-left. */
 export interface SpanBox {
@@ -29,19 +23,68 @@ export interface SpanBox {
 /** Spans may draw a little past the time area's right edge (the live edge's margin). */
 const RIGHT_SLACK_PX = 8;
 
-/** Lays out, draws and hit-tests the thread lanes of one model. */
-export class ThreadsTrack {
+/** The Threads view's track: lays out, draws and hit-tests the thread lanes of the model. */
+export class ThreadsTrack implements TimelineTrack {
+  readonly id = 'threads';
+  readonly title = 'Threads';
+  /** Flow arrows the last draw drew (counted in builds with test hooks only). */
+  flowsDrawn = 0;
+  private model: TraceModel | undefined;
   private laneTopPx: number[] = [];
   private laneHeightPx: number[] = [];
   private readonly painter = new RowPainter();
 
-  constructor(
-    private readonly model: TraceModel,
-    private readonly index: SpanIndex,
-  ) {}
+  visible(): boolean {
+    return true;
+  }
+
+  /** Lays the lanes out for `model`; returns the height (CSS px) they need. */
+  heightPx(model: TraceModel): number {
+    this.model = model;
+    return this.layout();
+  }
+
+  /** Draws the lanes, the selection's flow arrows (if shown), or a note that none reported. */
+  draw(rc: RenderContext): void {
+    const { ctx, model, theme, selection } = rc;
+    if (model !== this.model) {
+      this.heightPx(model);
+    }
+    if (model.threads.length === 0) {
+      ctx.fillStyle = theme.muted;
+      ctx.font = theme.font;
+      ctx.textBaseline = 'middle';
+      ctx.fillText('No JS thread has reported yet.', 6, rc.heightPx / 2);
+    }
+    this.drawLanes(
+      ctx,
+      rc.scale,
+      theme,
+      rc.indexes.spans,
+      rc.widthPx,
+      selection.hoverRes,
+      selection.span,
+      rc.indexes.filter,
+    );
+    const flows = rc.options.showFlows
+      ? drawFlows(ctx, model, rc.indexes, this, rc.scale, theme, selection.span)
+      : 0;
+    if (CV_TEST_HOOKS) {
+      this.flowsDrawn = flows;
+    }
+  }
+
+  /** The span under a point (and its operation); empty space is `{ span: -1, res: -1 }`. */
+  hitTest(query: TrackQuery, xPx: number, yPx: number): TrackHit {
+    const span = this.spanAt(query, xPx, yPx);
+    return { span, res: span < 0 ? -1 : query.model.spanRes.data[span] };
+  }
 
   /** Recomputes lane positions; returns the height (CSS px) the lanes need. */
-  layout(): number {
+  private layout(): number {
+    if (!this.model) {
+      return MIN_LANE_PX;
+    }
     let yPx = 0;
     this.laneTopPx = [];
     this.laneHeightPx = [];
@@ -56,7 +99,7 @@ export class ThreadsTrack {
 
   /** The box of a span at `scale`, unclipped, at least 1px wide. */
   spanBox(span: number, scale: TimeScale): SpanBox {
-    const m = this.model;
+    const m = this.model!;
     const startNs = m.spanStartNs.data[span];
     const endNs = m.spanEndNs.data[span];
     const x0Px = scale.timeToPx(startNs);
@@ -75,16 +118,17 @@ export class ThreadsTrack {
    * Draws every lane: spans of `hoverRes` get a focus outline, `selectedSpan` a thick one, and
    * with an active `filter` the spans that do not match are dimmed.
    */
-  draw(
+  private drawLanes(
     ctx: CanvasRenderingContext2D,
     scale: TimeScale,
     theme: Theme,
+    index: SpanIndex,
     widthPx: number,
     hoverRes: number,
-    selectedSpan = -1,
-    filter?: SpanFilter,
+    selectedSpan: number,
+    filter: SpanFilter,
   ): void {
-    const m = this.model;
+    const m = this.model!;
     ctx.font = theme.font;
     ctx.textBaseline = 'middle';
     m.threads.forEach((thread, lane) => {
@@ -117,9 +161,9 @@ export class ThreadsTrack {
     this.painter.visited = 0;
     this.painter.begin();
     for (let lane = 0; lane < m.threads.length; lane++) {
-      this.paintRows(ctx, scale, theme, widthPx, lane, this.index.lanesOf(lane), dim ? 0.22 : 1);
+      this.paintRows(ctx, index, scale, theme, widthPx, lane, index.lanesOf(lane), dim ? 0.22 : 1);
       if (dim) {
-        this.paintRows(ctx, scale, theme, widthPx, lane, filter.matchRows[lane], 1);
+        this.paintRows(ctx, index, scale, theme, widthPx, lane, filter.matchRows[lane], 1);
       }
     }
     this.outlineRes(ctx, scale, widthPx, hoverRes, theme.focus, 2);
@@ -135,11 +179,6 @@ export class ThreadsTrack {
     ctx.restore();
   }
 
-  /** Spans looked at by the last draw (the benchmark reports it). */
-  get visitedSpans(): number {
-    return this.painter.visited;
-  }
-
   /** Rows the last draw painted as pixel strips (tests check that path in a real browser). */
   get stripRows(): number {
     return this.painter.stripRows;
@@ -147,6 +186,7 @@ export class ThreadsTrack {
 
   private paintRows(
     ctx: CanvasRenderingContext2D,
+    index: SpanIndex,
     scale: TimeScale,
     theme: Theme,
     widthPx: number,
@@ -166,8 +206,8 @@ export class ThreadsTrack {
         const clipX1Px = Math.min(widthPx, scale.endPx + RIGHT_SLACK_PX);
         this.painter.paint(
           ctx,
-          this.model,
-          this.index,
+          this.model!,
+          index,
           list,
           scale,
           scale.startPx,
@@ -192,7 +232,7 @@ export class ThreadsTrack {
     colour: string,
     lineWidthPx: number,
   ): void {
-    const m = this.model;
+    const m = this.model!;
     if (res < 0 || res >= m.resourceCount) {
       return;
     }
@@ -222,7 +262,9 @@ export class ThreadsTrack {
   }
 
   /** The span under a point (CSS px), or -1. Spans drawn 1px wide get a 2px tolerance. */
-  hitTest(xPx: number, yPx: number, scale: TimeScale): number {
+  private spanAt(query: TrackQuery, xPx: number, yPx: number): number {
+    const { scale, model } = query;
+    const index = query.indexes.spans;
     if (xPx < scale.startPx) {
       return -1;
     }
@@ -233,7 +275,7 @@ export class ThreadsTrack {
       return -1;
     }
     const depth = Math.floor((yPx - this.laneTopPx[lane] - LANE_PAD_PX) / SPAN_ROW_PX);
-    const list = this.index.lanesOf(lane)[depth];
+    const list = index.lanesOf(lane)[depth];
     if (!list || depth < 0) {
       return -1;
     }
@@ -241,9 +283,9 @@ export class ThreadsTrack {
     const tolNs = 2 * scale.nsPerPx;
     let best = -1;
     let bestDistPx = Infinity;
-    for (let k = this.index.firstEndingAfter(list, timeNs - tolNs); k < list.length; k++) {
+    for (let k = index.firstEndingAfter(list, timeNs - tolNs); k < list.length; k++) {
       const span = list.data[k];
-      if (this.model.spanStartNs.data[span] > timeNs + tolNs) {
+      if (model.spanStartNs.data[span] > timeNs + tolNs) {
         break;
       }
       const box = this.spanBox(span, scale);
@@ -254,46 +296,5 @@ export class ThreadsTrack {
       }
     }
     return bestDistPx <= 2 ? best : -1;
-  }
-
-  /** The centre of the first drawn span matching `query` (preferably 2px wide or more). */
-  findSpan(
-    query: SpanQuery,
-    scale: TimeScale,
-    widthPx: number,
-  ): { x: number; y: number } | undefined {
-    const m = this.model;
-    let fallback: { x: number; y: number } | undefined;
-    for (let lane = 0; lane < m.threads.length; lane++) {
-      if (query.thread !== undefined && m.threads[lane].info.threadId !== query.thread) {
-        continue;
-      }
-      for (const list of this.index.lanesOf(lane)) {
-        for (let k = 0; list && k < list.length; k++) {
-          const span = list.data[k];
-          const r = m.spanRes.data[span];
-          const loc = m.locationOf(r);
-          if (
-            (query.type !== undefined && m.typeOf(r) !== query.type) ||
-            (query.line !== undefined && loc?.line !== query.line) ||
-            (query.file !== undefined && !loc?.file.endsWith(query.file))
-          ) {
-            continue;
-          }
-          const box = this.spanBox(span, scale);
-          const x0 = Math.max(box.x0Px, scale.startPx);
-          const x1 = Math.min(box.x1Px, widthPx);
-          if (x1 - x0 < 1) {
-            continue;
-          }
-          const centre = { x: (x0 + x1) / 2, y: box.yPx + box.heightPx / 2 };
-          if (x1 - x0 >= 2) {
-            return centre;
-          }
-          fallback ??= centre;
-        }
-      }
-    }
-    return fallback;
   }
 }

@@ -1,19 +1,74 @@
 /**
- * The extension point of the timeline: a track is a horizontal band drawn on the shared time
- * axis (e.g. OS-thread lanes, core lanes). The timeline lays tracks out below its own views,
- * gives each the same TimeScale, and asks it for hover text. Views that are not canvases on the
- * axis (the cores chart) follow the visible window through `TimelineHost.onWindowChange`.
+ * The extension point of the timeline: every horizontal band on the shared time axis (Threads,
+ * Operations, OS threads, core lanes, and any future lane) is a `TimelineTrack`. The timeline
+ * lays tracks out, gives each draw one `RenderContext` (Perfetto passes one render context to
+ * its tracks the same way), routes hover and click through `hitTest`, and keeps selection and
+ * hover in one place (selection.ts). A new lane is one file implementing `TimelineTrack` and one
+ * `host.addTrack(...)` line. Views that are not canvases on the axis (the cores chart) follow the
+ * visible window through `TimelineHost.onWindowChange`.
  */
 import type { TraceModel } from '../../src/model/traceModel';
 import type { SourcePosition } from '../../src/shared/protocol';
 import type { Theme } from '../theme';
+import type { CausalIndex } from './flows';
+import type { SelectionState } from './selection';
+import type { SpanFilter } from './spanFilter';
+import type { SpanIndex } from './spanIndex';
 import type { TimeScale } from './timeScale';
 
-/** What a track shows when the pointer rests on it. */
-export interface TrackHover {
-  /** Tooltip lines (text, never HTML). */
-  lines: string[];
-  /** Source position to highlight (and jump to on click), if any. */
+/** The indexes the timeline keeps of the current model, shared by the tracks that need them. */
+export interface ModelIndexes {
+  /** Spans per thread and depth, for search by time. */
+  spans: SpanIndex;
+  /** Which operations each operation created (the flow arrows, the details). */
+  causal: CausalIndex;
+  /** The search and filters: what does not match is dimmed. */
+  filter: SpanFilter;
+}
+
+/** What a track may hit-test against: the same window and model it was drawn with. */
+export interface TrackQuery {
+  model: TraceModel;
+  indexes: ModelIndexes;
+  /** The time <-> x conversion (its startPx is the gutter's right edge). */
+  scale: TimeScale;
+}
+
+/** Everything a track draws with, for one draw of one track. */
+export interface RenderContext extends TrackQuery {
+  /**
+   * The track's canvas, in CSS px, y = 0 at the top of the track's visible rows (`topPx` of its
+   * content). Lane labels go in the gutter `[0, scale.startPx)`, times at `scale.timeToPx`.
+   */
+  ctx: CanvasRenderingContext2D;
+  theme: Theme;
+  /** What is selected and hovered. */
+  selection: SelectionState;
+  /** The canvas's width, CSS px. */
+  widthPx: number;
+  /** First content row shown (CSS px; non-zero only for tracks drawn in a virtual scroller). */
+  topPx: number;
+  /** Height of the rows shown, CSS px. */
+  heightPx: number;
+  /** The user's display options. */
+  options: { showFlows: boolean };
+  /**
+   * A warm-up draw (see warmUp.ts), never shown: a track may run its own code on it to compile
+   * it, but must leave what it shows as it was.
+   */
+  warmUp: boolean;
+}
+
+/**
+ * What is under the pointer. `span` / `res`: a callback span or an operation, which the timeline
+ * hovers (tooltip, source highlight) and selects on click; res -1 is the empty space of a track
+ * that selects (a click there clears the selection). `lines`: tooltip text (never HTML), with a
+ * source `position` to highlight and jump to on click, for tracks that show text only.
+ */
+export interface TrackHit {
+  span?: number;
+  res?: number;
+  lines?: string[];
   position?: SourcePosition;
 }
 
@@ -25,15 +80,14 @@ export interface TimelineTrack {
   readonly title: string;
   /** Whether the track has anything to show for this model (hidden otherwise). */
   visible(model: TraceModel): boolean;
-  /** Height the track needs, CSS px. */
+  /** Height of all the track's rows, CSS px. */
   heightPx(model: TraceModel): number;
-  /**
-   * Draws the track. The context is translated so that y = 0 is the track's top, in CSS px;
-   * lane labels go in the gutter `[0, scale.startPx)`, times at `scale.timeToPx`.
-   */
-  draw(ctx: CanvasRenderingContext2D, model: TraceModel, scale: TimeScale, theme: Theme): void;
-  /** Hover text at a point (CSS px relative to the track's top-left), if any. */
-  hoverAt?(model: TraceModel, scale: TimeScale, xPx: number, yPx: number): TrackHover | undefined;
+  /** Draws the rows `[rc.topPx, rc.topPx + rc.heightPx)` of the track. */
+  draw(rc: RenderContext): void;
+  /** What is at a point (CSS px, x on the canvas, y in the track's content), if anything. */
+  hitTest?(query: TrackQuery, xPx: number, yPx: number): TrackHit | undefined;
+  /** A count shown beside the title, e.g. '(12)'. */
+  countText?(model: TraceModel): string;
 }
 
 /** The visible window, as views outside the canvases need it to stay aligned. */
@@ -41,10 +95,7 @@ export interface WindowChange {
   /** The scale the tracks are drawn with (its startPx/endPx give the time area's x range). */
   scale: TimeScale;
   model: TraceModel;
-  /**
-   * A warm-up draw (TimelineView.warmUp), never shown: a listener may run its own code on it
-   * to compile it, but must leave what it shows as it was.
-   */
+  /** A warm-up draw (see RenderContext.warmUp). */
   warmUp?: boolean;
 }
 

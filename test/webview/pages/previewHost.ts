@@ -1,18 +1,30 @@
 /**
  * A minimal TimelineHost: one canvas with the registered tracks on a shared time axis, wheel
- * zoom and hover text. For the parallelism views' own tests and previews, independent of the
- * timeline engine (which implements the same interface for the real panel).
+ * zoom and hover text. For the parallelism views' own tests, independent of the timeline engine
+ * (which implements the same interface for the real panel). Built by the tests only.
  */
-import type { TraceModel } from '../../src/model/traceModel';
-import { el } from '../dom';
-import { readTheme } from '../theme';
-import { fitText } from '../timeline/canvasSurface';
-import { GUTTER_PX } from '../timeline/layout';
-import type { TimelineHost, TimelineTrack, WindowChange } from '../timeline/track';
-import { rulerTicks, TimeScale } from '../timeline/timeScale';
+import type { TraceModel } from '../../../src/model/traceModel';
+import { el } from '../../../webview-ui/dom';
+import { readTheme } from '../../../webview-ui/theme';
+import { fitText } from '../../../webview-ui/timeline/canvasSurface';
+import { CausalIndex } from '../../../webview-ui/timeline/flows';
+import { GUTTER_PX } from '../../../webview-ui/timeline/layout';
+import { Selection } from '../../../webview-ui/timeline/selection';
+import { SpanFilter } from '../../../webview-ui/timeline/spanFilter';
+import { SpanIndex } from '../../../webview-ui/timeline/spanIndex';
+import { rulerTicks, TimeScale } from '../../../webview-ui/timeline/timeScale';
+import type {
+  ModelIndexes,
+  TimelineHost,
+  TimelineTrack,
+  TrackQuery,
+  WindowChange,
+} from '../../../webview-ui/timeline/track';
 
 const TITLE_PX = 18;
 const RIGHT_MARGIN_PX = 8;
+/** The preview draws no flows and never warms up. */
+const DRAW = { options: { showFlows: false }, warmUp: false };
 
 /** Draws tracks stacked under one time axis; `window` can be set, or follows the model. */
 export class PreviewHost implements TimelineHost {
@@ -27,6 +39,7 @@ export class PreviewHost implements TimelineHost {
   private readonly listeners: Array<(change: WindowChange) => void> = [];
   private scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
   private frame = 0;
+  private indexes: (ModelIndexes & { model: TraceModel }) | undefined;
 
   constructor(private readonly model: () => TraceModel) {
     this.canvas = el('canvas', { id: 'pl-preview-canvas' });
@@ -73,6 +86,7 @@ export class PreviewHost implements TimelineHost {
   private draw(): void {
     const model = this.model();
     const theme = readTheme([]);
+    const selection = new Selection();
     if (Number.isNaN(this.startNs)) {
       const spanNs = Math.max(model.endNs - model.startNs, 1e6);
       const fromNs = Number.isFinite(model.startNs) ? model.startNs : 0;
@@ -109,13 +123,36 @@ export class PreviewHost implements TimelineHost {
       yPx += TITLE_PX;
       ctx.save();
       ctx.translate(0, yPx);
-      track.draw(ctx, model, this.scale, theme);
+      const heightPx = heights[i];
+      track.draw({
+        ...this.query(model),
+        ctx,
+        theme,
+        selection,
+        widthPx,
+        topPx: 0,
+        heightPx,
+        ...DRAW,
+      });
       ctx.restore();
       yPx += heights[i];
     });
     for (const listener of this.listeners) {
       listener({ scale: this.scale, model });
     }
+  }
+
+  /** The model with fresh indexes (the tracks here read only the model and the scale). */
+  private query(model: TraceModel): TrackQuery {
+    if (this.indexes?.model !== model) {
+      this.indexes = {
+        model,
+        spans: new SpanIndex(model),
+        causal: new CausalIndex(model),
+        filter: new SpanFilter(model),
+      };
+    }
+    return { model, indexes: this.indexes, scale: this.scale };
   }
 
   private scaleFor(startNs: number, endNs: number): TimeScale {
@@ -140,8 +177,8 @@ export class PreviewHost implements TimelineHost {
       yPx -= TITLE_PX;
       const heightPx = track.heightPx(model);
       if (yPx >= 0 && yPx < heightPx) {
-        const hover = track.hoverAt?.(model, this.scale, ev.offsetX, yPx);
-        this.canvas.title = hover ? hover.lines.join('\n') : '';
+        const hit = track.hitTest?.(this.query(model), ev.offsetX, yPx);
+        this.canvas.title = hit?.lines?.join('\n') ?? '';
         return;
       }
       yPx -= heightPx;

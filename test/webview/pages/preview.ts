@@ -2,10 +2,11 @@
  * Entry of the parallelism preview page (tests build it instead of main.ts): a PreviewHost with
  * the parallelism views, fed by the same hydrate messages as the panel.
  */
-import type { ToWebviewMessage } from '../../src/shared/protocol';
-import { TraceStore } from '../traceStore';
-import { HostChannel } from '../vscodeApi';
-import { installParallelism } from './index';
+import type { ToWebviewMessage } from '../../../src/shared/protocol';
+import { installParallelism } from '../../../webview-ui/parallelism';
+import { installTestHooks } from '../../../webview-ui/testHooks';
+import { TraceStore } from '../../../webview-ui/traceStore';
+import { HostChannel } from '../../../webview-ui/vscodeApi';
 import { PreviewHost } from './previewHost';
 
 declare global {
@@ -21,16 +22,8 @@ const host = new PreviewHost(() => store.model);
 const app = document.getElementById('app') ?? document.body;
 app.classList.add('pl-preview-app');
 app.append(host.root);
-window.cvDebug = {
-  findSpan: () => undefined,
-  state: () => ({
-    lanes: store.model.threads.length,
-    spans: store.model.spanCount,
-    resources: store.model.resourceCount,
-    status: store.status?.state,
-  }),
-};
-const views = installParallelism(host, store, app, (message) => channel.post(message));
+const views = installParallelism(host, app, (message) => channel.post(message));
+installTestHooks(store, undefined, views);
 window.cvPreview = {
   setWindow: (startNs, endNs) => host.setWindow(startNs, endNs),
   flush: () => {
