@@ -130,10 +130,10 @@ const SYNTHETIC = new Set(['(main script)', '(worker script)', '(before tracing)
  * collector); one never ended is in flight until its thread's last event.
  */
 export function summarize(model: TraceModel, decodeError?: string, topN = 10): TraceSummary {
+  const pids = new Set(model.threads.map((t) => t.info.pid));
   const root =
-    model.threads.find(
-      (t) => t.info.kind === 'main' && !model.threads.some((p) => p.info.pid === t.info.parentPid),
-    ) ?? model.threads[0];
+    model.threads.find((t) => t.info.kind === 'main' && !pids.has(t.info.parentPid)) ??
+    model.threads[0];
   const operationsByType: Record<string, number> = {};
   let nonPromise = 0;
   let located = 0;
@@ -191,7 +191,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
   );
   const perThreadPeak = perThread.map((p) => p.peak);
   const perThreadMean = perThread.map((p) => round3(p.mean));
-  const overall = peakInFlight(sortedStarts, sortedEnds);
+  const overall = peakInFlight(sortedStarts, sortedEnds, model.resourceCount);
 
   const threadName = (i: number): string => {
     const t = model.threads[i];
@@ -319,52 +319,22 @@ function f64Builder(): { push(x: number): void; sorted(): Float64Array } {
 
 /**
  * Peak number of intervals alive at once over all threads, from each thread's sorted starts
- * and ends, swept together without merging them into new arrays (an end at the same instant
- * as a start counts first, as in sweepIntervals).
+ * and ends: all of them sorted together and swept once, O(n log n) however many threads (a
+ * sweep that picked the earliest head among the threads took O(threads x n): 20 s for 120k
+ * of each). An end at the same instant as a start counts first, as in sweepIntervals.
  */
-function peakInFlight(starts: Float64Array[], ends: Float64Array[]): number {
-  const k = starts.length;
-  if (k === 0) {
-    return 0;
+function peakInFlight(starts: Float64Array[], ends: Float64Array[], total: number): number {
+  const allStarts = new Float64Array(total);
+  const allEnds = new Float64Array(total);
+  let n = 0;
+  for (let t = 0; t < starts.length; t++) {
+    allStarts.set(starts[t], n);
+    allEnds.set(ends[t], n);
+    n += starts[t].length;
   }
-  const nextStart = new Int32Array(k);
-  const nextEnd = new Int32Array(k);
-  // The next start and end of each thread, side by side (Infinity once a list is done).
-  const startHead = new Float64Array(k);
-  const endHead = new Float64Array(k);
-  for (let t = 0; t < k; t++) {
-    startHead[t] = starts[t].length ? starts[t][0] : Infinity;
-    endHead[t] = ends[t].length ? ends[t][0] : Infinity;
-  }
-  let live = 0;
-  let peak = 0;
-  for (;;) {
-    let startOf = 0;
-    let endOf = 0;
-    for (let t = 1; t < k; t++) {
-      if (startHead[t] < startHead[startOf]) {
-        startOf = t;
-      }
-      if (endHead[t] < endHead[endOf]) {
-        endOf = t;
-      }
-    }
-    const start = startHead[startOf];
-    const end = endHead[endOf];
-    if (end !== Infinity && end <= start) {
-      const next = ++nextEnd[endOf];
-      endHead[endOf] = next < ends[endOf].length ? ends[endOf][next] : Infinity;
-      live--;
-    } else if (start !== Infinity) {
-      const next = ++nextStart[startOf];
-      startHead[startOf] = next < starts[startOf].length ? starts[startOf][next] : Infinity;
-      if (++live > peak) {
-        peak = live;
-      }
-    } else {
-      return peak;
-    }
-  }
+  return n
+    ? sweepIntervals(allStarts.subarray(0, n).sort(), allEnds.subarray(0, n).sort()).peak
+    : 0;
 }
 
 /**
