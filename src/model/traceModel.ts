@@ -55,6 +55,8 @@ interface ThreadState {
 const MAX_INDEX16 = 0xffff;
 /** Depths an After scans for its span before it consults ThreadState.deepOpen. */
 const SHALLOW_DEPTH = 64;
+/** Workers nested deeper than this lend their operations no creation site. */
+const MAX_CREATOR_STEPS = 64;
 /** First capacity of per-thread columns: a trace may hold many threads of few callbacks. */
 const THREAD_COLUMN_CAPACITY = 16;
 
@@ -244,20 +246,28 @@ export class TraceModel implements TraceSink {
 
   /** The creation site of a resource, if recorded. */
   locationOf(resIndex: number): TraceLocation | undefined {
-    const loc = this.resLoc.data[resIndex];
-    if (loc >= 0) {
-      return this.locations[loc];
-    }
     // A worker's own script, the ticks of its bootstrap and what Node made in it before tracing
-    // have no user frame: they come from the `new Worker()` that started it (inferred).
-    const creator = this.threads[this.resThread.data[resIndex]]?.createdBy ?? -1;
-    if (creator < 0 || creator === resIndex) {
-      return undefined;
+    // have no user frame: they come from the `new Worker()` that started it (inferred), up the
+    // chain of creators: a loop of at most MAX_CREATOR_STEPS (a corrupt trace can make a cycle,
+    // or a chain of thousands that every operation would walk).
+    let res = resIndex;
+    for (let steps = 0; steps <= MAX_CREATOR_STEPS; steps++) {
+      const loc = this.resLoc.data[res];
+      if (loc >= 0) {
+        const site = this.locations[loc];
+        return res === resIndex || site.inferred ? site : this.inferredTwin(site);
+      }
+      const creator = this.threads[this.resThread.data[res]]?.createdBy ?? -1;
+      if (creator < 0 || creator === res) {
+        return undefined;
+      }
+      res = creator;
     }
-    const site = this.locationOf(creator);
-    if (!site || site.inferred) {
-      return site;
-    }
+    return undefined;
+  }
+
+  /** The inferred copy of a location, made once. */
+  private inferredTwin(site: TraceLocation): TraceLocation {
     let twin = this.inferredTwins.get(site);
     if (!twin) {
       twin = { ...site, inferred: true };

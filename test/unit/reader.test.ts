@@ -239,6 +239,31 @@ describe('reader: values checked against what a file can hold', () => {
   });
 });
 
+describe('reader: worker creation chains', () => {
+  it('lends creation sites up a chain of workers without recursion, and stops at a cycle', () => {
+    const m = new TraceModel();
+    const site = { file: '/app/main.js', line: 1, column: 1, inferred: false };
+    m.init('1:0', 1, 100, 1, 1, 'WORKER', site);
+    m.spawn('1:0', 2, 100, 1);
+    for (let t = 1; t < 50_000; t++) {
+      m.init(`1:${t}`, t + 2, 100 + t, 1, 1, 'WORKER', undefined); // its own `new Worker()`
+      m.spawn(`1:${t}`, t + 2, 100 + t, t + 1);
+    }
+    assert.deepEqual(m.locationOf(1), { ...site, inferred: true }, 'from the main thread');
+    assert.deepEqual(m.locationOf(64), { ...site, inferred: true });
+    assert.equal(m.locationOf(49_999), undefined, 'nested past 64 workers: no site');
+    // Two threads that name each other as creator: a cycle no real trace has.
+    const c = new TraceModel();
+    c.init('2:0', 1, 10, 1, 1, 'Timeout', undefined);
+    c.init('2:1', 1, 20, 1, 1, 'Timeout', undefined);
+    c.spawn('2:0', 2, 10, 1);
+    c.spawn('2:1', 2, 20, 0);
+    assert.equal(c.locationOf(0), undefined);
+    summarize(c);
+    summarize(m);
+  });
+});
+
 describe('reader: files read in chunks', () => {
   it('stops at the first chunk of bytes that are no trace (summary /dev/zero)', () => {
     const reader = new TraceChunkReader(new TraceDecoder(new TraceModel()));
