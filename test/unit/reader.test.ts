@@ -344,6 +344,34 @@ describe('reader: many threads, long runs', () => {
     }
   });
 
+  it('orders the operations of 40 interleaved threads (merged by a heap) as a sort does', () => {
+    let seed = 99;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const model = new TraceModel();
+    const order = new CreationOrder(model);
+    const clock = new Array<number>(40).fill(0);
+    let id = 1;
+    for (let batch = 0; batch < 20; batch++) {
+      for (let i = random(400); i > 0; i--) {
+        const t = random(clock.length);
+        clock[t] += random(3) * 10; // ties within and across threads
+        model.init(`1:${t}`, clock[t], id++, -1, 0, 'Timeout', undefined);
+      }
+      order.update();
+      const byTime = Array.from({ length: model.resourceCount }, (_, res) => res).sort(
+        (a, b) => model.resInitNs.data[a] - model.resInitNs.data[b] || a - b,
+      );
+      assert.deepEqual(
+        Array.from({ length: order.length }, (_, row) => order.at(row)),
+        byTime,
+        `batch ${batch}`,
+      );
+    }
+  });
+
   it('summarizes a 24-hour run, from callbacks and from CPU samples', () => {
     const dayNs = 24 * 3600e9;
     const callbacks = new TraceModel();
