@@ -21,10 +21,10 @@ export class IdIndex {
   size = 0;
   /** Pages by Math.floor(id / PAGE_IDS); a slot holds row + 1, 0 when empty. */
   private readonly pages = new Map<number, Int32Array>();
-  /** Ids of pages not made yet, to their rows. */
-  private readonly sparse = new Map<number, number>();
+  /** Ids of pages not made yet, to their rows (made on first use: a thread may have none). */
+  private sparse: Map<number, number> | undefined;
   /** How many ids each page not made yet holds in `sparse`. */
-  private readonly sparseCount = new Map<number, number>();
+  private sparseCount: Map<number, number> | undefined;
   private lastKey = NaN;
   private lastPage: Int32Array | undefined;
 
@@ -40,7 +40,7 @@ export class IdIndex {
     if (pageKey !== this.lastKey) {
       page = this.pages.get(pageKey);
       if (page === undefined) {
-        return this.sparse.get(key);
+        return this.sparse?.get(key);
       }
       this.lastKey = pageKey;
       this.lastPage = page;
@@ -73,29 +73,31 @@ export class IdIndex {
 
   /** Sets a key of a page not made yet; makes the page (and returns it) once it has enough. */
   private setSparse(pageKey: number, key: number, value: number): Int32Array | undefined {
-    if (!this.sparse.has(key)) {
-      const n = (this.sparseCount.get(pageKey) ?? 0) + 1;
+    const sparse = (this.sparse ??= new Map());
+    const sparseCount = (this.sparseCount ??= new Map());
+    if (!sparse.has(key)) {
+      const n = (sparseCount.get(pageKey) ?? 0) + 1;
       if (n < PAGE_MIN_IDS) {
-        this.sparseCount.set(pageKey, n);
-        this.sparse.set(key, value);
+        sparseCount.set(pageKey, n);
+        sparse.set(key, value);
         this.size++;
         return undefined;
       }
     } else {
-      this.sparse.set(key, value);
+      sparse.set(key, value);
       return undefined;
     }
     // The page's ids move from the map to the page (set() then adds `key` and counts it).
     const page = new Int32Array(PAGE_IDS);
     const base = pageKey * PAGE_IDS;
     for (let i = 0; i < PAGE_IDS; i++) {
-      const row = this.sparse.get(base + i);
+      const row = sparse.get(base + i);
       if (row !== undefined) {
         page[i] = row + 1;
-        this.sparse.delete(base + i);
+        sparse.delete(base + i);
       }
     }
-    this.sparseCount.delete(pageKey);
+    sparseCount.delete(pageKey);
     this.pages.set(pageKey, page);
     return page;
   }
