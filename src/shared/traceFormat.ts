@@ -185,8 +185,8 @@ export interface SamplerInfo {
 }
 
 // Validation of the JSON records, for readers: a trace is untrusted input. Each reader gets a
-// fresh object with only the known fields, each of its declared type; a field that is absent
-// takes a default (older traces lack some), one of the wrong type is an error.
+// fresh object with only the known fields, each of its declared type; a field that is absent or
+// null takes a default (older traces lack some), one of the wrong type is an error.
 
 /** Most logical cores a reader believes (Linux's own limit): core lanes are drawn per core. */
 export const MAX_CORES = 8192;
@@ -207,7 +207,8 @@ function checkRecord<T>(
     const v = Object.prototype.hasOwnProperty.call(value, name)
       ? (value as Record<string, unknown>)[name]
       : undefined;
-    if (v === undefined) {
+    // null is absent: JSON writes NaN and Infinity as null (a sampler that never ticked).
+    if (v === undefined || v === null) {
       if (fallback !== undefined) {
         out[name] = Array.isArray(fallback) ? [...fallback] : fallback;
       }

@@ -158,7 +158,17 @@ describe('reader: values checked against what a file can hold', () => {
     assertTraceError(end({ reason: 'exit', exitCode: '0' }), /exitCode is not an integer/);
     const sampler = traceFile(samplerFrames((w) => w.samplerInfo(10, null as never)));
     assertTraceError(sampler, /the sampler record is null/);
-    // Fields a trace lacks take defaults; unknown ones are dropped.
+    // Fields a trace lacks, or that are null (JSON's NaN), take defaults; unknown ones go.
+    const nulls = decode(withThread({ ...good, startNs: null, cores: null }));
+    assert.equal(nulls.error, undefined);
+    assert.ok(Number.isNaN(nulls.model.threads[0].info.startNs));
+    assert.equal(nulls.model.threads[0].info.cores, 0);
+    const samplerNaN = traceFile(
+      samplerFrames((w) =>
+        w.samplerInfo(10, { platform: 'linux', available: true, wallNs: NaN } as never),
+      ),
+    );
+    assert.equal(decode(samplerNaN).error, undefined, 'a sampler that never ticked');
     const { model, error } = decode(withThread({ pid: 42, extra: { deep: true } }));
     assert.equal(error, undefined);
     assert.deepEqual(model.threads[0].info.argv, []);
