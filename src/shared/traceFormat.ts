@@ -191,7 +191,7 @@ export interface SamplerInfo {
 /** Most logical cores a reader believes (Linux's own limit): core lanes are drawn per core. */
 export const MAX_CORES = 8192;
 
-type FieldKind = 'string' | 'int' | 'count' | 'number' | 'boolean' | 'strings' | 'cores';
+type FieldKind = 'string' | 'int' | 'count' | 'number' | 'boolean' | 'strings' | 'cores' | 'code';
 
 /** Checks `value` against `fields`; returns the checked copy or what is wrong with it. */
 function checkRecord<T>(
@@ -217,7 +217,7 @@ function checkRecord<T>(
     if (!fieldOk(kind, v)) {
       return `${what}'s ${name} is not ${FIELD_NAMES[kind]}`;
     }
-    out[name] = kind === 'strings' ? [...(v as string[])] : v;
+    out[name] = kind === 'strings' ? [...(v as string[])] : kind === 'code' ? Number(v) : v;
   }
   return out as T;
 }
@@ -230,6 +230,7 @@ const FIELD_NAMES: Record<FieldKind, string> = {
   boolean: 'true or false',
   strings: 'a list of strings',
   cores: `a number of cores (0 to ${MAX_CORES})`,
+  code: 'an exit code',
 };
 
 function fieldOk(kind: FieldKind, v: unknown): boolean {
@@ -248,6 +249,9 @@ function fieldOk(kind: FieldKind, v: unknown): boolean {
       return Array.isArray(v) && v.every((s) => typeof s === 'string');
     case 'cores':
       return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_CORES;
+    case 'code':
+      // Node 18 let process.exitCode be a string of digits, and 'exit' passes it on.
+      return Number.isSafeInteger(typeof v === 'string' && /^-?\d{1,10}$/.test(v) ? Number(v) : v);
   }
 }
 
@@ -282,7 +286,7 @@ export function checkThreadInfo(
 export function checkThreadEnd(value: unknown): ThreadEnd | string {
   return checkRecord<ThreadEnd>('the end record', value, {
     reason: ['string', 'unknown'],
-    exitCode: ['int', undefined],
+    exitCode: ['code', undefined],
     signal: ['string', undefined],
   });
 }

@@ -155,7 +155,8 @@ describe('reader: values checked against what a file can hold', () => {
         }),
       );
     assertTraceError(end('exit'), /the end record is a string/);
-    assertTraceError(end({ reason: 'exit', exitCode: '0' }), /exitCode is not an integer/);
+    assertTraceError(end({ reason: 'exit', exitCode: 'zero' }), /exitCode is not an exit code/);
+    assert.equal(decode(end({ reason: 'exit', exitCode: '3' })).model.threads[0].end?.exitCode, 3);
     const sampler = traceFile(samplerFrames((w) => w.samplerInfo(10, null as never)));
     assertTraceError(sampler, /the sampler record is null/);
     // Fields a trace lacks, or that are null (JSON's NaN), take defaults; unknown ones go.
