@@ -87,10 +87,11 @@ export function coresBusySeries(
 /**
  * Visits the buckets of `bucketNs` from `fromNs` (up to the one that holds `toNs`) in which
  * cores were busy, with the total that coresBusySeries gives them, in runs of equal value:
- * `visit(first, count, cores)`; buckets it skips had none busy. A sweep over the samples (or
- * top-level callbacks) merged in time order: time O(n log threads) and memory O(threads),
- * whatever the span of time (a 24-hour trace has 8.6M buckets of 10 ms; a corrupt delta of
- * 1e16 ns made a billion, 8 GB, when every bucket had its slot).
+ * `visit(first, count, cores)`; buckets it skips had none busy. When the buckets (and the
+ * samples' reach over them) are within `denseLimit`, from coresBusySeries (fastest: 40 ms for
+ * 2M callbacks); else by a sweep over the samples (or top-level callbacks) merged in time
+ * order: time O(n log threads) and memory O(threads), whatever the span of time (a 24-hour
+ * trace has 8.6M buckets of 10 ms; a corrupt delta of 1e16 ns made a billion, 8 GB).
  */
 export function forBusyBuckets(
   model: TraceModel,
@@ -98,8 +99,17 @@ export function forBusyBuckets(
   toNs: number,
   bucketNs: number,
   visit: (first: number, count: number, cores: number) => void,
+  denseLimit = 2 * (model.spanCount + model.os.sampleCount) + 65_536,
 ): void {
   const count = Math.max(1, Math.ceil((toNs - fromNs) / bucketNs));
+  if (count <= denseLimit && sampleReach(model, bucketNs, denseLimit) <= denseLimit) {
+    coresBusySeries(model, fromNs, toNs, bucketNs).total.forEach((cores, b) => {
+      if (cores > 0) {
+        visit(b, 1, cores);
+      }
+    });
+    return;
+  }
   const limitNs = fromNs + count * bucketNs;
   const lists = busyIntervalLists(model);
   // Min-heap of lists by the time of their next event (a start, then its end, in turn).
@@ -206,6 +216,17 @@ export function forBusyBuckets(
   if (accNs > 0 && b < count) {
     visit(b, 1, accNs / bucketNs);
   }
+}
+
+/** Buckets that coresBusySeries's spread of every sample visits (stops counting past `limit`). */
+function sampleReach(model: TraceModel, bucketNs: number, limit: number): number {
+  const os = model.os;
+  let reach = 0;
+  for (let s = 0; s < os.sampleCount && reach <= limit; s++) {
+    const spanNs = os.sampleEndNs.data[s] - os.sampleStartNs.data[s];
+    reach += spanNs > 0 ? spanNs / bucketNs + 2 : 1;
+  }
+  return reach;
 }
 
 /** Busy intervals of one thread in time order: [starts[i], ends[i]) at rates[i] cores. */

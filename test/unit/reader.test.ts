@@ -435,9 +435,12 @@ describe('reader: many threads, long runs', () => {
         const fromNs = model.startNs;
         const series = coresBusySeries(model, fromNs, model.endNs, bucketNs).total;
         const swept = new Float64Array(series.length);
-        forBusyBuckets(model, fromNs, model.endNs, bucketNs, (first, count, cores) => {
+        const visit = (first: number, count: number, cores: number) =>
           swept.fill(cores, first, first + count);
-        });
+        forBusyBuckets(model, fromNs, model.endNs, bucketNs, visit, 0); // the sweep
+        series.forEach((v, i) => assert.ok(Math.abs(v - swept[i]) < 1e-9, `bucket ${i}`));
+        swept.fill(0);
+        forBusyBuckets(model, fromNs, model.endNs, bucketNs, visit); // from the series
         series.forEach((v, i) => assert.ok(Math.abs(v - swept[i]) < 1e-9, `bucket ${i}`));
       }
     }
