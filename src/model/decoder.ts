@@ -88,6 +88,15 @@ export class TraceRejection extends Error {
  */
 export const MAX_TIME_NS = Number.MAX_SAFE_INTEGER;
 
+/** A record's time, `timeNs` plus its delta, checked: times past 2^53 are corrupt. */
+function timeAfter(timeNs: number, dtNs: number): number {
+  const t = timeNs + dtNs;
+  if (t > MAX_TIME_NS) {
+    throw new TraceRejection('a time past 2^53 ns (104 days)');
+  }
+  return t;
+}
+
 interface StreamState {
   strings: string[];
   locations: (TraceLocation | undefined)[];
@@ -243,14 +252,6 @@ export class TraceDecoder {
         mul *= 128;
       }
     };
-    // Each time is checked once per record: deltas only add up, and a sum past 2^53 is corrupt.
-    const dt = (): number => {
-      timeNs += uv();
-      if (timeNs > MAX_TIME_NS) {
-        fail('a time past 2^53 ns (104 days)');
-      }
-      return timeNs;
-    };
     const zv = (): number => {
       const u = uv();
       return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
@@ -291,7 +292,7 @@ export class TraceDecoder {
         const kind = bytes[pos++];
         switch (kind) {
           case Rec.Init: {
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             const asyncId = uv();
             const triggerId = asyncId - zv();
             const execId = asyncId - zv();
@@ -304,16 +305,16 @@ export class TraceDecoder {
             break;
           }
           case Rec.Before:
-            sink.before(stream, dt(), uv());
+            sink.before(stream, (timeNs = timeAfter(timeNs, uv())), uv());
             break;
           case Rec.After:
-            sink.after(stream, dt(), uv());
+            sink.after(stream, (timeNs = timeAfter(timeNs, uv())), uv());
             break;
           case Rec.PromiseResolve:
-            sink.promiseResolve(stream, dt(), uv());
+            sink.promiseResolve(stream, (timeNs = timeAfter(timeNs, uv())), uv());
             break;
           case Rec.Destroy:
-            sink.destroy(stream, dt(), uv());
+            sink.destroy(stream, (timeNs = timeAfter(timeNs, uv())), uv());
             break;
           case Rec.String: {
             const id = uv();
@@ -337,18 +338,18 @@ export class TraceDecoder {
             break;
           }
           case Rec.Thread:
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             sink.thread(stream, json(threadInfo), timeNs);
             break;
           case Rec.End:
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             sink.end(stream, timeNs, json(checkThreadEnd));
             break;
           case Rec.Dropped:
-            sink.dropped(stream, dt(), uv());
+            sink.dropped(stream, (timeNs = timeAfter(timeNs, uv())), uv());
             break;
           case Rec.PromiseInit: {
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             const id = uv();
             const parentDelta = uv();
             const execId = uv();
@@ -361,16 +362,16 @@ export class TraceDecoder {
             break;
           }
           case Rec.PromiseBefore:
-            sink.before(stream, dt(), -uv());
+            sink.before(stream, (timeNs = timeAfter(timeNs, uv())), -uv());
             break;
           case Rec.PromiseAfter:
-            sink.after(stream, dt(), -uv());
+            sink.after(stream, (timeNs = timeAfter(timeNs, uv())), -uv());
             break;
           case Rec.PromiseSettled:
-            sink.promiseResolve(stream, dt(), -uv());
+            sink.promiseResolve(stream, (timeNs = timeAfter(timeNs, uv())), -uv());
             break;
           case Rec.OsThread: {
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             const osPid = uv();
             const tid = uv();
             const ppid = uv();
@@ -378,7 +379,7 @@ export class TraceDecoder {
             break;
           }
           case Rec.CpuSample: {
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             const tid = uv();
             const periodNs = uv();
             const runNs = uv();
@@ -392,21 +393,21 @@ export class TraceDecoder {
             break;
           }
           case Rec.OsThreadExit:
-            sink.osThreadExit?.(dt(), uv());
+            sink.osThreadExit?.((timeNs = timeAfter(timeNs, uv())), uv());
             break;
           case Rec.SamplerInfo:
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             sink.samplerInfo?.(timeNs, json(checkSamplerInfo));
             break;
           case Rec.ThreadCpu: {
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             const cpuNs = uv();
             const periodNs = uv();
             sink.threadCpu?.(stream, timeNs, cpuNs, periodNs, flag());
             break;
           }
           case Rec.Spawn: {
-            dt();
+            timeNs = timeAfter(timeNs, uv());
             const asyncId = uv();
             sink.spawn(stream, timeNs, asyncId, uv());
             break;

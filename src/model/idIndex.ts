@@ -90,11 +90,21 @@ export class IdIndex {
     // The page's ids move from the map to the page (set() then adds `key` and counts it).
     const page = new Int32Array(PAGE_IDS);
     const base = pageKey * PAGE_IDS;
-    for (let i = 0; i < PAGE_IDS; i++) {
-      const row = sparse.get(base + i);
-      if (row !== undefined) {
-        page[i] = row + 1;
-        sparse.delete(base + i);
+    if (sparse.size < PAGE_IDS) {
+      // Dense ids: the map holds little more than this page's, so walk the map.
+      for (const [id, row] of sparse) {
+        if (id >= base && id < base + PAGE_IDS) {
+          page[id - base] = row + 1;
+          sparse.delete(id);
+        }
+      }
+    } else {
+      for (let i = 0; i < PAGE_IDS; i++) {
+        const row = sparse.get(base + i);
+        if (row !== undefined) {
+          page[i] = row + 1;
+          sparse.delete(base + i);
+        }
       }
     }
     sparseCount.delete(pageKey);
