@@ -97,6 +97,16 @@ function timeAfter(timeNs: number, dtNs: number): number {
   return t;
 }
 
+/** A frame's bytes that cannot be read at `pos` (within the bytes pushed): a TraceError soon. */
+class FrameFault extends Error {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
+    super(message);
+  }
+}
+
 interface StreamState {
   strings: string[];
   locations: (TraceLocation | undefined)[];
@@ -210,9 +220,10 @@ export class TraceDecoder {
     // Records of this frame decoded so far, and where the current one starts.
     let count = 0;
     let recordStart = start;
+    // The frame's locals stay out of this closure (a captured local is a context slot: count
+    // and timeNs were, and decoding 1M spans took 7% longer); the catch below adds them.
     const fail = (what: string): never => {
-      this.records += count - 1;
-      throw this.error(`Corrupt trace: ${what} in stream ${stream}`, this.consumed + pos);
+      throw new FrameFault(what, pos);
     };
     // LEB128 varint; values up to 2^53 stay exact because high groups are multiplied, not shifted.
     const uv = (): number => {
@@ -418,9 +429,15 @@ export class TraceDecoder {
         }
       }
     } catch (err) {
+      this.records += count - 1;
+      if (err instanceof FrameFault) {
+        throw this.error(
+          `Corrupt trace: ${err.message} in stream ${stream}`,
+          this.consumed + err.pos,
+        );
+      }
       // A sink's rejection of a value is the record's fault: report it where the record is.
       if (err instanceof TraceRejection) {
-        this.records += count - 1;
         throw this.error(
           `Unreadable trace: ${err.message} in stream ${stream}`,
           this.consumed + recordStart,
