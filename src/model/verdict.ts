@@ -1,4 +1,5 @@
-import { forBusyBuckets, machineCores, waitingOverlap, type WaitingOverlap } from './parallelism';
+import { forBusyBuckets } from './busyBuckets';
+import { machineCores, waitingOverlap, type WaitingOverlap } from './parallelism';
 import type { TraceModel } from './traceModel';
 
 /** Bucket for "cores busy at once": short enough to see two threads together. */
