@@ -62,8 +62,8 @@ export class Column<T extends TypedArray> {
 
 /** A Float64 column. */
 class F64Column extends Column<Float64Array> {
-  constructor() {
-    super(Float64Array);
+  constructor(initialCapacity?: number) {
+    super(Float64Array, initialCapacity);
   }
   override push(value: number): number {
     if (this.length === this.data.length) {
@@ -76,8 +76,8 @@ class F64Column extends Column<Float64Array> {
 
 /** An Int32 column. */
 class I32Column extends Column<Int32Array> {
-  constructor() {
-    super(Int32Array);
+  constructor(initialCapacity?: number) {
+    super(Int32Array, initialCapacity);
   }
   override push(value: number): number {
     if (this.length === this.data.length) {
@@ -90,8 +90,8 @@ class I32Column extends Column<Int32Array> {
 
 /** A Uint32 column. */
 class U32Column extends Column<Uint32Array> {
-  constructor() {
-    super(Uint32Array);
+  constructor(initialCapacity?: number) {
+    super(Uint32Array, initialCapacity);
   }
   override push(value: number): number {
     if (this.length === this.data.length) {
@@ -104,8 +104,8 @@ class U32Column extends Column<Uint32Array> {
 
 /** A Uint16 column. */
 class U16Column extends Column<Uint16Array> {
-  constructor() {
-    super(Uint16Array);
+  constructor(initialCapacity?: number) {
+    super(Uint16Array, initialCapacity);
   }
   override push(value: number): number {
     if (this.length === this.data.length) {
@@ -118,8 +118,8 @@ class U16Column extends Column<Uint16Array> {
 
 /** A Uint8 column. */
 class U8Column extends Column<Uint8Array> {
-  constructor() {
-    super(Uint8Array);
+  constructor(initialCapacity?: number) {
+    super(Uint8Array, initialCapacity);
   }
   override push(value: number): number {
     if (this.length === this.data.length) {
@@ -130,16 +130,19 @@ class U8Column extends Column<Uint8Array> {
   }
 }
 
-/** A Float64 column. */
-export const f64 = (): Column<Float64Array> => new F64Column();
+/** A Float64 column (1024 values at first unless told: per-thread columns start small). */
+export const f64 = (initialCapacity?: number): Column<Float64Array> =>
+  new F64Column(initialCapacity);
 /** An Int32 column. */
-export const i32 = (): Column<Int32Array> => new I32Column();
+export const i32 = (initialCapacity?: number): Column<Int32Array> => new I32Column(initialCapacity);
 /** A Uint32 column. */
-export const u32 = (): Column<Uint32Array> => new U32Column();
+export const u32 = (initialCapacity?: number): Column<Uint32Array> =>
+  new U32Column(initialCapacity);
 /** A Uint16 column. */
-export const u16 = (): Column<Uint16Array> => new U16Column();
+export const u16 = (initialCapacity?: number): Column<Uint16Array> =>
+  new U16Column(initialCapacity);
 /** A Uint8 column. */
-export const u8 = (): Column<Uint8Array> => new U8Column();
+export const u8 = (initialCapacity?: number): Column<Uint8Array> => new U8Column(initialCapacity);
 
 /**
  * A column of integer ids: Int32 while every id fits (async ids of any trace we can hold do),

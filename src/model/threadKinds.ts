@@ -77,12 +77,15 @@ export function kindOfName(name: string): { kind: OsThreadKind; label: string } 
  * creation of each threadpool request to its first callback (or its end).
  */
 export function threadpoolWindows(model: TraceModel, pid: number): Float64Array {
-  const raw: Array<[number, number]> = [];
+  return threadpoolWindowsByPid(model).get(pid) ?? new Float64Array(0);
+}
+
+/** threadpoolWindows of every process, in one pass over the operations. */
+function threadpoolWindowsByPid(model: TraceModel): Map<number, Float64Array> {
+  const threadpoolType = model.types.map(isThreadpoolType);
+  const rawOf = new Map<number, Array<[number, number]>>();
   for (let r = 0; r < model.resourceCount; r++) {
-    if (model.threads[model.resThread.data[r]].info.pid !== pid) {
-      continue;
-    }
-    if (!isThreadpoolType(model.typeOf(r))) {
+    if (!threadpoolType[model.resType.data[r]]) {
       continue;
     }
     const start = model.resInitNs.data[r];
@@ -94,33 +97,68 @@ export function threadpoolWindows(model: TraceModel, pid: number): Float64Array 
       end = model.endNs;
     }
     if (!Number.isNaN(start) && end > start) {
+      const pid = model.threads[model.resThread.data[r]].info.pid;
+      let raw = rawOf.get(pid);
+      if (!raw) {
+        raw = [];
+        rawOf.set(pid, raw);
+      }
       raw.push([start, end]);
     }
   }
-  raw.sort((a, b) => a[0] - b[0]);
-  const merged: number[] = [];
-  for (const [s, e] of raw) {
-    const n = merged.length;
-    if (n && s <= merged[n - 1]) {
-      merged[n - 1] = Math.max(merged[n - 1], e);
-    } else {
-      merged.push(s, e);
+  const out = new Map<number, Float64Array>();
+  for (const [pid, raw] of rawOf) {
+    raw.sort((a, b) => a[0] - b[0]);
+    const merged: number[] = [];
+    for (const [s, e] of raw) {
+      const n = merged.length;
+      if (n && s <= merged[n - 1]) {
+        merged[n - 1] = Math.max(merged[n - 1], e);
+      } else {
+        merged.push(s, e);
+      }
     }
+    out.set(pid, Float64Array.from(merged));
   }
-  return Float64Array.from(merged);
+  return out;
 }
 
 /** Length of the overlap of [start, end) with merged windows. */
 export function overlapWithWindows(windows: Float64Array, start: number, end: number): number {
-  let total = 0;
+  if (!(end > start)) {
+    return 0;
+  }
+  const cum = cumulative(windows);
+  return windowTimeBefore(windows, cum, end) - windowTimeBefore(windows, cum, start);
+}
+
+/** cum[i]: total length of the first i merged windows. */
+function cumulative(windows: Float64Array): Float64Array {
+  const cum = new Float64Array(windows.length / 2 + 1);
   for (let i = 0; i < windows.length; i += 2) {
-    const s = Math.max(start, windows[i]);
-    const e = Math.min(end, windows[i + 1]);
-    if (e > s) {
-      total += e - s;
+    cum[i / 2 + 1] = cum[i / 2] + windows[i + 1] - windows[i];
+  }
+  return cum;
+}
+
+/** Time inside merged windows before `timeNs`, in O(log n) with their cumulative lengths. */
+function windowTimeBefore(windows: Float64Array, cum: Float64Array, timeNs: number): number {
+  // The number of windows that start before timeNs.
+  let lo = 0;
+  let hi = windows.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (windows[2 * mid] < timeNs) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
     }
   }
-  return total;
+  if (lo === 0) {
+    return 0;
+  }
+  const i = lo - 1;
+  return cum[i] + Math.min(timeNs, windows[2 * i + 1]) - windows[2 * i];
 }
 
 /**
@@ -136,7 +174,9 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
     }
   });
   const os = model.os;
-  const windowsOf = new Map<number, Float64Array>();
+  let windowsOf: Map<number, Float64Array> | undefined;
+  const cumOf = new Map<Float64Array, Float64Array>();
+  const none = new Float64Array(0);
   // Each thread's CPU inside its process's threadpool windows, spread evenly over a sample.
   const inside = new Float64Array(os.threads.length);
   // ...against its CPU in the same samples (as stored: clipped to their spans).
@@ -149,18 +189,20 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
     if (!needsActivity[t]) {
       continue;
     }
-    const pid = os.threads[t].pid;
-    let windows = windowsOf.get(pid);
-    if (!windows) {
-      windows = threadpoolWindows(model, pid);
-      windowsOf.set(pid, windows);
+    windowsOf ??= threadpoolWindowsByPid(model);
+    const windows = windowsOf.get(os.threads[t].pid) ?? none;
+    let cum = cumOf.get(windows);
+    if (!cum) {
+      cum = cumulative(windows);
+      cumOf.set(windows, cum);
     }
     const start = os.sampleStartNs.data[s];
     const end = os.sampleEndNs.data[s];
     const span = end - start;
     sampled[t] += os.sampleRunNs.data[s];
     if (span > 0) {
-      inside[t] += (os.sampleRunNs.data[s] * overlapWithWindows(windows, start, end)) / span;
+      const overlap = windowTimeBefore(windows, cum, end) - windowTimeBefore(windows, cum, start);
+      inside[t] += (os.sampleRunNs.data[s] * overlap) / span;
     }
   }
   return os.threads.map((row, i): OsThreadClass => {

@@ -196,7 +196,7 @@ export function addTopBusyShares(
 function busyPrefix(model: TraceModel, ix: ModelIndex, t: number): Float64Array {
   const top = model.threads[t].spansAtDepth[0];
   while (ix.busy.length <= t) {
-    ix.busy.push(new Float64Array(64));
+    ix.busy.push(new Float64Array(1)); // grown below to what the thread needs
     ix.busyCount.push(0);
   }
   let cum = ix.busy[t];

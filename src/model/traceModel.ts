@@ -1,6 +1,6 @@
 import type { SamplerInfo, ThreadEnd, ThreadInfo } from '../shared/traceFormat';
 import { Column, f64, i32, IdColumn, type Resizable, u16, u32 } from './columns';
-import type { TraceLocation, TraceSink } from './decoder';
+import { TraceRejection, type TraceLocation, type TraceSink } from './decoder';
 import { IdIndex } from './idIndex';
 import { OP_KINDS, opKindOf } from './opKinds';
 import { OsThreadStore } from './osThreads';
@@ -44,7 +44,21 @@ interface ThreadState {
   resources: IdIndex;
   /** Open spans, innermost last. */
   stack: number[];
+  /**
+   * Async ids of the open spans at depth SHALLOW_DEPTH or more, counted: an After looks for
+   * its span among at most SHALLOW_DEPTH others, never through a deep stack it does not match.
+   */
+  deepOpen?: Map<number, number>;
 }
+
+/** The index columns are 16-bit: threads, types and depths past this cannot be told apart. */
+const MAX_INDEX16 = 0xffff;
+/** Depths an After scans for its span before it consults ThreadState.deepOpen. */
+const SHALLOW_DEPTH = 64;
+/** Workers nested deeper than this lend their operations no creation site. */
+const MAX_CREATOR_STEPS = 64;
+/** First capacity of per-thread columns: a trace may hold many threads of few callbacks. */
+const THREAD_COLUMN_CAPACITY = 16;
 
 /**
  * The columnar store of a trace: threads, async operations (resources) and callback spans.
@@ -232,20 +246,28 @@ export class TraceModel implements TraceSink {
 
   /** The creation site of a resource, if recorded. */
   locationOf(resIndex: number): TraceLocation | undefined {
-    const loc = this.resLoc.data[resIndex];
-    if (loc >= 0) {
-      return this.locations[loc];
-    }
     // A worker's own script, the ticks of its bootstrap and what Node made in it before tracing
-    // have no user frame: they come from the `new Worker()` that started it (inferred).
-    const creator = this.threads[this.resThread.data[resIndex]]?.createdBy ?? -1;
-    if (creator < 0 || creator === resIndex) {
-      return undefined;
+    // have no user frame: they come from the `new Worker()` that started it (inferred), up the
+    // chain of creators: a loop of at most MAX_CREATOR_STEPS (a corrupt trace can make a cycle,
+    // or a chain of thousands that every operation would walk).
+    let res = resIndex;
+    for (let steps = 0; steps <= MAX_CREATOR_STEPS; steps++) {
+      const loc = this.resLoc.data[res];
+      if (loc >= 0) {
+        const site = this.locations[loc];
+        return res === resIndex || site.inferred ? site : this.inferredTwin(site);
+      }
+      const creator = this.threads[this.resThread.data[res]]?.createdBy ?? -1;
+      if (creator < 0 || creator === res) {
+        return undefined;
+      }
+      res = creator;
     }
-    const site = this.locationOf(creator);
-    if (!site || site.inferred) {
-      return site;
-    }
+    return undefined;
+  }
+
+  /** The inferred copy of a location, made once. */
+  private inferredTwin(site: TraceLocation): TraceLocation {
     let twin = this.inferredTwins.get(site);
     if (!twin) {
       twin = { ...site, inferred: true };
@@ -314,9 +336,12 @@ export class TraceModel implements TraceSink {
         spanCount: 0,
         parent: -1,
         createdBy: -1,
-        ops: i32(),
+        ops: i32(THREAD_COLUMN_CAPACITY),
         spansAtDepth: [],
       };
+      if (this.threads.length > MAX_INDEX16) {
+        throw new TraceRejection(`more than ${MAX_INDEX16 + 1} threads`);
+      }
       this.threads.push(row);
       st = { row, resources: new IdIndex(), stack: [] };
       this.state.set(stream, st);
@@ -328,6 +353,9 @@ export class TraceModel implements TraceSink {
     let i = this.typeIndex.get(type);
     if (i === undefined) {
       i = this.types.length;
+      if (i > MAX_INDEX16) {
+        throw new TraceRejection(`more than ${MAX_INDEX16 + 1} operation types`);
+      }
       this.types.push(type);
       this.kindOfType.push(OP_KINDS.indexOf(opKindOf(type)));
       this.typeIndex.set(type, i);
@@ -402,6 +430,13 @@ export class TraceModel implements TraceSink {
       res = this.addResource(st, asyncId, -1, '(before tracing)', undefined, NaN);
     }
     const depth = st.stack.length;
+    if (depth > MAX_INDEX16) {
+      throw new TraceRejection(`callbacks nested deeper than ${MAX_INDEX16}`);
+    }
+    if (depth >= SHALLOW_DEPTH) {
+      const deep = (st.deepOpen ??= new Map());
+      deep.set(asyncId, (deep.get(asyncId) ?? 0) + 1);
+    }
     const span = this.spanStartNs.push(timeNs);
     this.spanThread.push(st.row.index);
     this.spanRes.push(res);
@@ -418,7 +453,7 @@ export class TraceModel implements TraceSink {
     // A span's depth is the stack's: at most one more than any before it on this thread.
     const lanes = st.row.spansAtDepth;
     if (depth === lanes.length) {
-      lanes.push(i32());
+      lanes.push(i32(THREAD_COLUMN_CAPACITY));
     }
     lanes[depth].push(span);
     st.stack.push(span);
@@ -433,16 +468,38 @@ export class TraceModel implements TraceSink {
     this.eventCount++;
     const st = this.threadState(stream);
     // Close up to the matching span; unmatched afters (hooks enabled mid-callback) are ignored.
-    for (let k = st.stack.length - 1; k >= 0; k--) {
-      const span = st.stack[k];
-      if (this.resAsyncId.data[this.spanRes.data[span]] === asyncId) {
-        while (st.stack.length > k) {
-          this.spanEndNs.data[st.stack.pop()!] = timeNs;
+    const stack = st.stack;
+    let k = stack.length - 1;
+    // A deep stack is searched only where the span is: above SHALLOW_DEPTH if it is open
+    // there (everything above it then closes), else below; so an After costs O(1) + closes.
+    const low = stack.length > SHALLOW_DEPTH && !st.deepOpen?.get(asyncId) ? SHALLOW_DEPTH : 0;
+    if (low) {
+      k = SHALLOW_DEPTH - 1;
+    }
+    for (; k >= 0; k--) {
+      if (this.resAsyncId.data[this.spanRes.data[stack[k]]] === asyncId) {
+        while (stack.length > k) {
+          this.closeTop(st, timeNs);
         }
         break;
       }
     }
     this.touch(timeNs);
+  }
+
+  /** Ends the innermost open span of a thread at `timeNs`. */
+  private closeTop(st: ThreadState, timeNs: number): void {
+    const span = st.stack.pop()!;
+    this.spanEndNs.data[span] = timeNs;
+    if (st.stack.length >= SHALLOW_DEPTH) {
+      const id = this.resAsyncId.data[this.spanRes.data[span]];
+      const open = st.deepOpen!.get(id)! - 1;
+      if (open) {
+        st.deepOpen!.set(id, open);
+      } else {
+        st.deepOpen!.delete(id);
+      }
+    }
   }
 
   promiseResolve(stream: string, timeNs: number, asyncId: number): void {
@@ -478,7 +535,7 @@ export class TraceModel implements TraceSink {
     st.row.endNs = timeNs;
     // A thread that dies inside a callback (uncaught exception, exit) closes its open spans.
     while (st.stack.length) {
-      this.spanEndNs.data[st.stack.pop()!] = timeNs;
+      this.closeTop(st, timeNs);
     }
     // Nothing refers to its async ids after its end: its id table (12+ bytes per operation) goes.
     st.resources = new IdIndex();

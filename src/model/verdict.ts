@@ -1,4 +1,5 @@
-import { coresBusySeries, machineCores, waitingOverlap, type WaitingOverlap } from './parallelism';
+import { forBusyBuckets } from './busyBuckets';
+import { machineCores, waitingOverlap, type WaitingOverlap } from './parallelism';
 import type { TraceModel } from './traceModel';
 
 /** Bucket for "cores busy at once": short enough to see two threads together. */
@@ -59,36 +60,39 @@ export function coresFigures(model: TraceModel): CoresFigures {
       estimate: model.os.sampleCount === 0 || !!model.os.info?.estimate,
     };
   }
-  const fine = coresBusySeries(model, from, to, PARALLEL_BUCKET_NS);
-  const coarse = coresBusySeries(model, from, to, PEAK_BUCKET_NS);
+  // Runs of busy buckets, never an array of them all: a run of days has millions.
   let parallelNs = 0;
   let busyNs = 0;
   let busySum = 0;
   let busyBuckets = 0;
-  fine.total.forEach((cores, i) => {
+  let coresSum = 0;
+  const buckets = Math.max(1, Math.ceil((to - from) / PARALLEL_BUCKET_NS));
+  forBusyBuckets(model, from, to, PARALLEL_BUCKET_NS, (first, count, cores) => {
+    coresSum += cores * count;
     // The last bucket may be cut short by the end of the run.
-    const width = Math.min(PARALLEL_BUCKET_NS, to - (from + i * PARALLEL_BUCKET_NS));
+    const width =
+      count * PARALLEL_BUCKET_NS - Math.max(0, from + (first + count) * PARALLEL_BUCKET_NS - to);
     if (cores >= BUSY_CORES) {
       busyNs += width;
-      busySum += cores;
-      busyBuckets++;
+      busySum += cores * count;
+      busyBuckets += count;
     }
     if (cores >= PARALLEL_CORES) {
       parallelNs += width;
     }
   });
+  let peak = 0;
+  forBusyBuckets(model, from, to, PEAK_BUCKET_NS, (_first, _count, cores) => {
+    peak = Math.max(peak, cores);
+  });
   const runNs = model.os.threads.reduce((n, t) => n + t.runNs, 0);
   const waitNs = model.os.threads.reduce((n, t) => n + t.waitNs, 0);
-  const estimate = fine.estimate;
   const fromCallbacks = model.os.sampleCount === 0;
+  const estimate = fromCallbacks || !!model.os.info?.estimate;
   return {
     machine,
-    meanBusy: round2(
-      fromCallbacks
-        ? fine.total.reduce((a, b) => a + b, 0) / fine.total.length
-        : runNs / (to - from),
-    ),
-    peakBusy: round2(Math.min(machine, Math.max(0, ...coarse.total))),
+    meanBusy: round2(fromCallbacks ? coresSum / buckets : runNs / (to - from)),
+    peakBusy: round2(Math.min(machine, peak)),
     meanBusyWhileBusy: round2(busyBuckets ? busySum / busyBuckets : 0),
     runQueueWaitMs: round2(waitNs / 1e6),
     parallelMs: round2(parallelNs / 1e6),

@@ -183,3 +183,128 @@ export interface SamplerInfo {
   /** True in the record written when the sampler stopped. */
   final: boolean;
 }
+
+// Validation of the JSON records, for readers: a trace is untrusted input. Each reader gets a
+// fresh object with only the known fields, each of its declared type; a field that is absent or
+// null takes a default (older traces lack some), one of the wrong type is an error.
+
+/** Most logical cores a reader believes (Linux's own limit): core lanes are drawn per core. */
+export const MAX_CORES = 8192;
+
+type FieldKind = 'string' | 'int' | 'count' | 'number' | 'boolean' | 'strings' | 'cores' | 'code';
+
+/** Checks `value` against `fields`; returns the checked copy or what is wrong with it. */
+function checkRecord<T>(
+  what: string,
+  value: unknown,
+  fields: Record<string, [FieldKind, unknown]>,
+): T | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `${what} is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not an object`;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, [kind, fallback]] of Object.entries(fields)) {
+    const v = Object.prototype.hasOwnProperty.call(value, name)
+      ? (value as Record<string, unknown>)[name]
+      : undefined;
+    // null is absent: JSON writes NaN and Infinity as null (a sampler that never ticked).
+    if (v === undefined || v === null) {
+      if (fallback !== undefined) {
+        out[name] = Array.isArray(fallback) ? [...fallback] : fallback;
+      }
+      continue;
+    }
+    if (!fieldOk(kind, v)) {
+      return `${what}'s ${name} is not ${FIELD_NAMES[kind]}`;
+    }
+    out[name] = kind === 'strings' ? [...(v as string[])] : kind === 'code' ? Number(v) : v;
+  }
+  return out as T;
+}
+
+const FIELD_NAMES: Record<FieldKind, string> = {
+  string: 'a string',
+  int: 'an integer',
+  count: 'a whole number',
+  number: 'a finite number',
+  boolean: 'true or false',
+  strings: 'a list of strings',
+  cores: `a number of cores (0 to ${MAX_CORES})`,
+  code: 'an exit code',
+};
+
+function fieldOk(kind: FieldKind, v: unknown): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string';
+    case 'int':
+      return Number.isSafeInteger(v);
+    case 'count':
+      return Number.isSafeInteger(v) && (v as number) >= 0;
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'strings':
+      return Array.isArray(v) && v.every((s) => typeof s === 'string');
+    case 'cores':
+      return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_CORES;
+    case 'code':
+      // Node 18 let process.exitCode be a string of digits, and 'exit' passes it on.
+      return Number.isSafeInteger(typeof v === 'string' && /^-?\d{1,10}$/.test(v) ? Number(v) : v);
+  }
+}
+
+/** A Thread record's JSON, checked (`pid` and `threadId` default to the frame's), or the problem. */
+export function checkThreadInfo(
+  value: unknown,
+  pid: number,
+  threadId: number,
+): ThreadInfo | string {
+  const info = checkRecord<ThreadInfo>('the thread record', value, {
+    pid: ['int', pid],
+    threadId: ['int', threadId],
+    osTid: ['int', -1],
+    kind: ['string', threadId === 0 ? 'main' : 'worker'],
+    name: ['string', threadId === 0 ? 'main' : `worker ${threadId}`],
+    parentPid: ['int', -1],
+    parentThreadId: ['int', -1],
+    nodeVersion: ['string', ''],
+    platform: ['string', ''],
+    arch: ['string', ''],
+    cores: ['cores', 0],
+    argv: ['strings', []],
+    startNs: ['number', NaN],
+  });
+  if (typeof info !== 'string' && info.kind !== 'main' && info.kind !== 'worker') {
+    return `the thread record's kind is not "main" or "worker"`;
+  }
+  return info;
+}
+
+/** An End record's JSON, checked, or the problem. */
+export function checkThreadEnd(value: unknown): ThreadEnd | string {
+  return checkRecord<ThreadEnd>('the end record', value, {
+    reason: ['string', 'unknown'],
+    exitCode: ['code', undefined],
+    signal: ['string', undefined],
+  });
+}
+
+/** A SamplerInfo record's JSON, checked, or the problem. */
+export function checkSamplerInfo(value: unknown): SamplerInfo | string {
+  return checkRecord<SamplerInfo>('the sampler record', value, {
+    platform: ['string', ''],
+    available: ['boolean', false],
+    estimate: ['boolean', true],
+    reason: ['string', undefined],
+    cores: ['cores', 0],
+    intervalNs: ['number', 0],
+    rootPid: ['int', -1],
+    samples: ['count', 0],
+    busyNs: ['number', 0],
+    hostCpuNs: ['number', 0],
+    wallNs: ['number', 0],
+    final: ['boolean', false],
+  });
+}
