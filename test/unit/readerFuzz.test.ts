@@ -4,7 +4,7 @@
 // creation order, cores series) must not throw, within bounds of work units: records decoded
 // per byte, typed-array slots per byte, bucket runs per interval.
 import * as assert from 'node:assert/strict';
-import { generateTrace } from '../../bench/viewerTrace';
+import { generateTrace } from '../fixtures/traces';
 import { CreationOrder } from '../../src/model/creationOrder';
 import { TraceDecoder, TraceError } from '../../src/model/decoder';
 import { forBusyBuckets } from '../../src/model/busyBuckets';
