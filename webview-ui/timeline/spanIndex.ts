@@ -37,7 +37,12 @@ export class SpanIndex {
     const res = model.spanRes.data;
     const resType = model.resType.data;
     const kindOfType = model.kindOfType;
-    const byKind = new Float64Array(Math.max(1, ...kindOfType) + 1);
+    // A loop, not a spread: a hostile trace may define up to 65,536 types.
+    let maxKind = 1;
+    for (const kind of kindOfType) {
+      maxKind = Math.max(maxKind, kind);
+    }
+    const byKind = new Float64Array(maxKind + 1);
     for (const thread of model.threads) {
       for (const list of thread.spansAtDepth) {
         let groups = this.groups.get(list);
