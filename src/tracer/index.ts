@@ -21,7 +21,7 @@ import { sessionClock } from './clock';
 import { cpuEstimator } from './cpuEstimate';
 import { watchThreadEnd } from './lifecycle';
 import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
-import { CallSiteSampler } from './siteSampler';
+import { callSiteSampler } from './siteSampler';
 import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
 import { describeThread, isPackageManager } from './threadInfo';
@@ -47,7 +47,7 @@ export interface TracerOptions {
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
 const FLUSH_INTERVAL_MS = 100;
 const FLUSH_INTERVAL_NS = FLUSH_INTERVAL_MS * 1e6;
-/** Types whose sites are only ever sampled (see CallSiteSampler). These are also the operations
+/** Types whose sites are only ever sampled (see siteSampler.ts). These are also the operations
  * whose callbacks run in a drain right after the callback before them (see `sameTurn`). */
 const SAMPLED_ONLY_TYPES = ['PROMISE', 'TickObject', 'Microtask'];
 /** Slots of the table of recent same-turn operations (a power of 2). */
@@ -128,13 +128,13 @@ export function start(options: TracerOptions): void {
    * slot overwritten before its operation ran only costs that Before a clock read.
    */
   const sameTurn = new Float64Array(TURN_SLOTS);
-  const sites = new CallSiteSampler(
+  const siteFor = callSiteSampler({
     writer,
     siteOf,
-    __filename,
-    options.skipNodeModules !== false,
+    tracerFile: __filename,
+    skipNodeModules: options.skipNodeModules !== false,
     sampledOnly,
-  );
+  });
 
   const info = describeThread(isMainThread, threadId, now);
   writer.json(Rec.Thread, info.startNs, info);
@@ -182,7 +182,7 @@ export function start(options: TracerOptions): void {
       const t = now();
       const typeId = type === lastType ? lastTypeId : typeIdOf(type);
       const triggerLoc = siteOf.get(triggerAsyncId);
-      const locId = sites.siteFor(typeId, triggerLoc);
+      const locId = siteFor(typeId, triggerLoc);
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
       }
@@ -269,7 +269,7 @@ export function start(options: TracerOptions): void {
     ? installPromiseHooks({
         writer,
         now,
-        sites,
+        siteFor,
         promiseTypeId,
         siteOfExecution: () => siteOf.get(executionAsyncId()),
         isRecording: () => guard === 0 && !stopped,

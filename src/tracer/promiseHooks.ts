@@ -1,6 +1,5 @@
 import { createHook, executionAsyncId, type HookCallbacks } from 'node:async_hooks';
 import { Rec } from '../shared/traceFormat';
-import type { CallSiteSampler } from './siteSampler';
 import type { FrameWriter } from './writer';
 
 /** What the promise hooks need from the thread's tracer. */
@@ -8,8 +7,8 @@ export interface PromiseTracerContext {
   writer: FrameWriter;
   /** ns since the session epoch. */
   now(): number;
-  /** The creation sites of the thread's operations. */
-  sites: CallSiteSampler;
+  /** The creation site of a new operation (see siteSampler.ts). */
+  siteFor(typeId: number, triggerLoc: number): number;
   promiseTypeId: number;
   /** Site of the operation whose code is running, or 0. */
   siteOfExecution(): number;
@@ -107,7 +106,7 @@ export function installPromiseHooks(ctx: PromiseTracerContext): () => void {
       promise[kId] = id;
       const parentId = parent?.[kId] ?? 0;
       const triggerLoc = parent ? (parent[kLoc] ?? 0) : ctx.siteOfExecution();
-      const locId = ctx.sites.siteFor(ctx.promiseTypeId, triggerLoc);
+      const locId = ctx.siteFor(ctx.promiseTypeId, triggerLoc);
       if (locId !== 0) {
         promise[kLoc] = locId;
       }

@@ -47,69 +47,82 @@ interface SiteKey {
   byExec?: Map<number, SiteKey>;
 }
 
-/** The creation sites of one thread's operations, as location ids of its stream. */
-export class CallSiteSampler {
+/** What the call-site sampler of a thread reads. */
+export interface SiteSamplerOptions {
+  writer: FrameWriter;
+  /** Location id per live asyncId: the site of the code running, for varying keys. */
+  siteOf: SiteTable;
+  /** The tracer's own file: its frames are never a site. */
+  tracerFile: string;
+  /** Skip frames in node_modules when user code called in. */
+  skipNodeModules: boolean;
+  /** Types whose sites are only ever sampled (promises, ticks, microtasks). */
+  sampledOnly: ReadonlySet<number>;
+}
+
+/**
+ * The call-site sampler of one thread: returns `siteFor(typeId, triggerLoc)`, the creation
+ * site (a location id of the thread's stream) of a new operation of `typeId` whose trigger was
+ * created at `triggerLoc`.
+ *
+ * Closures over this function's variables, not a class: the hooks call siteFor for every
+ * operation, and V8 inlines it into the init hook with its state read from a known context;
+ * as a class, every field read in siteFor and its slow path is a property load with a map
+ * check. Measured (cachegrind, 3000 HTTP requests, median of 3 runs against the tracer before
+ * the split): as a class +1.1% instructions per run (3.611 G vs 3.570 G, every run above), as
+ * these closures +0.1% (3.588 G vs 3.584 G, within the runs' spread).
+ */
+export function callSiteSampler(
+  options: SiteSamplerOptions,
+): (typeId: number, triggerLoc: number) => number {
+  const { writer, siteOf, tracerFile, skipNodeModules, sampledOnly } = options;
   /** Site cache per (type, site of the trigger) key. */
-  private readonly siteCache: Array<Map<number, SiteKey> | undefined> = [];
+  const siteCache: Array<Map<number, SiteKey> | undefined> = [];
   /** Source-mapped location id per generated position. */
-  private readonly mappedLoc = new Map<string, number>();
+  const mappedLoc = new Map<string, number>();
   // The last key looked up: operations come in runs of one key (a chain of immediates, the
   // reads of a file), which then skip the two map lookups.
-  private memoType = -1;
-  private memoTrigger = -1;
-  private memoEntry: SiteKey = { hits: 0, base: 0, inferred: 0, nextSample: 0, varies: false };
+  let memoType = -1;
+  let memoTrigger = -1;
+  let memoEntry: SiteKey = { hits: 0, base: 0, inferred: 0, nextSample: 0, varies: false };
 
-  constructor(
-    private readonly writer: FrameWriter,
-    /** Location id per live asyncId: the site of the code running, for varying keys. */
-    private readonly siteOf: SiteTable,
-    /** The tracer's own file: its frames are never a site. */
-    private readonly tracerFile: string,
-    /** Skip frames in node_modules when user code called in. */
-    private readonly skipNodeModules: boolean,
-    /** Types whose sites are only ever sampled (promises, ticks, microtasks). */
-    private readonly sampledOnly: ReadonlySet<number>,
-  ) {}
-
-  /**
-   * The creation site of a new operation of `typeId` whose trigger was created at
-   * `triggerLoc`. Kept this small so that V8 inlines it into the init hook: the memo's key
-   * between two samples (most operations) is this fast path; the rest is `lookup`.
-   */
-  siteFor(typeId: number, triggerLoc: number): number {
-    const memo = this.memoEntry;
-    if (
-      typeId === this.memoType &&
-      triggerLoc === this.memoTrigger &&
-      memo.hits < memo.nextSample
-    ) {
-      memo.hits++;
-      return memo.inferred;
+  /** The location id of the first user frame on the stack now, source-mapped; 0 for none. */
+  const capture = (): number => {
+    const site = captureUserSite(tracerFile, skipNodeModules);
+    if (!site) {
+      return 0;
     }
-    return this.lookup(typeId, triggerLoc);
-  }
+    const key = `${site.line}:${site.column}:${site.file}`;
+    let id = mappedLoc.get(key);
+    if (id === undefined) {
+      const s = sourceMapped(site);
+      id = writer.locationId(s.file, s.line, s.column, false);
+      mappedLoc.set(key, id);
+    }
+    return id;
+  };
 
   /** `siteFor` past its fast path: the cache's maps, and a stack captured when one is due. */
-  private lookup(typeId: number, triggerLoc: number): number {
+  const lookup = (typeId: number, triggerLoc: number): number => {
     let entry: SiteKey | undefined;
-    if (typeId === this.memoType && triggerLoc === this.memoTrigger) {
-      entry = this.memoEntry;
+    if (typeId === memoType && triggerLoc === memoTrigger) {
+      entry = memoEntry;
     } else {
-      let byTrigger = this.siteCache[typeId];
+      let byTrigger = siteCache[typeId];
       if (byTrigger === undefined) {
-        byTrigger = this.siteCache[typeId] = new Map();
+        byTrigger = siteCache[typeId] = new Map();
       }
       entry = byTrigger.get(triggerLoc);
       if (entry !== undefined) {
-        this.memoType = typeId;
-        this.memoTrigger = triggerLoc;
-        this.memoEntry = entry;
+        memoType = typeId;
+        memoTrigger = triggerLoc;
+        memoEntry = entry;
       }
     }
     if (entry !== undefined && entry.varies) {
       // Sites under this trigger differ: tell them apart by the site of the code running now
       // (a server's and a client's callbacks make the same internal timers from other lines).
-      const execLoc = this.siteOf.get(executionAsyncId());
+      const execLoc = siteOf.get(executionAsyncId());
       const byExec = (entry.byExec ??= new Map());
       let refined = byExec.get(execLoc);
       if (refined === undefined) {
@@ -122,8 +135,7 @@ export class CallSiteSampler {
       entry.hits++;
       return entry.inferred;
     }
-    const writer = this.writer;
-    let locId = this.capture();
+    let locId = capture();
     if (locId === 0 && triggerLoc !== 0) {
       // Created by Node between callbacks (no user frame): the trigger's site.
       locId = writer.inferredLocationId(triggerLoc);
@@ -132,7 +144,7 @@ export class CallSiteSampler {
     const inferred = writer.inferredLocationId(base);
     if (entry === undefined) {
       // (Not the memo's key: its map was made above.)
-      this.siteCache[typeId]!.set(triggerLoc, {
+      siteCache[typeId]!.set(triggerLoc, {
         hits: 1,
         base,
         inferred,
@@ -141,7 +153,7 @@ export class CallSiteSampler {
       });
     } else {
       if (entry.hits > 0 && base !== entry.base) {
-        entry.varies = !this.sampledOnly.has(typeId);
+        entry.varies = !sampledOnly.has(typeId);
       }
       entry.hits++;
       entry.base = base;
@@ -150,21 +162,17 @@ export class CallSiteSampler {
       entry.nextSample = entry.varies ? 0 : nextSampleHit(entry.hits);
     }
     return locId;
-  }
+  };
 
-  /** The location id of the first user frame on the stack now, source-mapped; 0 for none. */
-  private capture(): number {
-    const site = captureUserSite(this.tracerFile, this.skipNodeModules);
-    if (!site) {
-      return 0;
+  // Kept this small so that V8 inlines it into the init hook: the memo's key between two
+  // samples (most operations) is this fast path; the rest is `lookup`.
+  const siteFor = (typeId: number, triggerLoc: number): number => {
+    const memo = memoEntry;
+    if (typeId === memoType && triggerLoc === memoTrigger && memo.hits < memo.nextSample) {
+      memo.hits++;
+      return memo.inferred;
     }
-    const key = `${site.line}:${site.column}:${site.file}`;
-    let id = this.mappedLoc.get(key);
-    if (id === undefined) {
-      const s = sourceMapped(site);
-      id = this.writer.locationId(s.file, s.line, s.column, false);
-      this.mappedLoc.set(key, id);
-    }
-    return id;
-  }
+    return lookup(typeId, triggerLoc);
+  };
+  return siteFor;
 }
