@@ -21,7 +21,7 @@ import { sessionClock } from './clock';
 import { cpuEstimator } from './cpuEstimate';
 import { watchThreadEnd } from './lifecycle';
 import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
-import { callSiteSampler } from './siteSampler';
+import { callSiteSampler, type SiteKey } from './siteSampler';
 import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
 import { describeThread, isPackageManager } from './threadInfo';
@@ -128,13 +128,39 @@ export function start(options: TracerOptions): void {
    * slot overwritten before its operation ran only costs that Before a clock read.
    */
   const sameTurn = new Float64Array(TURN_SLOTS);
-  const siteFor = callSiteSampler({
+  const sampler = callSiteSampler({
     writer,
     siteOf,
     tracerFile: __filename,
     skipNodeModules: options.skipNodeModules !== false,
     sampledOnly,
   });
+  const findSiteKey = sampler.find;
+  const siteOfKey = sampler.site;
+  // The last (type, trigger site) key looked up: operations come in runs of one key (a chain of
+  // immediates, the reads of a file), which then skip the cache's map lookups. Kept here, with
+  // the init hook that reads it inline, not in siteSampler.ts: there, behind a siteFor small
+  // enough for V8 to inline, the hook's code shrank and V8 inlined it into Node's callers
+  // differently; the promises workload then took 1.05x and 1.07x the time of the tracer before
+  // the split (paired bench:overhead, Node 20, 7 runs each), 1.00x with the memo here.
+  let memoType = -1;
+  let memoTrigger = -1;
+  let memoEntry: SiteKey = { hits: 0, base: 0, inferred: 0, nextSample: 0, varies: false };
+  /** The creation site of a new operation of `typeId` whose trigger was created at `triggerLoc`. */
+  const siteFor = (typeId: number, triggerLoc: number): number => {
+    let entry: SiteKey | undefined;
+    if (typeId === memoType && triggerLoc === memoTrigger) {
+      entry = memoEntry;
+    } else {
+      entry = findSiteKey(typeId, triggerLoc);
+      if (entry !== undefined) {
+        memoType = typeId;
+        memoTrigger = triggerLoc;
+        memoEntry = entry;
+      }
+    }
+    return siteOfKey(entry, typeId, triggerLoc);
+  };
 
   const info = describeThread(isMainThread, threadId, now);
   writer.json(Rec.Thread, info.startNs, info);
@@ -182,7 +208,15 @@ export function start(options: TracerOptions): void {
       const t = now();
       const typeId = type === lastType ? lastTypeId : typeIdOf(type);
       const triggerLoc = siteOf.get(triggerAsyncId);
-      const locId = siteFor(typeId, triggerLoc);
+      // The memo's key, between two samples (most operations): siteFor's fast path, inlined.
+      let locId: number;
+      const memo = memoEntry;
+      if (typeId === memoType && triggerLoc === memoTrigger && memo.hits < memo.nextSample) {
+        memo.hits++;
+        locId = memo.inferred;
+      } else {
+        locId = siteFor(typeId, triggerLoc);
+      }
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
       }
