@@ -9,6 +9,11 @@
  * ratios for the main thread's time on a CPU, which waiting for a core does not blur.
  *
  *   npm run bench:overhead -- [--runs 5] [--node path/to/node] [--only http,fs] [--modes ...]
+ *     [--tracer dist/tracer.js] [--baseline other/tracer.js]
+ *
+ * `--tracer` runs a tracer bundle built elsewhere instead of building src/tracer; `--baseline`
+ * adds a mode that runs a second bundle (e.g. main's) in the same rotation, and a column of the
+ * tracer's time over the baseline's, paired run by run: the way to compare two tracers.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -23,7 +28,14 @@ import { TraceModel } from '../src/model/traceModel';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKLOADS = ['promises', 'fs', 'immediate', 'http', 'cpu', 'workers'];
-const MODES = ['untraced', 'empty-hook', 'clock-hook', 'tracer', 'node-trace-events'] as const;
+const MODES = [
+  'untraced',
+  'empty-hook',
+  'clock-hook',
+  'tracer',
+  'baseline',
+  'node-trace-events',
+] as const;
 type Mode = (typeof MODES)[number];
 
 function arg(name: string, fallback: string): string {
@@ -34,19 +46,34 @@ function arg(name: string, fallback: string): string {
 const runs = Number(arg('runs', '5'));
 const node = arg('node', process.execPath);
 const only = arg('only', WORKLOADS.join(',')).split(',');
-const modes = arg('modes', MODES.join(',')).split(',') as Mode[];
+const baselinePath = process.argv.includes('--baseline') ? path.resolve(arg('baseline', '')) : '';
+const modes = arg('modes', MODES.filter((m) => m !== 'baseline').join(','))
+  .split(',')
+  .filter((m) => m !== 'baseline')
+  .concat(baselinePath ? ['baseline'] : []) as Mode[];
+/** Both tracers run: their times are also divided by each other. */
+const pairTracers = !!baselinePath && modes.includes('tracer');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-bench-'));
 
-const tracerPath = path.join(scratch, 'tracer.js');
-esbuild.buildSync({
-  entryPoints: [path.join(ROOT, 'src', 'tracer', 'index.ts')],
-  outfile: tracerPath,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node18',
-  logLevel: 'error',
-});
+const tracerPath = process.argv.includes('--tracer')
+  ? path.resolve(arg('tracer', ''))
+  : path.join(scratch, 'tracer.js');
+if (!process.argv.includes('--tracer')) {
+  esbuild.buildSync({
+    entryPoints: [path.join(ROOT, 'src', 'tracer', 'index.ts')],
+    outfile: tracerPath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    logLevel: 'error',
+  });
+}
+for (const file of [tracerPath, baselinePath].filter(Boolean)) {
+  if (!fs.existsSync(file)) {
+    throw new Error(`no tracer bundle at ${file}`);
+  }
+}
 
 interface Sample {
   ms: number;
@@ -98,8 +125,8 @@ function runOnce(workload: string, mode: Mode): Sample {
   const args = [file];
   let sessionDir: string | undefined;
   const traceDir = fs.mkdtempSync(path.join(scratch, 'run-'));
-  if (mode === 'tracer') {
-    const s = createSession(tracerPath, traceDir);
+  if (mode === 'tracer' || mode === 'baseline') {
+    const s = createSession(mode === 'tracer' ? tracerPath : baselinePath, traceDir);
     sessionDir = s.dir;
     env.NODE_OPTIONS = withTracerNodeOptions(commonOptions, s.preloadPath);
   } else if (mode === 'empty-hook' || mode === 'clock-hook') {
@@ -163,6 +190,7 @@ console.log(
 const header = [
   'workload',
   ...modes.map((m) => (m === 'untraced' ? 'untraced (ms)' : m)),
+  ...(pairTracers ? ['tracer / baseline'] : []),
   'bytes/event',
   'events',
   'dropped',
@@ -197,6 +225,15 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
           untraced,
         ),
   );
+  if (pairTracers) {
+    // The two tracers' runs of each round, paired directly.
+    cells.push(
+      ratioCell(
+        samples.get('tracer')!.map((s) => s.ms),
+        samples.get('baseline')!.map((s) => s.ms),
+      ),
+    );
+  }
   const cpu = (m: Mode): number[] => samples.get(m)!.map((s) => s.cpuNs ?? NaN);
   if (modes.includes('untraced') && cpu('untraced').every(Number.isFinite)) {
     const untracedCpu = cpu('untraced');
@@ -208,6 +245,7 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
             ? (median(untracedCpu) / 1e6).toFixed(0)
             : ratioCell(cpu(m), untracedCpu),
         ),
+        ...(pairTracers ? [ratioCell(cpu('tracer'), cpu('baseline'))] : []),
       ].join(' | ')} |`,
     );
   }
@@ -225,7 +263,7 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
 }
 if (cpuRows.length > 0) {
   // The main table's workload and mode columns.
-  const cpuHeader = header.slice(0, 1 + modes.length);
+  const cpuHeader = header.slice(0, 1 + modes.length + (pairTracers ? 1 : 0));
   console.log(
     "\nThe main thread's time on a CPU (Linux schedstat), paired the same way: it leaves out the\n" +
       'time the thread waited for a core (the workers and the threadpool run on other threads).\n',

@@ -2,21 +2,31 @@
  * The tracer: loaded into every JS thread of the user's program with `--require` (through
  * NODE_OPTIONS), it records every async operation and callback of its thread into the session
  * folder. Only `node:` built-ins; nothing it does may appear in the trace.
+ *
+ * This file holds the hooks and the state they read and write on every event, kept together
+ * in start()'s closure as it was tuned (see git log -- src/tracer): the hot path did not move.
+ * What runs once per thread, once per sample or once per frame lives in its own file: the clock (clock.ts), call-site sampling (siteSampler.ts), the size cap (sizeCap.ts),
+ * the thread's end and signals (lifecycle.ts), the Thread record (threadInfo.ts), CPU estimates
+ * (cpuEstimate.ts), promise hooks (promiseHooks.ts) and the worker rescue (workerRescue.ts).
  */
 // Named imports: a namespace import's members are getters in the bundle (a megamorphic lookup
 // per call, in the hooks).
 import { createHook, executionAsyncId, type HookCallbacks } from 'node:async_hooks';
 // Named imports of node: modules, everywhere in the tracer: a namespace import costs the bundle
 // a copy of the module's every property at load (~1 ms for node:fs, at every program's start).
-import { closeSync, mkdirSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Rec, streamFileName, type ThreadEnd, type ThreadInfo } from '../shared/traceFormat';
-import { captureUserSite, sourceMapped } from './callsite';
-import { installPromiseHooks, loadV8 } from './promiseHooks';
-import { WorkerRescue } from './workerRescue';
+import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
+import { sessionClock } from './clock';
+import { cpuEstimator } from './cpuEstimate';
+import { watchThreadEnd } from './lifecycle';
+import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
+import { callSiteSampler, type SiteKey } from './siteSampler';
+import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
+import { describeThread, isPackageManager } from './threadInfo';
 import { onMainThread, workerThreads } from './threads';
+import { WorkerRescue } from './workerRescue';
 import { allocateSharedFrame, FrameWriter } from './writer';
 
 /** What the preload file passes in. */
@@ -37,34 +47,15 @@ export interface TracerOptions {
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
 const FLUSH_INTERVAL_MS = 100;
 const FLUSH_INTERVAL_NS = FLUSH_INTERVAL_MS * 1e6;
-/** With a size cap, the session folder is measured each time a thread wrote this much more. */
-const CAP_CHECK_BYTES = 128 * 1024;
-/** Call sites: capture the first hits of a key for real, then at each power of two, then one
- * in this many (a power of 2). */
-const SITE_FIRST_HITS = 4;
-const SITE_SAMPLE_EVERY = 1024;
-/** Types whose sites are only ever sampled (see siteFor). These are also the operations whose
- * callbacks run in a drain right after the callback before them (see `sameTurn`). */
+/** Types whose sites are only ever sampled (see siteSampler.ts). These are also the operations
+ * whose callbacks run in a drain right after the callback before them (see `sameTurn`). */
 const SAMPLED_ONLY_TYPES = ['PROMISE', 'TickObject', 'Microtask'];
 /** Slots of the table of recent same-turn operations (a power of 2). */
 const TURN_SLOTS = 1 << 12;
 const TURN_MASK = TURN_SLOTS - 1;
-
-/** The first `h >= hits` such that the `h`-th creation of a call-site key (counted from 0)
- * captures a real stack: the first hits, then each power of two and each multiple of
- * SITE_SAMPLE_EVERY. */
-function nextSampleHit(hits: number): number {
-  if (hits < SITE_FIRST_HITS) {
-    return hits;
-  }
-  let pow2 = SITE_FIRST_HITS;
-  while (pow2 < hits) {
-    pow2 *= 2;
-  }
-  return Math.min(pow2, Math.ceil(hits / SITE_SAMPLE_EVERY) * SITE_SAMPLE_EVERY);
-}
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Stream files and the session folder are the user's alone (issue #22). */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 let started = false;
 
@@ -82,39 +73,20 @@ export function start(options: TracerOptions): void {
     return;
   }
   const pid = process.pid;
-  mkdirSync(options.dir, { recursive: true });
-  const fd = openSync(join(options.dir, streamFileName(pid, threadId)), 'a');
+  mkdirSync(options.dir, { recursive: true, mode: DIR_MODE });
+  const fd = openSync(join(options.dir, streamFileName(pid, threadId)), 'a', FILE_MODE);
   // A worker's frame is shared, so that another thread can save it if the worker is killed.
   const sharedFrame = isMainThread ? undefined : allocateSharedFrame();
   const writer = new FrameWriter(fd, pid, threadId, sharedFrame);
+  const now = sessionClock(options.epochNs);
 
-  // One clock for every thread: hrtime since the session epoch. `process.hrtime()` is the
-  // cheapest read of it: `performance.now()` (Node 20+) checks its receiver with a
-  // hasOwnProperty lookup on every call (a tenth of the tracer's cost between two polls of the
-  // event loop), and hrtime.bigint() allocates. Its [s, ns] pair never escapes, so the
-  // optimizer removes the array; the two subtractions keep the sum exact (integer ns).
-  const epoch = BigInt(options.epochNs);
-  const epochS = Number(epoch / 1_000_000_000n);
-  const epochSubNs = Number(epoch % 1_000_000_000n);
-  const hrtime = process.hrtime;
-  const now = (): number => {
-    const hr = hrtime();
-    return (hr[0] - epochS) * 1e9 + (hr[1] - epochSubNs);
-  };
-
-  const tracerFile = __filename;
   let guard = 0; // > 0 while the tracer itself runs code that may create async resources
   let ended = false;
   const ignored = new Set<number>(); // the tracer's own resources
   /** The largest id in `ignored`: larger ids (nearly all) skip the set lookup. */
   let maxIgnored = -Infinity;
-  const skipNodeModules = options.skipNodeModules !== false;
   /** Location id per live asyncId, to infer sites from the trigger chain. */
   const siteOf = new SiteTable();
-  /** Site cache per (type, site of the trigger) key. */
-  const siteCache: Array<Map<number, SiteKey> | undefined> = [];
-  /** Source-mapped location id per generated position. */
-  const mappedLoc = new Map<string, number>();
   const typeIds = new Map<string, number>();
   // Types come in runs (a stream makes ticks, ticks make ticks): the last one is checked first.
   let lastType = '';
@@ -156,56 +128,52 @@ export function start(options: TracerOptions): void {
    * slot overwritten before its operation ran only costs that Before a clock read.
    */
   const sameTurn = new Float64Array(TURN_SLOTS);
-  const capture = (): number => {
-    const site = captureUserSite(tracerFile, skipNodeModules);
-    if (!site) {
-      return 0;
+  const sampler = callSiteSampler({
+    writer,
+    siteOf,
+    tracerFile: __filename,
+    skipNodeModules: options.skipNodeModules !== false,
+    sampledOnly,
+  });
+  const findSiteKey = sampler.find;
+  const siteOfKey = sampler.site;
+  // The last (type, trigger site) key looked up: operations come in runs of one key (a chain of
+  // immediates, the reads of a file), which then skip the cache's map lookups. Kept here, with
+  // the init hook that reads it inline, not in siteSampler.ts: there, behind a siteFor small
+  // enough for V8 to inline, the hook's code shrank and V8 inlined it into Node's callers
+  // differently; the promises workload then took 1.05x and 1.07x the time of the tracer before
+  // the split (paired bench:overhead, Node 20, 7 runs each), 1.00x with the memo here.
+  let memoType = -1;
+  let memoTrigger = -1;
+  let memoEntry: SiteKey = { hits: 0, base: 0, inferred: 0, nextSample: 0, varies: false };
+  /** The creation site of a new operation of `typeId` whose trigger was created at `triggerLoc`. */
+  const siteFor = (typeId: number, triggerLoc: number): number => {
+    let entry: SiteKey | undefined;
+    if (typeId === memoType && triggerLoc === memoTrigger) {
+      entry = memoEntry;
+    } else {
+      entry = findSiteKey(typeId, triggerLoc);
+      if (entry !== undefined) {
+        memoType = typeId;
+        memoTrigger = triggerLoc;
+        memoEntry = entry;
+      }
     }
-    const key = `${site.line}:${site.column}:${site.file}`;
-    let id = mappedLoc.get(key);
-    if (id === undefined) {
-      const s = sourceMapped(site);
-      id = writer.locationId(s.file, s.line, s.column, false);
-      mappedLoc.set(key, id);
-    }
-    return id;
+    return siteOfKey(entry, typeId, triggerLoc);
   };
 
-  const info: ThreadInfo = {
-    pid,
-    threadId,
-    osTid: osThreadId(),
-    kind: isMainThread ? 'main' : 'worker',
-    name: isMainThread ? 'main' : workerName(threadId),
-    parentPid: process.ppid,
-    parentThreadId: -1,
-    nodeVersion: process.version,
-    platform: process.platform,
-    arch: process.arch,
-    cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
-    argv: isMainThread ? process.argv.slice() : [],
-    startNs: now(),
-  };
+  const info = describeThread(isMainThread, threadId, now);
   writer.json(Rec.Thread, info.startNs, info);
   writer.flush();
 
-  const maxBytes = options.maxBytes && options.maxBytes > 0 ? options.maxBytes : Infinity;
   /** Events not recorded because the session reached its size cap. */
   let dropped = 0;
   /** True once nothing more is recorded: the thread ended, or the session is full. */
   let stopped = false;
-  if (maxBytes !== Infinity) {
-    /** The session's size is checked again once this thread has written this many bytes. */
-    let nextSizeCheck = CAP_CHECK_BYTES;
-    writer.onFrameWritten = () => {
-      if (writer.bytesWritten >= nextSizeCheck) {
-        nextSizeCheck = writer.bytesWritten + CAP_CHECK_BYTES;
-        if (sessionBytes(options.dir) >= maxBytes) {
-          // Full: every thread of every process sees the same folder and stops too.
-          stopped = true;
-        }
-      }
-    };
+  if (options.maxBytes && options.maxBytes > 0) {
+    capSessionSize(writer, options.dir, options.maxBytes, () => {
+      stopped = true;
+    });
   }
   /** A flush is due at this time: the hooks compare their clock read with it. */
   let flushDueNs = FLUSH_INTERVAL_NS;
@@ -219,83 +187,9 @@ export function start(options: TracerOptions): void {
     }
   };
 
-  /**
-   * The creation site of a new operation of `typeId` whose trigger was created at
-   * `triggerLoc`. A stack costs microseconds, so it is captured for the first hits of each
-   * (type, trigger site) key and a sample after; the rest take the key's site, flagged
-   * inferred. A key whose sampled sites disagree is captured every time from then on, except
-   * for promises and ticks: too many to capture each (Node's streams make dozens per request),
-   * their sites stay a sample.
-   */
-  // The last key looked up: operations come in runs of one key (a chain of immediates, the
-  // reads of a file), which then skip the two map lookups.
-  let memoType = -1;
-  let memoTrigger = -1;
-  let memoEntry: SiteKey = { hits: 0, base: 0, inferred: 0, nextSample: 0, varies: false };
-  const siteFor = (typeId: number, triggerLoc: number): number => {
-    let entry: SiteKey | undefined;
-    if (typeId === memoType && triggerLoc === memoTrigger) {
-      entry = memoEntry;
-    } else {
-      let byTrigger = siteCache[typeId];
-      if (byTrigger === undefined) {
-        byTrigger = siteCache[typeId] = new Map();
-      }
-      entry = byTrigger.get(triggerLoc);
-      if (entry !== undefined) {
-        memoType = typeId;
-        memoTrigger = triggerLoc;
-        memoEntry = entry;
-      }
-    }
-    if (entry !== undefined && entry.varies) {
-      // Sites under this trigger differ: tell them apart by the site of the code running now
-      // (a server's and a client's callbacks make the same internal timers from other lines).
-      const execLoc = siteOf.get(executionAsyncId());
-      const byExec = (entry.byExec ??= new Map());
-      let refined = byExec.get(execLoc);
-      if (refined === undefined) {
-        refined = { hits: 0, base: -1, inferred: 0, nextSample: 0, varies: false };
-        byExec.set(execLoc, refined);
-      }
-      entry = refined;
-    }
-    if (entry !== undefined && entry.hits < entry.nextSample) {
-      entry.hits++;
-      return entry.inferred;
-    }
-    let locId = capture();
-    if (locId === 0 && triggerLoc !== 0) {
-      // Created by Node between callbacks (no user frame): the trigger's site.
-      locId = writer.inferredLocationId(triggerLoc);
-    }
-    const base = writer.baseLocationId(locId);
-    const inferred = writer.inferredLocationId(base);
-    if (entry === undefined) {
-      // (Not the memo's key: its map was made above.)
-      siteCache[typeId]!.set(triggerLoc, {
-        hits: 1,
-        base,
-        inferred,
-        nextSample: nextSampleHit(1),
-        varies: false,
-      });
-    } else {
-      if (entry.hits > 0 && base !== entry.base) {
-        entry.varies = !sampledOnly.has(typeId);
-      }
-      entry.hits++;
-      entry.base = base;
-      entry.inferred = inferred;
-      // A varying key never takes the fast path again.
-      entry.nextSample = entry.varies ? 0 : nextSampleHit(entry.hits);
-    }
-    return locId;
-  };
-
   // Node 24+ can leave promises out of async_hooks (`trackPromises: false`); promise hooks
   // then record them without the cost of tracking each promise's garbage collection.
-  const promisesApart = async_hooksLeavesPromisesOut();
+  const promisesApart = asyncHooksLeavesPromisesOut();
 
   const hookCallbacks: HookCallbacks & { trackPromises?: boolean } = {
     trackPromises: !promisesApart,
@@ -454,7 +348,6 @@ export function start(options: TracerOptions): void {
     }
   };
 
-  let uncaught = false;
   let rescue: WorkerRescue | undefined;
   /** The rescue, made under the guard (its channel is the tracer's own resource). */
   const newRescue = (): WorkerRescue => {
@@ -500,153 +393,8 @@ export function start(options: TracerOptions): void {
       cpuEstimate?.(t);
       flushIfDue(t);
     }, FLUSH_INTERVAL_MS).unref();
-    process.on('uncaughtExceptionMonitor', () => {
-      uncaught = true;
-    });
-    process.on('exit', (code) => {
-      finish({
-        reason: uncaught ? 'uncaught' : isMainThread ? 'exit' : 'worker-exit',
-        exitCode: code,
-      });
-    });
-    if (isMainThread) {
-      for (const signal of SIGNALS) {
-        const onSignal = (): void => {
-          // With a listener of its own the program decides what the signal means; we only
-          // flush. Alone, we flush, step aside and re-raise so the exit status is unchanged.
-          if (process.listenerCount(signal) > 1) {
-            writer.flush();
-            return;
-          }
-          finish({ reason: 'signal', signal });
-          process.removeListener(signal, onSignal);
-          process.kill(process.pid, signal);
-        };
-        process.on(signal, onSignal);
-      }
-    }
+    watchThreadEnd({ isMainThread, finish, flush: () => writer.flush() });
   } finally {
     guard--;
   }
-}
-
-/**
- * Writes a ThreadCpu record per call: this thread's CPU time since the last call, from
- * `process.threadCpuUsage()` where Node has it (22+), else, on the main thread, the process's
- * (`process.cpuUsage()`, flagged); a worker of an older Node has no estimate.
- */
-function cpuEstimator(
-  writer: FrameWriter,
-  now: () => number,
-): ((timeNs: number) => void) | undefined {
-  const perThread = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
-  const read = perThread
-    ? () => perThread.call(process)
-    : onMainThread()
-      ? () => process.cpuUsage()
-      : undefined;
-  if (!read) {
-    return undefined;
-  }
-  const flags = perThread ? 0 : 1;
-  let last = read();
-  let lastNs = now();
-  return (timeNs: number) => {
-    const usage = read();
-    const cpuNs = (usage.user - last.user + usage.system - last.system) * 1000;
-    const periodNs = timeNs - lastNs;
-    if (periodNs <= 0) {
-      return;
-    }
-    writer.threadCpu(timeNs, Math.max(0, Math.round(cpuNs)), Math.round(periodNs), flags);
-    last = usage;
-    lastNs = timeNs;
-  };
-}
-
-/**
- * True where async_hooks honours `trackPromises: false` (Node 24+): probed, not guessed. The
- * probe asks whether `createHook` reads the option at all (versions without it never look at
- * it), without enabling anything: enabling a probe hook cost every thread ~0.5 ms at start.
- */
-function async_hooksLeavesPromisesOut(): boolean {
-  let asked = false;
-  createHook({
-    init() {},
-    get trackPromises() {
-      asked = true;
-      return false;
-    },
-  } as HookCallbacks);
-  // Only then is node:v8 needed (loading it costs the others ~1.5 ms at start).
-  return asked && typeof (loadV8() as { promiseHooks?: unknown }).promiseHooks === 'object';
-}
-
-/** True for the script of a package manager that runs the user's program as a child. */
-function isPackageManager(script: string | undefined): boolean {
-  return (
-    !!script &&
-    /[\\/](npm-cli|npx-cli|npm-prefix|yarn|yarn\.js|pnpm\.c?js|pnpx\.c?js|corepack)(\.js)?$|[\\/]bin[\\/](npm|npx|yarn|pnpm|pnpx|corepack)$/.test(
-      script,
-    )
-  );
-}
-
-/** Bytes in a session folder's stream files. */
-function sessionBytes(dir: string): number {
-  let total = 0;
-  try {
-    for (const name of readdirSync(dir)) {
-      if (name.endsWith('.cvt')) {
-        total += statSync(join(dir, name)).size;
-      }
-    }
-  } catch {
-    // The folder is gone: the recorder is not listening any more.
-  }
-  return total;
-}
-
-/** What the call-site cache knows of one (type, trigger site) key. */
-interface SiteKey {
-  /** Operations made under this key so far. */
-  hits: number;
-  /** The key's site (not flagged inferred), 0 for none. */
-  base: number;
-  /** `base` flagged inferred: what an operation gets between two samples. */
-  inferred: number;
-  /** While `hits` is below this, operations take `inferred`; at it, a stack is captured.
-   * 0 for a varying key: it never takes the shortcut. */
-  nextSample: number;
-  /** Sampled captures disagreed: refine by the running code's site (or, there, capture always). */
-  varies: boolean;
-  /** For a varying (type, trigger site) key: entries per site of the code running. */
-  byExec?: Map<number, SiteKey>;
-}
-
-/** The OS thread id on Linux, -1 elsewhere. */
-function osThreadId(): number {
-  try {
-    const link = readlinkSync('/proc/thread-self');
-    const tid = Number(link.slice(link.lastIndexOf('/') + 1));
-    return Number.isInteger(tid) ? tid : -1;
-  } catch {
-    return -1;
-  }
-}
-
-function workerName(threadId: number): string {
-  const wt = workerThreads() as ReturnType<typeof workerThreads> & {
-    threadName?: unknown;
-    isInternalThread?: unknown;
-  };
-  // Node 22+ says so; before, the loader-hooks thread is the worker without a parentPort.
-  if (wt.isInternalThread === true || (wt.isInternalThread === undefined && !wt.parentPort)) {
-    return 'module loader hooks';
-  }
-  // Node 22+ tells a worker its `name` option; older versions call every worker by its id.
-  const named = wt.threadName;
-  return typeof named === 'string' && named && named !== 'WorkerThread'
-    ? named
-    : `worker ${threadId}`;
 }

@@ -1,4 +1,4 @@
-import { executionAsyncId } from 'node:async_hooks';
+import { createHook, executionAsyncId, type HookCallbacks } from 'node:async_hooks';
 import { Rec } from '../shared/traceFormat';
 import type { FrameWriter } from './writer';
 
@@ -7,7 +7,7 @@ export interface PromiseTracerContext {
   writer: FrameWriter;
   /** ns since the session epoch. */
   now(): number;
-  /** The creation site of a new operation (see the tracer's call-site cache). */
+  /** The creation site of a new operation (see siteSampler.ts). */
   siteFor(typeId: number, triggerLoc: number): number;
   promiseTypeId: number;
   /** Site of the operation whose code is running, or 0. */
@@ -34,9 +34,27 @@ const kLoc = Symbol('concurrency-visualizer.promiseLoc');
 type Tagged = Promise<unknown> & { [kId]?: number; [kLoc]?: number };
 
 /** `node:v8`, loaded on first use (it costs a program that never needs it ~1.5 ms at start). */
-export function loadV8(): typeof import('node:v8') {
+function loadV8(): typeof import('node:v8') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('node:v8') as typeof import('node:v8');
+}
+
+/**
+ * True where async_hooks honours `trackPromises: false` (Node 24+): probed, not guessed. The
+ * probe asks whether `createHook` reads the option at all (versions without it never look at
+ * it), without enabling anything: enabling a probe hook cost every thread ~0.5 ms at start.
+ */
+export function asyncHooksLeavesPromisesOut(): boolean {
+  let asked = false;
+  createHook({
+    init() {},
+    get trackPromises() {
+      asked = true;
+      return false;
+    },
+  } as HookCallbacks);
+  // Only then is node:v8 needed (loading it costs the others ~1.5 ms at start).
+  return asked && typeof (loadV8() as { promiseHooks?: unknown }).promiseHooks === 'object';
 }
 
 /**

@@ -124,7 +124,8 @@ export class WorkerRescue {
     this.registry.delete(threadId);
     let fd: number | undefined;
     try {
-      fd = openSync(join(this.dir, streamFileName(reg.pid, threadId)), 'a');
+      // Mode 0o600 like the worker's own (issue #22), should this create the file.
+      fd = openSync(join(this.dir, streamFileName(reg.pid, threadId)), 'a', 0o600);
       if (flushSharedFrame(fd, reg.pid, threadId, reg.frame)) {
         const end = new FrameWriter(fd, reg.pid, threadId);
         end.json(Rec.End, this.now(), { reason } satisfies ThreadEnd);

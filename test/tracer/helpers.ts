@@ -63,6 +63,9 @@ export interface RunOptions {
   stdin?: string;
   /** Called once the child has started (e.g. to send it a signal). */
   onStart?: (pid: number) => void;
+  /** Called with all the child printed so far on stdout, after each chunk: to act when it
+   * says it is ready (a condition, not a sleep). */
+  onStdout?: (stdout: string, pid: number) => void;
   sessionsRoot?: string;
 }
 
@@ -77,7 +80,10 @@ export function runProgram(program: string, opts: RunOptions = {}): Promise<RunR
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      opts.onStdout?.(stdout, child.pid!);
+    });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('spawn', () => opts.onStart?.(child.pid!));

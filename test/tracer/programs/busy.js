@@ -1,8 +1,8 @@
 // Ignores SIGINT and SIGTERM and, after a quiet start (the tracer flushes every 100 ms), spins:
-// only SIGKILL ends it.
+// only SIGKILL ends it. It says so as it starts to spin.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
-console.log('spinning');
 setTimeout(() => {
+  console.log('spinning');
   for (;;);
 }, 350);
