@@ -205,6 +205,7 @@ export class Controller implements vscode.Disposable {
         cwd: program.cwd,
         env: program.env,
         tracerPath: this.tracerPath,
+        warn: (m) => this.log.warn(m),
         graceMs: settings.get<number>('stopGraceMs', 2000),
         tracer: {
           maxBytes: settings.get<number>('maxTraceSizeMB', 1024) * 1024 * 1024,

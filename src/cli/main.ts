@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createSession, defaultSessionsRoot, withTracerNodeOptions } from '../launch/session';
+import { createSession, privateSessionsRoot, withTracerNodeOptions } from '../launch/session';
 import { readSessionTrace } from '../launch/tail';
 import { TraceDecoder, TraceError } from '../model/decoder';
 import { formatSummary, summarize } from '../model/summary';
@@ -55,7 +55,8 @@ function record(argv: string[]): Promise<number> {
   if (!command.length) {
     throw new UsageError('no command to record: put it after --');
   }
-  const session = createSession(path.join(__dirname, 'tracer.js'), defaultSessionsRoot(), {
+  const root = privateSessionsRoot((m) => process.stderr.write(`concurrency-visualizer: ${m}\n`));
+  const session = createSession(path.join(__dirname, 'tracer.js'), root, {
     maxBytes,
     skipNodeModules,
     ...(sample ? {} : { cpuEstimates: true }),

@@ -1,5 +1,6 @@
 import {
   createSession,
+  privateSessionsRoot,
   withTracerNodeOptions,
   type SessionFolder,
   type SessionOptions,
@@ -22,8 +23,10 @@ export interface TraceRequest {
   env: Record<string, string | undefined>;
   /** Absolute path of dist/tracer.js. */
   tracerPath: string;
-  /** Folder under which the session folder is created (default: the OS temp folder). */
+  /** Folder under which the session folder is created (default: the user's private root). */
   sessionsRoot?: string;
+  /** Told why the default sessions root was refused and where sessions go instead. */
+  warn?: (message: string) => void;
   /** Stop escalation step. */
   graceMs?: number;
   /** Size cap and call-site options for the tracer. */
@@ -59,7 +62,9 @@ export class TraceSession {
     request: TraceRequest,
     private readonly events: TraceSessionEvents,
   ) {
-    this.folder = createSession(request.tracerPath, request.sessionsRoot, request.tracer);
+    const root =
+      request.sessionsRoot ?? privateSessionsRoot(request.warn ?? ((m) => process.emitWarning(m)));
+    this.folder = createSession(request.tracerPath, root, request.tracer);
     this.tail = new SessionTail(this.folder.dir);
     this.sampler = new Sampler(this.folder.dir, this.folder.epochNs);
     const spec: LaunchSpec = {

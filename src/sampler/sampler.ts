@@ -95,7 +95,8 @@ export class Sampler {
       return;
     }
     this.rootPid = pid;
-    this.fd = fs.openSync(path.join(this.dir, SAMPLER_FILE_NAME), 'a');
+    // A new file only this user can read ('ax' never opens an existing name or symlink).
+    this.fd = fs.openSync(path.join(this.dir, SAMPLER_FILE_NAME), 'ax', 0o600);
     this.writer = new SamplerRecordWriter(this.fd, process.pid);
     const now = this.nowNs();
     if (process.platform !== 'linux') {
