@@ -51,8 +51,6 @@ export class TraceSession {
   readonly runner: ProgramRunner;
   /** The trace so far: the file header, then frames in arrival order. */
   readonly chunks: Uint8Array[] = [traceFileHeader()];
-  /** Set once the program has ended. */
-  exitInfo?: ExitInfo;
   private readonly tail: SessionTail;
   /** OS threads and cores of the program, sampled from outside (Linux /proc). */
   private readonly sampler: Sampler;
@@ -101,11 +99,6 @@ export class TraceSession {
     this.runner.stop();
   }
 
-  /** Total bytes recorded so far. */
-  get byteLength(): number {
-    return this.chunks.reduce((n, c) => n + c.length, 0);
-  }
-
   private poll(): void {
     let chunk: Uint8Array;
     try {
@@ -126,7 +119,6 @@ export class TraceSession {
     // Every thread flushed before the process ended: one last poll takes the rest.
     this.poll();
     this.tail.close();
-    this.exitInfo = info;
     this.events.exit(info);
   }
 }

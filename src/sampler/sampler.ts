@@ -203,7 +203,15 @@ export class Sampler {
       const waitNs = r.waitNs - task.waitNs;
       if (runNs > 0 || waitNs > 0) {
         task.ran = true;
-        writer.cpuSample(t0, task.tid, t0 - task.readNs, runNs, waitNs, r.processor, r.state);
+        writer.cpuSample({
+          timeNs: t0,
+          tid: task.tid,
+          periodNs: t0 - task.readNs,
+          runNs,
+          waitNs,
+          cpu: r.processor,
+          state: r.state,
+        });
       }
       task.runNs = r.runNs;
       task.waitNs = r.waitNs;
