@@ -13,7 +13,8 @@ export const CHROMIUM = process.env.CV_CHROMIUM || '/usr/bin/chromium';
 /** The name of the extension's log output channel (its file is `<name>.log`). */
 export const LOG_CHANNEL = 'Concurrency Visualizer';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The pause between two reads of a polled condition (never a wait for its own sake). */
+const POLL_MS = 250;
 
 /** Polls `read` until `ok(value)`; fails with `what` and the last value. */
 export async function waitFor<T>(
@@ -34,7 +35,7 @@ export async function waitFor<T>(
     } catch (err) {
       lastError = err;
     }
-    await sleep(250);
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
   throw new Error(
@@ -56,20 +57,23 @@ export function resetResults(): void {
 }
 
 let packaged: string | undefined;
-/** The .vsix under test: env CV_E2E_VSIX, else `npm run package` (once per test run). */
+/**
+ * The .vsix under test: env CV_E2E_VSIX, else `npm run package:test` (once per test run): the
+ * user's production build plus the test hooks (CV_TEST_HOOKS) the suites read.
+ */
 export function extensionPackage(): string {
   if (packaged) {
     return packaged;
   }
   let vsix = process.env.CV_E2E_VSIX;
   if (!vsix) {
-    const r = spawnSync('npm', ['run', 'package'], {
+    const r = spawnSync('npm', ['run', 'package:test'], {
       cwd: REPO,
       encoding: 'utf8',
       timeout: 180000,
     });
-    assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}${r.stderr}`);
-    vsix = path.join(REPO, 'dist', 'concurrency-visualizer.vsix');
+    assert.equal(r.status, 0, `npm run package:test failed:\n${r.stdout}${r.stderr}`);
+    vsix = path.join(REPO, 'dist', 'concurrency-visualizer-test.vsix');
   }
   assert.ok(fs.existsSync(vsix), `no extension package at ${vsix}`);
   packaged = vsix;
