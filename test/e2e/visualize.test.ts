@@ -2,7 +2,8 @@
 // 4.100.3, its extension host on Node) driven in a real Chromium (playwright-core with the
 // system's /usr/bin/chromium; no browser download). Screenshots: test-results/e2e-*.png;
 // the extension host's console: test-results/e2e-console.log.
-// Env: CV_E2E_VSIX=<file> tests that .vsix instead of running `npm run package:test` (the production build with test hooks).
+// Env: CV_E2E_VSIX=<file> tests that .vsix instead of running `npm run package:test` (the
+// production build with test hooks).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
