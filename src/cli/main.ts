@@ -13,8 +13,9 @@ import * as path from 'node:path';
 import { createSession, privateSessionsRoot, withTracerNodeOptions } from '../launch/session';
 import { readSessionTrace } from '../launch/tail';
 import { TraceDecoder, TraceError } from '../model/decoder';
-import { formatSummary, summarize } from '../model/summary';
+import { summarize } from '../model/summary';
 import { TraceModel } from '../model/traceModel';
+import { formatSummary } from './formatSummary';
 import { Sampler } from '../sampler/sampler';
 
 const USAGE = `usage:
