@@ -9,12 +9,12 @@ import { ProgramRunner, type ExitInfo, type LaunchSpec, type RunnerEvents } from
 import { Sampler } from '../sampler/sampler';
 import { SessionTail, traceFileHeader } from './tail';
 
-/** How often the session folder is polled for new frames while the program runs. */
+/** How often the session folder is polled for new frames while the program runs (live). */
 const POLL_MS = 100;
 
 /** What a launcher asks for; the tracer is injected on top of it. */
 export interface TraceRequest {
-  /** Node executable. */
+  /** Node executable, or any command (the CLI records `npm test` too). */
   command: string;
   /** Runtime arguments, program and program arguments. */
   args: string[];
@@ -31,20 +31,28 @@ export interface TraceRequest {
   graceMs?: number;
   /** Size cap and call-site options for the tracer. */
   tracer?: SessionOptions;
+  /** 'pipe' (default: the extension's terminal) or 'inherit' (the CLI's own terminal). */
+  stdio?: LaunchSpec['stdio'];
+  /** Frames are delivered while the program runs (the extension's live view; default true). */
+  live?: boolean;
+  /** OS threads and cores are sampled from /proc (default true). */
+  sample?: boolean;
 }
 
 /** Listeners of a session. */
-export interface TraceSessionEvents extends Pick<RunnerEvents, 'stdout' | 'stderr'> {
+export interface TraceSessionEvents extends Partial<Pick<RunnerEvents, 'stdout' | 'stderr'>> {
   /** New whole frames were recorded. */
-  frames(chunk: Uint8Array): void;
-  /** The program ended and every frame has been delivered. */
+  frames?(chunk: Uint8Array): void;
+  /** The program ended and every frame has been delivered (and is in `chunks`). */
   exit(info: ExitInfo): void;
 }
 
 /**
- * One traced run of a program: a session folder, the program started with the tracer in its
- * NODE_OPTIONS, and a poller that delivers each thread's new frames as they are flushed. The
- * recorded bytes are kept, so a view that (re)appears gets everything so far.
+ * One traced run of a program, the same for the extension and the CLI: a session folder, the
+ * program started with the tracer in its NODE_OPTIONS, the sampler following its OS threads,
+ * and the trace read from the session's stream files (polled while it runs when `live`, once
+ * at its end otherwise). The recorded bytes are kept, so a view that (re)appears gets
+ * everything so far and the CLI writes them out whole.
  */
 export class TraceSession {
   readonly folder: SessionFolder;
@@ -53,7 +61,8 @@ export class TraceSession {
   readonly chunks: Uint8Array[] = [traceFileHeader()];
   private readonly tail: SessionTail;
   /** OS threads and cores of the program, sampled from outside (Linux /proc). */
-  private readonly sampler: Sampler;
+  private readonly sampler?: Sampler;
+  private readonly live: boolean;
   private timer?: ReturnType<typeof setInterval>;
 
   constructor(
@@ -64,7 +73,10 @@ export class TraceSession {
       request.sessionsRoot ?? privateSessionsRoot(request.warn ?? ((m) => process.emitWarning(m)));
     this.folder = createSession(request.tracerPath, root, request.tracer);
     this.tail = new SessionTail(this.folder.dir);
-    this.sampler = new Sampler(this.folder.dir, this.folder.epochNs);
+    this.live = request.live ?? true;
+    if (request.sample ?? true) {
+      this.sampler = new Sampler(this.folder.dir, this.folder.epochNs);
+    }
     const spec: LaunchSpec = {
       command: request.command,
       args: request.args,
@@ -73,30 +85,39 @@ export class TraceSession {
         ...request.env,
         NODE_OPTIONS: withTracerNodeOptions(request.env.NODE_OPTIONS, this.folder.preloadPath),
       },
+      stdio: request.stdio,
     };
     this.runner = new ProgramRunner(
       spec,
       {
-        stdout: (d) => events.stdout(d),
-        stderr: (d) => events.stderr(d),
+        stdout: (d) => events.stdout?.(d),
+        stderr: (d) => events.stderr?.(d),
         exit: (info) => this.onExit(info),
       },
       request.graceMs,
     );
   }
 
-  /** Starts the program and the poller. */
+  /** Starts the program, the sampler and (live) the poller. */
   start(): void {
-    this.timer = setInterval(() => this.poll(), POLL_MS);
+    if (this.live) {
+      this.timer = setInterval(() => this.poll(), POLL_MS);
+    }
     this.runner.start();
     if (this.runner.pid !== undefined) {
-      this.sampler.start(this.runner.pid);
+      // From right after spawn to the program's end.
+      this.sampler?.start(this.runner.pid);
     }
   }
 
   /** Stops the program (SIGINT, then SIGTERM, then SIGKILL); what was recorded stays. */
   stop(): void {
     this.runner.stop();
+  }
+
+  /** The whole trace recorded so far, as one file's bytes. */
+  trace(): Uint8Array {
+    return Buffer.concat(this.chunks);
   }
 
   private poll(): void {
@@ -108,14 +129,14 @@ export class TraceSession {
     }
     if (chunk.length) {
       this.chunks.push(chunk);
-      this.events.frames(chunk);
+      this.events.frames?.(chunk);
     }
   }
 
   private onExit(info: ExitInfo): void {
     clearInterval(this.timer);
     // The sampler's last sample and its SamplerInfo go into the same final poll.
-    this.sampler.stop();
+    this.sampler?.stop();
     // Every thread flushed before the process ended: one last poll takes the rest.
     this.poll();
     this.tail.close();

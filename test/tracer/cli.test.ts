@@ -179,6 +179,19 @@ describe('concurrency-visualizer CLI', function () {
     assert.equal(worker.name, 'cruncher');
   });
 
+  it('exits 127 when the command cannot be started, and leaves no session behind', () => {
+    const tmp = scratchDir('cv-127-');
+    const r = cli(['record', '--out', path.join(tmp, 'none.cvtrace'), '--', 'no-such-command-cv'], {
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    assert.equal(r.code, 127);
+    assert.match(r.stderr, /cannot run no-such-command-cv: spawn no-such-command-cv ENOENT/);
+    assert.ok(!fs.existsSync(path.join(tmp, 'none.cvtrace')));
+    const root = fs.readdirSync(tmp).find((n) => n.startsWith('concurrency-visualizer-'));
+    assert.ok(root, fs.readdirSync(tmp).join());
+    assert.deepEqual(fs.readdirSync(path.join(tmp, root)), []);
+  });
+
   it('explains wrong usage', () => {
     const r = cli(['record']);
     assert.equal(r.code, 2);
