@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import {
   createSession,
   privateSessionsRoot,
@@ -6,7 +7,7 @@ import {
   type SessionOptions,
 } from './session';
 import { ProgramRunner, type ExitInfo, type LaunchSpec, type RunnerEvents } from './runner';
-import { Sampler } from '../sampler/sampler';
+import { SamplerThread } from '../sampler/samplerThread';
 import { SessionTail, traceFileHeader } from './tail';
 
 /** How often the session folder is polled for new frames while the program runs (live). */
@@ -23,6 +24,8 @@ export interface TraceRequest {
   env: Record<string, string | undefined>;
   /** Absolute path of dist/tracer.js. */
   tracerPath: string;
+  /** Absolute path of dist/samplerWorker.js (default: beside the tracer). */
+  samplerWorkerPath?: string;
   /** Folder under which the session folder is created (default: the user's private root). */
   sessionsRoot?: string;
   /** Told why the default sessions root was refused and where sessions go instead. */
@@ -60,8 +63,8 @@ export class TraceSession {
   /** The trace so far: the file header, then frames in arrival order. */
   readonly chunks: Uint8Array[] = [traceFileHeader()];
   private readonly tail: SessionTail;
-  /** OS threads and cores of the program, sampled from outside (Linux /proc). */
-  private readonly sampler?: Sampler;
+  /** OS threads and cores of the program, sampled from outside (Linux /proc), off this thread. */
+  private readonly sampler?: SamplerThread;
   private readonly live: boolean;
   private timer?: ReturnType<typeof setInterval>;
 
@@ -75,7 +78,16 @@ export class TraceSession {
     this.tail = new SessionTail(this.folder.dir);
     this.live = request.live ?? true;
     if (request.sample ?? true) {
-      this.sampler = new Sampler(this.folder.dir, this.folder.epochNs);
+      // Started now, so that its thread has booted by the time the program is spawned.
+      const warn = request.warn ?? ((m) => process.emitWarning(m));
+      this.sampler = new SamplerThread(
+        request.samplerWorkerPath ??
+          path.join(path.dirname(request.tracerPath), 'samplerWorker.js'),
+        this.folder.dir,
+        this.folder.epochNs,
+        {},
+        (err) => warn(`The OS thread sampler failed: ${err.message}`),
+      );
     }
     const spec: LaunchSpec = {
       command: request.command,
@@ -107,6 +119,8 @@ export class TraceSession {
     if (this.runner.pid !== undefined) {
       // From right after spawn to the program's end.
       this.sampler?.start(this.runner.pid);
+    } else {
+      void this.sampler?.stop();
     }
   }
 
@@ -136,10 +150,11 @@ export class TraceSession {
   private onExit(info: ExitInfo): void {
     clearInterval(this.timer);
     // The sampler's last sample and its SamplerInfo go into the same final poll.
-    this.sampler?.stop();
-    // Every thread flushed before the process ended: one last poll takes the rest.
-    this.poll();
-    this.tail.close();
-    this.events.exit(info);
+    void (this.sampler?.stop() ?? Promise.resolve()).then(() => {
+      // Every thread flushed before the process ended: one last poll takes the rest.
+      this.poll();
+      this.tail.close();
+      this.events.exit(info);
+    });
   }
 }

@@ -7,14 +7,7 @@ import type { ExitInfo } from '../../src/launch/runner';
 import { TraceDecoder } from '../../src/model/decoder';
 import type { TraceSummary } from '../../src/model/summary';
 import { TraceModel } from '../../src/model/traceModel';
-import {
-  buildCli,
-  buildTracer,
-  linesContaining,
-  ROOT,
-  scratchDir,
-  supportedNodes,
-} from './helpers';
+import { buildCli, linesContaining, ROOT, scratchDir, supportedNodes } from './helpers';
 
 const PROGRAMS = path.join(__dirname, 'programs');
 
@@ -310,7 +303,8 @@ describe('session folders on a machine shared with other users (issue #22)', fun
             args: [probe],
             cwd: path.dirname(probe),
             env: { ...process.env },
-            tracerPath: buildTracer(),
+            // buildCli() also builds dist/samplerWorker.js beside dist/tracer.js.
+            tracerPath: path.join(path.dirname(buildCli()), 'tracer.js'),
             warn: (m) => warnings.push(m),
           },
           {
