@@ -67,6 +67,7 @@ export class TraceSession {
   private readonly sampler?: SamplerThread;
   private readonly live: boolean;
   private timer?: ReturnType<typeof setInterval>;
+  private stopRequested = false;
 
   constructor(
     request: TraceRequest,
@@ -110,11 +111,28 @@ export class TraceSession {
     );
   }
 
-  /** Starts the program, the sampler and (live) the poller. */
+  /**
+   * Starts the poller (live), then the program and the sampler as soon as the sampler's thread
+   * has booted (at once without a sampler), so that the sampler sees the program from its start.
+   */
   start(): void {
     if (this.live) {
       this.timer = setInterval(() => this.poll(), POLL_MS);
     }
+    if (this.sampler) {
+      void this.sampler.ready.then(() => this.spawn());
+    } else {
+      this.spawn();
+    }
+  }
+
+  /** Stops the program (SIGINT, then SIGTERM, then SIGKILL); what was recorded stays. */
+  stop(): void {
+    this.stopRequested = true;
+    this.runner.stop();
+  }
+
+  private spawn(): void {
     this.runner.start();
     if (this.runner.pid !== undefined) {
       // From right after spawn to the program's end.
@@ -122,11 +140,9 @@ export class TraceSession {
     } else {
       void this.sampler?.stop();
     }
-  }
-
-  /** Stops the program (SIGINT, then SIGTERM, then SIGKILL); what was recorded stays. */
-  stop(): void {
-    this.runner.stop();
+    if (this.stopRequested) {
+      this.runner.stop(); // Stop came while the sampler was booting
+    }
   }
 
   /** The whole trace recorded so far, as one file's bytes. */

@@ -13,7 +13,7 @@ export interface SamplerWorkerData {
 export type SamplerCommand = { type: 'start'; pid: number } | { type: 'stop' };
 
 /** A message from the sampler's worker. */
-export type SamplerReply = { type: 'stopped' };
+export type SamplerReply = { type: 'ready' } | { type: 'stopped' };
 
 /** How long `stop()` waits for the worker's last sample before giving up on it. */
 const STOP_TIMEOUT_MS = 5000;
@@ -27,6 +27,12 @@ export class SamplerThread {
   private readonly worker: Worker;
   private stopping?: Promise<void>;
   private failure?: Error;
+  /**
+   * Resolves once the worker has booted (or failed: the program then runs unsampled). Booting
+   * a Node thread takes ~25 ms on an idle machine but far longer on a busy one: a program
+   * spawned before would lose its first moments (its startup, its workers' start) to it.
+   */
+  readonly ready: Promise<void>;
 
   constructor(
     workerPath: string,
@@ -36,12 +42,26 @@ export class SamplerThread {
     private readonly onError: (err: Error) => void = () => undefined,
   ) {
     const workerData: SamplerWorkerData = { dir, epochNs: epochNs.toString(), options };
-    this.worker = new Worker(workerPath, { workerData, name: 'concurrency-visualizer sampler' });
+    this.worker = new Worker(workerPath, {
+      workerData,
+      name: 'concurrency-visualizer sampler',
+      // None of the host's flags (an inspector port, a loader): plain JS, and a faster boot.
+      execArgv: [],
+    });
     // The program, not the sampler, decides how long the host lives.
     this.worker.unref();
-    this.worker.on('error', (err) => {
-      this.failure = err;
-      this.onError(err);
+    this.ready = new Promise<void>((resolve) => {
+      this.worker.on('message', (reply: SamplerReply) => {
+        if (reply.type === 'ready') {
+          resolve();
+        }
+      });
+      this.worker.on('error', (err) => {
+        this.failure = err;
+        this.onError(err);
+        resolve();
+      });
+      this.worker.on('exit', () => resolve());
     });
   }
 

@@ -21,3 +21,5 @@ port.on('message', (command: SamplerCommand) => {
     port.close();
   }
 });
+// Booted: the host can start the program now, and its first sample comes right after spawn.
+port.postMessage({ type: 'ready' } satisfies SamplerReply);
