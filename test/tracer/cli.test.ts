@@ -356,3 +356,63 @@ describe('session folders on a machine shared with other users (issue #22)', fun
     assert.equal(summaryOf(out).threads.length, 1);
   });
 });
+
+describe('TraceSession, the one run of a program the extension and the CLI share', function () {
+  this.timeout(60000);
+
+  function runSession(
+    program: string,
+    onStarted: (session: TraceSession) => void,
+  ): Promise<{ exit: ExitInfo; model: TraceModel }> {
+    return new Promise((resolve) => {
+      const session: TraceSession = new TraceSession(
+        {
+          command: process.execPath,
+          args: [program],
+          cwd: path.dirname(program),
+          env: { ...process.env },
+          tracerPath: path.join(path.dirname(buildCli()), 'tracer.js'),
+          sessionsRoot: scratchDir(),
+          graceMs: 5000,
+        },
+        {
+          exit: (exit) => {
+            const model = new TraceModel();
+            new TraceDecoder(model).pushFile(session.trace());
+            resolve({ exit, model });
+          },
+        },
+      );
+      session.start();
+      onStarted(session);
+    });
+  }
+
+  it('Stop right after start, while the sampler thread boots, still stops the program', async () => {
+    const program = path.join(scratchDir(), 'forever.js');
+    fs.writeFileSync(program, 'setInterval(() => {}, 1000);\n');
+    const { exit, model } = await runSession(program, (session) => session.stop());
+    assert.equal(exit.stopped, true);
+    assert.equal(exit.signal, 'SIGINT');
+    if (process.platform === 'linux') {
+      assert.equal(model.os.info?.final, true, 'the sampler wrote its final SamplerInfo');
+    }
+  });
+
+  it("gets the sampler's final figures and samples of every thread into the trace", async () => {
+    const { exit, model } = await runSession(
+      path.join(__dirname, 'programs', 'spin-workers.js'),
+      () => undefined,
+    );
+    assert.equal(exit.code, 0);
+    if (process.platform === 'linux') {
+      const info = model.os.info!;
+      assert.equal(info.final, true);
+      assert.ok(info.samples > 10, `${info.samples} samples`);
+      assert.ok(model.os.sampleCount > 0);
+      // Its own worker thread sampled, not the host's loop: the sampler's busy time is its own.
+      assert.ok(info.busyNs > 0 && info.busyNs < info.wallNs, JSON.stringify(info));
+    }
+    assert.ok(model.threads.length >= 3, `${model.threads.length} JS threads`);
+  });
+});
