@@ -61,7 +61,7 @@ export class Sampler {
   private readonly reading: TaskReading = emptyReading();
   private writer?: SamplerRecordWriter;
   private fd = -1;
-  private timer?: ReturnType<typeof setInterval>;
+  private timer?: ReturnType<typeof setTimeout>;
   private rootPid = -1;
   private samples = 0;
   private busyNs = 0;
@@ -114,9 +114,26 @@ export class Sampler {
     this.addProc(pid, now);
     this.writer.samplerInfo(now, this.info(false));
     this.tick();
-    this.timer = setInterval(() => this.tick(), this.intervalNs / 1e6);
-    // The program, not the sampler, decides how long the host lives.
-    this.timer.unref?.();
+    // Ticks aim at fixed deadlines (start + k periods), so a late wake-up does not push every
+    // later tick back the way setInterval's re-arm-from-now does.
+    let deadlineNs = now + this.intervalNs;
+    const arm = (): void => {
+      const delayMs = Math.max(0, (deadlineNs - this.nowNs()) / 1e6);
+      this.timer = setTimeout(() => {
+        this.tick();
+        const t = this.nowNs();
+        deadlineNs += this.intervalNs;
+        if (deadlineNs < t) {
+          deadlineNs = t + this.intervalNs; // too far behind: no burst of catch-up ticks
+        }
+        if (!this.stopped) {
+          arm();
+        }
+      }, delayMs);
+      // The program, not the sampler, decides how long the host lives.
+      this.timer.unref?.();
+    };
+    arm();
   }
 
   /** Takes a last sample, writes the final SamplerInfo and closes every descriptor. */
@@ -125,7 +142,7 @@ export class Sampler {
       return;
     }
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     const writer = this.writer;
     if (!writer) {
       return;
