@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   createSession,
@@ -7,7 +8,7 @@ import {
   type SessionOptions,
 } from './session';
 import { ProgramRunner, type ExitInfo, type LaunchSpec, type RunnerEvents } from './runner';
-import { SamplerThread } from '../sampler/samplerThread';
+import { SamplerThread, samplerOnThisThread, type SamplerHandle } from '../sampler/samplerThread';
 import { SessionTail, traceFileHeader } from './tail';
 
 /** How often the session folder is polled for new frames while the program runs (live). */
@@ -64,7 +65,7 @@ export class TraceSession {
   readonly chunks: Uint8Array[] = [traceFileHeader()];
   private readonly tail: SessionTail;
   /** OS threads and cores of the program, sampled from outside (Linux /proc), off this thread. */
-  private readonly sampler?: SamplerThread;
+  private readonly sampler?: SamplerHandle;
   private readonly live: boolean;
   private timer?: ReturnType<typeof setInterval>;
   private stopRequested = false;
@@ -81,14 +82,21 @@ export class TraceSession {
     if (request.sample ?? true) {
       // Started now, so that its thread has booted by the time the program is spawned.
       const warn = request.warn ?? ((m) => process.emitWarning(m));
-      this.sampler = new SamplerThread(
+      const workerPath =
         request.samplerWorkerPath ??
-          path.join(path.dirname(request.tracerPath), 'samplerWorker.js'),
-        this.folder.dir,
-        this.folder.epochNs,
-        {},
-        (err) => warn(`The OS thread sampler failed: ${err.message}`),
-      );
+        path.join(path.dirname(request.tracerPath), 'samplerWorker.js');
+      if (fs.existsSync(workerPath)) {
+        this.sampler = new SamplerThread(
+          workerPath,
+          this.folder.dir,
+          this.folder.epochNs,
+          {},
+          (err) => warn(`The OS thread sampler failed: ${err.message}`),
+        );
+      } else {
+        warn(`${workerPath} is missing: OS threads are sampled on this thread instead.`);
+        this.sampler = samplerOnThisThread(this.folder.dir, this.folder.epochNs);
+      }
     }
     const spec: LaunchSpec = {
       command: request.command,

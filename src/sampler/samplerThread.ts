@@ -1,5 +1,34 @@
 import { Worker } from 'node:worker_threads';
-import type { SamplerOptions } from './sampler';
+import { Sampler, type SamplerOptions } from './sampler';
+
+/** What a session needs of a sampler, wherever it runs. */
+export interface SamplerHandle {
+  /** Resolves when `start` can be called (the program should be spawned then). */
+  readonly ready: Promise<void>;
+  start(pid: number): void;
+  /** Resolves once the last sample and the final SamplerInfo are written. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The sampler on the caller's own thread: only where dist/samplerWorker.js is missing (a
+ * bundle built without it), so that the trace still gets its OS threads and cores.
+ */
+export function samplerOnThisThread(
+  dir: string,
+  epochNs: bigint,
+  options: SamplerOptions = {},
+): SamplerHandle {
+  const sampler = new Sampler(dir, epochNs, options);
+  return {
+    ready: Promise.resolve(),
+    start: (pid) => sampler.start(pid),
+    stop: () => {
+      sampler.stop();
+      return Promise.resolve();
+    },
+  };
+}
 
 /** What the sampler's worker is started with. */
 export interface SamplerWorkerData {
@@ -23,7 +52,7 @@ const STOP_TIMEOUT_MS = 5000;
  * its /proc reads every 7 ms run on their own thread instead of the caller's event loop.
  * `stop()` resolves once the worker has written its last sample and final SamplerInfo.
  */
-export class SamplerThread {
+export class SamplerThread implements SamplerHandle {
   private readonly worker: Worker;
   private stopping?: Promise<void>;
   private failure?: Error;

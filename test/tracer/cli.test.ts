@@ -399,6 +399,40 @@ describe('TraceSession, the one run of a program the extension and the CLI share
     }
   });
 
+  it('samples on its own thread, with a warning, where dist/samplerWorker.js is missing', async () => {
+    const lone = path.join(scratchDir(), 'tracer.js');
+    fs.copyFileSync(path.join(path.dirname(buildCli()), 'tracer.js'), lone);
+    const warnings: string[] = [];
+    const { exit, model } = await new Promise<{ exit: ExitInfo; model: TraceModel }>((resolve) => {
+      const session: TraceSession = new TraceSession(
+        {
+          command: process.execPath,
+          args: [path.join(__dirname, 'programs', 'spin-workers.js'), '2', '200'],
+          cwd: __dirname,
+          env: { ...process.env },
+          tracerPath: lone,
+          sessionsRoot: scratchDir(),
+          warn: (m) => warnings.push(m),
+        },
+        {
+          exit: (info) => {
+            const m = new TraceModel();
+            new TraceDecoder(m).pushFile(session.trace());
+            resolve({ exit: info, model: m });
+          },
+        },
+      );
+      session.start();
+    });
+    assert.equal(exit.code, 0);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /samplerWorker\.js is missing/);
+    if (process.platform === 'linux') {
+      assert.equal(model.os.info?.final, true);
+      assert.ok(model.os.sampleCount > 0);
+    }
+  });
+
   it("gets the sampler's final figures and samples of every thread into the trace", async () => {
     const { exit, model } = await runSession(
       path.join(__dirname, 'programs', 'spin-workers.js'),
