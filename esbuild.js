@@ -50,6 +50,15 @@ const builds = [
     target: 'node18',
     banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    // The OS-thread sampler's worker thread, started by the extension and the CLI from dist/.
+    ...common,
+    entryPoints: ['src/sampler/samplerWorker.ts'],
+    outfile: 'dist/samplerWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+  },
 ];
 
 /** The webview (with the cores chart's worker inlined: scripts/webviewBundle.js). */

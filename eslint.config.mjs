@@ -2,6 +2,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** One folder's import rule: `forbidden` matches every import it may not make. */
+function layer(files, forbidden, allowed) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: forbidden, message: `Layers: ${allowed}.` }] },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -30,6 +43,69 @@ export default tseslint.config(
       curly: 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  // The layers of the data flow, tracer -> launch -> model -> panel -> webview-ui, with
+  // src/shared/ the only common ground. Each block lists what a folder MAY import (a later
+  // block replaces an earlier one's rule for its files, so each says the whole rule).
+  layer(['src/*.ts'], '^(\\.\\./)+(test|bench|webview-ui|scripts)(/|$)', 'the product (src/)'),
+  layer(['src/shared/**/*.ts'], '^(?!\\./)', 'src/shared/: only itself (runs everywhere)'),
+  layer(
+    ['src/model/**/*.ts'],
+    '^(?!\\./|\\.\\./shared/)',
+    'src/model/: only src/shared/ (pure: no node:, vscode or DOM; runs in the webview too)',
+  ),
+  layer(
+    ['src/tracer/**/*.ts'],
+    '^(?!\\./|\\.\\./shared/|node:)',
+    "src/tracer/: only node: built-ins and src/shared/ (it runs inside the user's program)",
+  ),
+  layer(
+    ['src/sampler/**/*.ts'],
+    '^(?!\\./|\\.\\./shared/|node:)',
+    'src/sampler/: only node: built-ins and src/shared/ (it runs in a worker thread too)',
+  ),
+  layer(
+    ['src/launch/**/*.ts'],
+    '^(?!\\./|\\.\\./(shared|sampler)/|node:|vscode$)',
+    'src/launch/: src/shared/, src/sampler/, node: and vscode (it runs programs; it reads no trace)',
+  ),
+  layer(
+    ['src/cli/**/*.ts'],
+    '^(?!\\./|\\.\\./(shared|model|launch|sampler)/|node:)',
+    'src/cli/: src/shared/, src/model/, src/launch/, src/sampler/ and node: (no vscode)',
+  ),
+  layer(
+    ['src/panel/**/*.ts', 'src/editor/**/*.ts', 'src/lessons/**/*.ts'],
+    '^(?!\\./|\\.\\./(shared|model)/|node:|vscode$)',
+    'the panel and editor: src/shared/, src/model/, node: and vscode',
+  ),
+  layer(
+    ['webview-ui/**/*.ts'],
+    '^(node:|vscode$|(\\.\\./)+(src/(?!shared/|model/)|test/|bench/|scripts/|dist/))',
+    'webview-ui/: only itself, src/shared/ and src/model/ (and browser packages)',
+  ),
+  {
+    // Pure code: no host or page globals either (the root tsconfig has no DOM lib; this also
+    // catches Node's globals, which its types declare).
+    files: ['src/model/**/*.ts', 'src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', '__dirname', 'global', 'window', 'document'].map(
+          (name) => ({ name, message: 'src/model/ and src/shared/ are pure: no host or DOM.' }),
+        ),
+      ],
+    },
+  },
+  {
+    // Tests never import benchmarks (the benchmarks may use test harnesses).
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+bench/', message: 'test/ never imports bench/.' }] },
+      ],
     },
   },
   {

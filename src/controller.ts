@@ -21,7 +21,10 @@ interface Run {
   status: ProgramStatus;
 }
 
-/** What `concurrencyVisualizer.debugState` returns (tests and diagnostics). */
+/**
+ * What the `concurrencyVisualizer.debugState` command returns to tests. The command exists only
+ * in builds with test hooks (CV_TEST_HOOKS: src/shared/buildFlags.d.ts).
+ */
 export interface DebugState {
   running: boolean;
   lastExitCode?: number | null;
@@ -37,6 +40,7 @@ export interface DebugState {
 export class Controller implements vscode.Disposable {
   private readonly runs = new Map<string, Run>();
   private current?: Run;
+  /** The last run's exit, for the test hook only. */
   private lastExit?: ExitInfo;
   private readonly highlighter = new SourceHighlighter();
   private readonly statusItem = vscode.window.createStatusBarItem(
@@ -51,11 +55,24 @@ export class Controller implements vscode.Disposable {
   ) {
     this.tracerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer.js').fsPath;
     this.statusItem.name = 'Concurrency Visualizer';
+    if (CV_TEST_HOOKS) {
+      // Inline, so that a production build drops the command, its name and this closure.
+      context.subscriptions.push(
+        vscode.commands.registerCommand('concurrencyVisualizer.debugState', (): DebugState => ({
+          running: this.anyRunning() !== undefined,
+          lastExitCode: this.lastExit?.code,
+          lastSignal: this.lastExit?.signal,
+          panels: this.runs.size,
+          lastSessionDir: this.current?.session?.folder.dir,
+        })),
+      );
+    }
   }
 
   /** The Visualize Concurrency command: `target` is the file chosen in the explorer or title bar. */
   async visualize(target?: vscode.Uri): Promise<void> {
     if (!vscode.workspace.isTrusted) {
+      this.log.warn('Visualize Concurrency needs a trusted workspace: nothing was started.');
       const choice = await vscode.window.showWarningMessage(
         'Visualize Concurrency runs your program, and running code needs a trusted workspace. Trust this workspace to use it.',
         'Manage Workspace Trust',
@@ -168,17 +185,7 @@ export class Controller implements vscode.Disposable {
         }
       },
     });
-  }
-
-  /** For tests and diagnostics. */
-  debugState(): DebugState {
-    return {
-      running: this.anyRunning() !== undefined,
-      lastExitCode: this.lastExit?.code,
-      lastSignal: this.lastExit?.signal,
-      panels: this.runs.size,
-      lastSessionDir: this.current?.session?.folder.dir,
-    };
+    this.log.info(`restored the panel of ${state.session.title} from ${state.sessionDir}`);
   }
 
   private start(run: Run): void {
@@ -205,6 +212,7 @@ export class Controller implements vscode.Disposable {
         cwd: program.cwd,
         env: program.env,
         tracerPath: this.tracerPath,
+        warn: (m) => this.log.warn(m),
         graceMs: settings.get<number>('stopGraceMs', 2000),
         tracer: {
           maxBytes: settings.get<number>('maxTraceSizeMB', 1024) * 1024 * 1024,
@@ -246,7 +254,9 @@ export class Controller implements vscode.Disposable {
   }
 
   private onExit(run: Run, session: TraceSession, info: ExitInfo): void {
-    this.lastExit = info;
+    if (CV_TEST_HOOKS) {
+      this.lastExit = info;
+    }
     const summary = info.error
       ? `Could not start: ${info.error}`
       : info.signal

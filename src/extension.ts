@@ -20,9 +20,6 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('concurrencyVisualizer.openLesson', () =>
       openLesson(context.extensionUri),
     ),
-    vscode.commands.registerCommand('concurrencyVisualizer.debugState', () =>
-      controller.debugState(),
-    ),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state: PersistedState | undefined) =>
         controller.restore(panel, state),

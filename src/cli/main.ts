@@ -6,16 +6,14 @@
  * process it starts, passes stdio through and exits with the program's own status (128+N for
  * signal N); `summary` prints what a trace holds.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createSession, defaultSessionsRoot, withTracerNodeOptions } from '../launch/session';
-import { readSessionTrace } from '../launch/tail';
+import { TraceSession } from '../launch/traceSession';
 import { TraceDecoder, TraceError } from '../model/decoder';
-import { formatSummary, summarize } from '../model/summary';
+import { summarize } from '../model/summary';
 import { TraceModel } from '../model/traceModel';
-import { Sampler } from '../sampler/sampler';
+import { formatSummary } from './formatSummary';
 
 const USAGE = `usage:
   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] [--no-sampler]
@@ -55,48 +53,51 @@ function record(argv: string[]): Promise<number> {
   if (!command.length) {
     throw new UsageError('no command to record: put it after --');
   }
-  const session = createSession(path.join(__dirname, 'tracer.js'), defaultSessionsRoot(), {
-    maxBytes,
-    skipNodeModules,
-    ...(sample ? {} : { cpuEstimates: true }),
-  });
-  const child = spawn(command[0], command.slice(1), {
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      NODE_OPTIONS: withTracerNodeOptions(process.env.NODE_OPTIONS, session.preloadPath),
+  const session = new TraceSession(
+    {
+      command: command[0],
+      args: command.slice(1),
+      cwd: process.cwd(),
+      env: process.env,
+      tracerPath: path.join(__dirname, 'tracer.js'),
+      warn: (m) => process.stderr.write(`concurrency-visualizer: ${m}\n`),
+      tracer: { maxBytes, skipNodeModules, ...(sample ? {} : { cpuEstimates: true }) },
+      stdio: 'inherit',
+      // The trace is written once, at the end: no need to read it while it grows.
+      live: false,
+      sample,
     },
-  });
-  // OS threads and cores, sampled from outside from right after spawn to the program's end.
-  const sampler = sample ? new Sampler(session.dir, session.epochNs) : undefined;
-  if (child.pid !== undefined) {
-    sampler?.start(child.pid);
-  }
+    {
+      exit: (info) => {
+        // The CLI's session folder is only a staging area: the trace file is what stays.
+        if (info.error) {
+          const cause = info.cause ?? info.error;
+          process.stderr.write(`concurrency-visualizer: cannot run ${command[0]}: ${cause}\n`);
+          fs.rmSync(session.folder.dir, { recursive: true, force: true });
+          done(127);
+          return;
+        }
+        try {
+          fs.writeFileSync(out, session.trace());
+          process.stderr.write(`concurrency-visualizer: trace written to ${out}\n`);
+        } catch (err) {
+          process.stderr.write(`concurrency-visualizer: could not write ${out}: ${String(err)}\n`);
+        }
+        fs.rmSync(session.folder.dir, { recursive: true, force: true });
+        done(info.signal ? 128 + (os.constants.signals[info.signal] ?? 0) : (info.code ?? 1));
+      },
+    },
+  );
   // Ctrl+C at the terminal reaches the whole process group: the program decides what it
   // means; we wait for it and save what it recorded.
   const ignore = (): void => undefined;
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(s, ignore);
   }
-  return new Promise((resolve) => {
-    child.on('error', (err) => {
-      sampler?.stop();
-      process.stderr.write(`concurrency-visualizer: cannot run ${command[0]}: ${err.message}\n`);
-      fs.rmSync(session.dir, { recursive: true, force: true });
-      resolve(127);
-    });
-    child.on('close', (code, signal) => {
-      sampler?.stop();
-      try {
-        fs.writeFileSync(out, readSessionTrace(session.dir));
-        process.stderr.write(`concurrency-visualizer: trace written to ${out}\n`);
-      } catch (err) {
-        process.stderr.write(`concurrency-visualizer: could not write ${out}: ${String(err)}\n`);
-      }
-      fs.rmSync(session.dir, { recursive: true, force: true });
-      resolve(signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 1));
-    });
-  });
+  let done!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => (done = resolve));
+  session.start();
+  return finished;
 }
 
 function summary(argv: string[]): number {

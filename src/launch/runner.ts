@@ -9,6 +9,11 @@ export interface LaunchSpec {
   cwd: string;
   /** The complete environment of the program (tracer already injected). */
   env: NodeJS.ProcessEnv;
+  /**
+   * 'pipe' (default): stdout/stderr come through the events and stdin through `write`;
+   * 'inherit': the program shares this process's terminal (the CLI).
+   */
+  stdio?: 'pipe' | 'inherit';
 }
 
 /** How a program ended. */
@@ -18,8 +23,10 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
   /** True when the user asked to stop it. */
   stopped: boolean;
-  /** Set when it could not be started at all. */
+  /** Set when it could not be started at all: what the extension shows. */
   error?: string;
+  /** With `error`: the system's own message (the CLI prints it). */
+  cause?: string;
 }
 
 /** Callbacks of a running program. */
@@ -52,11 +59,12 @@ export class ProgramRunner {
       child = spawn(this.spec.command, this.spec.args, {
         cwd: this.spec.cwd,
         env: this.spec.env,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: this.spec.stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'],
         windowsHide: true,
       });
     } catch (err) {
-      this.finish({ code: null, signal: null, stopped: false, error: String(err) });
+      const message = err instanceof Error ? err.message : String(err);
+      this.finish({ code: null, signal: null, stopped: false, error: String(err), cause: message });
       return;
     }
     this.child = child;
@@ -69,7 +77,7 @@ export class ProgramRunner {
         err.code === 'ENOENT'
           ? `"${this.spec.command}" was not found. Set concurrencyVisualizer.nodePath to your Node.js executable.`
           : err.message;
-      this.finish({ code: null, signal: null, stopped: false, error: hint });
+      this.finish({ code: null, signal: null, stopped: false, error: hint, cause: err.message });
     });
     // 'close' (not 'exit') so that every byte of stdout/stderr has been delivered first.
     child.on('close', (code, signal) => {

@@ -4,11 +4,13 @@ import {
   checkThreadInfo,
   FILE_HEADER_BYTES,
   FRAME_HEADER_BYTES,
+  LocFlag,
   MAX_CORES,
   MAX_FRAME_PAYLOAD,
   Rec,
   TRACE_MAGIC,
   TRACE_VERSION,
+  type CpuSample,
   type SamplerInfo,
   type ThreadEnd,
   type ThreadInfo,
@@ -44,15 +46,7 @@ export interface TraceSink {
   /** The sampler found (or saw renamed) OS thread `tid` of process `pid`. */
   osThread?(timeNs: number, pid: number, tid: number, ppid: number, name: string): void;
   /** OS thread `tid` ran `runNs` and waited `waitNs` for a core during the `periodNs` before. */
-  cpuSample?(
-    timeNs: number,
-    tid: number,
-    periodNs: number,
-    runNs: number,
-    waitNs: number,
-    cpu: number,
-    state: number,
-  ): void;
+  cpuSample?(sample: CpuSample): void;
   /** OS thread `tid` is gone. */
   osThreadExit?(timeNs: number, tid: number): void;
   /** What the sampler could do and what it cost. */
@@ -345,7 +339,12 @@ export class TraceDecoder {
             if (id !== state.locations.length || file === undefined) {
               fail(`location ${id} defined out of order`);
             }
-            state.locations.push({ file, line, column, inferred: (flags & 1) !== 0 });
+            state.locations.push({
+              file,
+              line,
+              column,
+              inferred: (flags & LocFlag.Inferred) !== 0,
+            });
             break;
           }
           case Rec.Thread:
@@ -400,7 +399,7 @@ export class TraceDecoder {
             if (cpu >= MAX_CORES) {
               fail(`a sample on core ${cpu} (a reader believes ${MAX_CORES} cores at most)`);
             }
-            sink.cpuSample?.(timeNs, tid, periodNs, runNs, waitNs, cpu, cpuState);
+            sink.cpuSample?.({ timeNs, tid, periodNs, runNs, waitNs, cpu, state: cpuState });
             break;
           }
           case Rec.OsThreadExit:

@@ -1,4 +1,4 @@
-import type { SamplerInfo } from '../shared/traceFormat';
+import type { CpuSample, SamplerInfo } from '../shared/traceFormat';
 import { f64, u16, u32, u8 } from './columns';
 
 /** One OS thread of a traced process, as the sampler saw it. */
@@ -90,15 +90,7 @@ export class OsThreadStore {
   }
 
   /** A thread's run and wait time over the period before `timeNs`. */
-  cpuSample(
-    timeNs: number,
-    tid: number,
-    periodNs: number,
-    runNs: number,
-    waitNs: number,
-    cpu: number,
-    state: number,
-  ): void {
+  cpuSample({ timeNs, tid, periodNs, runNs, waitNs, cpu, state }: CpuSample): void {
     const row = this.rowOfTid(tid);
     if (!row) {
       return; // a sample of a thread never announced: the stream lost a frame

@@ -1,4 +1,10 @@
-import type { SamplerInfo, ThreadEnd, ThreadInfo } from '../shared/traceFormat';
+import {
+  THREAD_STATE_RUNNING,
+  type CpuSample,
+  type SamplerInfo,
+  type ThreadEnd,
+  type ThreadInfo,
+} from '../shared/traceFormat';
 import { Column, f64, i32, IdColumn, type Resizable, u16, u32 } from './columns';
 import { TraceRejection, type TraceLocation, type TraceSink } from './decoder';
 import { IdIndex } from './idIndex';
@@ -555,17 +561,9 @@ export class TraceModel implements TraceSink {
     this.touch(timeNs);
   }
 
-  cpuSample(
-    timeNs: number,
-    tid: number,
-    periodNs: number,
-    runNs: number,
-    waitNs: number,
-    cpu: number,
-    state: number,
-  ): void {
-    this.os.cpuSample(timeNs, tid, periodNs, runNs, waitNs, cpu, state);
-    this.touch(timeNs);
+  cpuSample(sample: CpuSample): void {
+    this.os.cpuSample(sample);
+    this.touch(sample.timeNs);
   }
 
   osThreadExit(timeNs: number, tid: number): void {
@@ -613,9 +611,17 @@ export class TraceModel implements TraceSink {
         final: false,
       });
     }
-    // A whole-process figure (flags bit 0) stays on the main thread that read it: an
-    // over-estimate of that thread, which the estimate note owns up to.
-    this.os.cpuSample(timeNs, tid, periodNs, Math.min(cpuNs, periodNs * row.info.cores), 0, 0, 82);
+    // A whole-process figure (ThreadCpuFlag.WholeProcess) stays on the main thread that read
+    // it: an over-estimate of that thread, which the estimate note owns up to.
+    this.os.cpuSample({
+      timeNs,
+      tid,
+      periodNs,
+      runNs: Math.min(cpuNs, periodNs * row.info.cores),
+      waitNs: 0,
+      cpu: 0,
+      state: THREAD_STATE_RUNNING,
+    });
     this.touch(timeNs);
   }
 

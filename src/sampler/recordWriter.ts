@@ -3,6 +3,7 @@ import {
   FRAME_HEADER_BYTES,
   Rec,
   SAMPLER_THREAD_ID,
+  type CpuSample,
   type SamplerInfo,
 } from '../shared/traceFormat';
 
@@ -47,15 +48,7 @@ export class SamplerRecordWriter {
   }
 
   /** A thread's run and wait time over the period before `timeNs`. */
-  cpuSample(
-    timeNs: number,
-    tid: number,
-    periodNs: number,
-    runNs: number,
-    waitNs: number,
-    cpu: number,
-    state: number,
-  ): void {
+  cpuSample({ timeNs, tid, periodNs, runNs, waitNs, cpu, state }: CpuSample): void {
     this.room(RECORD_ROOM);
     this.kind(Rec.CpuSample, timeNs);
     this.uv(tid);

@@ -61,7 +61,7 @@ export class Sampler {
   private readonly reading: TaskReading = emptyReading();
   private writer?: SamplerRecordWriter;
   private fd = -1;
-  private timer?: ReturnType<typeof setInterval>;
+  private timer?: ReturnType<typeof setTimeout>;
   private rootPid = -1;
   private samples = 0;
   private busyNs = 0;
@@ -95,7 +95,8 @@ export class Sampler {
       return;
     }
     this.rootPid = pid;
-    this.fd = fs.openSync(path.join(this.dir, SAMPLER_FILE_NAME), 'a');
+    // A new file only this user can read ('ax' never opens an existing name or symlink).
+    this.fd = fs.openSync(path.join(this.dir, SAMPLER_FILE_NAME), 'ax', 0o600);
     this.writer = new SamplerRecordWriter(this.fd, process.pid);
     const now = this.nowNs();
     if (process.platform !== 'linux') {
@@ -113,9 +114,26 @@ export class Sampler {
     this.addProc(pid, now);
     this.writer.samplerInfo(now, this.info(false));
     this.tick();
-    this.timer = setInterval(() => this.tick(), this.intervalNs / 1e6);
-    // The program, not the sampler, decides how long the host lives.
-    this.timer.unref?.();
+    // Ticks aim at fixed deadlines (start + k periods), so a late wake-up does not push every
+    // later tick back the way setInterval's re-arm-from-now does.
+    let deadlineNs = now + this.intervalNs;
+    const arm = (): void => {
+      const delayMs = Math.max(0, (deadlineNs - this.nowNs()) / 1e6);
+      this.timer = setTimeout(() => {
+        this.tick();
+        const t = this.nowNs();
+        deadlineNs += this.intervalNs;
+        if (deadlineNs < t) {
+          deadlineNs = t + this.intervalNs; // too far behind: no burst of catch-up ticks
+        }
+        if (!this.stopped) {
+          arm();
+        }
+      }, delayMs);
+      // The program, not the sampler, decides how long the host lives.
+      this.timer.unref?.();
+    };
+    arm();
   }
 
   /** Takes a last sample, writes the final SamplerInfo and closes every descriptor. */
@@ -124,7 +142,7 @@ export class Sampler {
       return;
     }
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     const writer = this.writer;
     if (!writer) {
       return;
@@ -202,7 +220,15 @@ export class Sampler {
       const waitNs = r.waitNs - task.waitNs;
       if (runNs > 0 || waitNs > 0) {
         task.ran = true;
-        writer.cpuSample(t0, task.tid, t0 - task.readNs, runNs, waitNs, r.processor, r.state);
+        writer.cpuSample({
+          timeNs: t0,
+          tid: task.tid,
+          periodNs: t0 - task.readNs,
+          runNs,
+          waitNs,
+          cpu: r.processor,
+          state: r.state,
+        });
       }
       task.runNs = r.runNs;
       task.waitNs = r.waitNs;

@@ -104,6 +104,32 @@ export const LocFlag = {
   Inferred: 1,
 } as const;
 
+/** ThreadCpu flags. */
+export const ThreadCpuFlag = {
+  /** The figure is the whole process's (`process.cpuUsage()`), not this thread's. */
+  WholeProcess: 1,
+} as const;
+
+/** A CpuSample's state byte for a thread running or ready to run: /proc's 'R'. */
+export const THREAD_STATE_RUNNING = 0x52;
+
+/** What one CpuSample record holds: OS thread `tid` over the `periodNs` before `timeNs`. */
+export interface CpuSample {
+  /** End of the period, ns since the session epoch. */
+  timeNs: number;
+  /** OS thread id. */
+  tid: number;
+  periodNs: number;
+  /** Time it ran on a core during the period. */
+  runNs: number;
+  /** Time it waited in a run queue for a core during the period. */
+  waitNs: number;
+  /** The core it last ran on. */
+  cpu: number;
+  /** Its state letter in /proc's stat as a char code (THREAD_STATE_RUNNING: 'R'). */
+  state: number;
+}
+
 /** What a stream says about its thread, once, in its Thread record. */
 export interface ThreadInfo {
   /** OS process id. */

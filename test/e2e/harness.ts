@@ -1,5 +1,5 @@
 // What the e2e test files share: packaging the extension once per run, a Chromium through
-// playwright-core (the system's /usr/bin/chromium, never a download), polling, the command
+// playwright-core (the system's Chromium found by scripts/chromium.js, never a download), polling, the command
 // palette, and reading the extension's own log from a code-server user-data-dir.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,8 @@ export const CHROMIUM = chromiumPath();
 /** The name of the extension's log output channel (its file is `<name>.log`). */
 export const LOG_CHANNEL = 'Concurrency Visualizer';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The pause between two reads of a polled condition (never a wait for its own sake). */
+const POLL_MS = 250;
 
 /** Polls `read` until `ok(value)`; fails with `what` and the last value. */
 export async function waitFor<T>(
@@ -35,7 +36,7 @@ export async function waitFor<T>(
     } catch (err) {
       lastError = err;
     }
-    await sleep(250);
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
   throw new Error(
@@ -58,9 +59,8 @@ export function resetResults(): void {
 
 let packaged: string | undefined;
 /**
- * The .vsix under test: env CV_E2E_VSIX, else packaged as `npm run package` does but built with
- * the test hooks (`--test-hooks`: window.cvDebug, which a plain --production build leaves out),
- * once per test run.
+ * The .vsix under test: env CV_E2E_VSIX, else `npm run package:test` (once per test run): the
+ * user's production build plus the test hooks (CV_TEST_HOOKS) the suites read.
  */
 export function extensionPackage(): string {
   if (packaged) {
@@ -68,20 +68,13 @@ export function extensionPackage(): string {
   }
   let vsix = process.env.CV_E2E_VSIX;
   if (!vsix) {
-    const run = (command: string, args: string[]): void => {
-      const r = spawnSync(command, args, { cwd: REPO, encoding: 'utf8', timeout: 180000 });
-      assert.equal(r.status, 0, `${command} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
-    };
-    vsix = path.join(REPO, 'dist', 'concurrency-visualizer.vsix');
-    run('node', ['esbuild.js', '--production', '--test-hooks']);
-    run('npx', [
-      'vsce',
-      'package',
-      '--no-dependencies',
-      '--no-rewrite-relative-links',
-      '--out',
-      vsix,
-    ]);
+    const r = spawnSync('npm', ['run', 'package:test'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 180000,
+    });
+    assert.equal(r.status, 0, `npm run package:test failed:\n${r.stdout}${r.stderr}`);
+    vsix = path.join(REPO, 'dist', 'concurrency-visualizer-test.vsix');
   }
   assert.ok(fs.existsSync(vsix), `no extension package at ${vsix}`);
   packaged = vsix;

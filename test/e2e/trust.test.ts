@@ -22,7 +22,6 @@ import {
   launchBrowser,
   resetResults,
   runCommand,
-  sleep,
   tabTitles,
   terminalNames,
   waitFor,
@@ -143,8 +142,13 @@ describe('e2e: Visualize Concurrency in an untrusted workspace (restricted mode)
       `the notification offers no "Manage Workspace Trust" button: ${JSON.stringify(message)}`,
     );
 
-    // Give a (wrong) run the time to show its terminal and panel, then check none came.
-    await sleep(3000);
+    // The extension says it started nothing (a run it started would be logged before that).
+    await waitFor(
+      'the extension to log that Visualize needs a trusted workspace',
+      async () => extensionLog(userDataDir),
+      (lines) => lines.some((l) => /needs a trusted workspace: nothing was started/.test(l)),
+      30000,
+    );
     const tabs = await tabTitles(page);
     assert.ok(
       !tabs.some((t) => t.includes('Concurrency: timers.js')),

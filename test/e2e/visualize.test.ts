@@ -2,7 +2,8 @@
 // 4.100.3, its extension host on Node) driven in a real Chromium (playwright-core with the
 // system's /usr/bin/chromium; no browser download). Screenshots: test-results/e2e-*.png;
 // the extension host's console: test-results/e2e-console.log.
-// Env: CV_E2E_VSIX=<file> tests that .vsix instead of running `npm run package`.
+// Env: CV_E2E_VSIX=<file> tests that .vsix instead of running `npm run package:test` (the
+// production build with test hooks).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,7 +24,6 @@ import {
   launchBrowser,
   resetResults,
   runCommand as runPaletteCommand,
-  sleep,
   tabTitles,
   terminalNames,
   waitFor,
@@ -335,9 +335,12 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
       );
     });
     const first = (await threads()).spans;
-    await sleep(1000);
-    const second = (await threads()).spans;
-    assert.ok(second > first, `spans did not grow live: ${first} then ${second} a second later`);
+    await waitFor(
+      `the server.js panel's spans to grow live past ${first}`,
+      threads,
+      (t) => t.spans > first,
+      15000,
+    );
     await screenshot('server-live');
 
     const terminals = await waitFor(
@@ -441,8 +444,14 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
       throw new Error(`${(err as Error).message}\nextension log (last lines):\n${log}`);
     }
     assert.match(restored.status ?? '', /^Saved trace/, 'the status says the trace is saved');
-    // Nothing ran again: no new log line, and no terminal for timers.js came back.
-    await sleep(1500);
+    // Nothing ran again: once the extension says the restore is over (a run it started would
+    // be logged before that line), no new run line, and no terminal for timers.js came back.
+    await waitFor(
+      'the extension to log the restore of the timers.js panel',
+      async () => extensionLog(userDataDir),
+      (lines) => lines.some((l) => /restored the panel of timers\.js/.test(l)),
+      30000,
+    );
     assert.deepEqual(timersRuns(), runsBefore, 'the reload must not run timers.js again');
     const terminals = await terminalNames(page);
     assert.ok(

@@ -2,15 +2,20 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { TraceSession } from '../../src/launch/traceSession';
+import type { ExitInfo } from '../../src/launch/runner';
+import { TraceDecoder } from '../../src/model/decoder';
 import type { TraceSummary } from '../../src/model/summary';
+import { TraceModel } from '../../src/model/traceModel';
 import { buildCli, linesContaining, ROOT, scratchDir, supportedNodes } from './helpers';
 
 const PROGRAMS = path.join(__dirname, 'programs');
 
 /** Runs the CLI as a user would. */
-function cli(args: string[], opts: { cwd?: string; input?: string } = {}) {
+function cli(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(process.execPath, [buildCli(), ...args], {
     cwd: opts.cwd ?? scratchDir(),
+    env: opts.env ?? process.env,
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: 60000,
@@ -167,10 +172,281 @@ describe('concurrency-visualizer CLI', function () {
     assert.equal(worker.name, 'cruncher');
   });
 
+  it('exits 127 when the command cannot be started, and leaves no session behind', () => {
+    const tmp = scratchDir('cv-127-');
+    const r = cli(['record', '--out', path.join(tmp, 'none.cvtrace'), '--', 'no-such-command-cv'], {
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    assert.equal(r.code, 127);
+    assert.match(r.stderr, /cannot run no-such-command-cv: spawn no-such-command-cv ENOENT/);
+    assert.ok(!fs.existsSync(path.join(tmp, 'none.cvtrace')));
+    const root = fs.readdirSync(tmp).find((n) => n.startsWith('concurrency-visualizer-'));
+    assert.ok(root, fs.readdirSync(tmp).join());
+    assert.deepEqual(fs.readdirSync(path.join(tmp, root)), []);
+  });
+
   it('explains wrong usage', () => {
     const r = cli(['record']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no command to record/);
     assert.match(r.stderr, /usage:/);
+  });
+});
+
+/**
+ * A program that reports its own session folder (from the --require in its NODE_OPTIONS) and
+ * the modes of what is in it, once the sampler's file is there too.
+ */
+const SESSION_PROBE = `
+const fs = require('node:fs');
+const path = require('node:path');
+const dir = path.dirname(/--require "([^"]+)"/.exec(process.env.NODE_OPTIONS)[1]);
+const deadline = Date.now() + 30000;
+function look() {
+  const names = fs.readdirSync(dir);
+  if (!names.includes('sampler.cvt') && Date.now() < deadline) return setTimeout(look, 5);
+  const files = {};
+  for (const n of names) files[n] = fs.lstatSync(path.join(dir, n)).mode & 0o777;
+  console.log('SESSION ' + JSON.stringify({ dir, mode: fs.lstatSync(dir).mode & 0o777, files }));
+}
+setTimeout(look, 1);
+`;
+
+/** Modes of the entries of a folder, by name. */
+function modesIn(dir: string): Record<string, number> {
+  return Object.fromEntries(
+    fs.readdirSync(dir).map((n) => [n, fs.lstatSync(path.join(dir, n)).mode & 0o777]),
+  );
+}
+
+describe('session folders on a machine shared with other users (issue #22)', function () {
+  this.timeout(60000);
+  if (process.platform === 'win32') {
+    return; // per-user temp folder: no shared parent to plant
+  }
+  const uid = process.getuid!();
+  let tmp: string;
+  let shared: string;
+  let probe: string;
+
+  beforeEach(() => {
+    // This test's own TMPDIR, with the old shared parent planted as another user would: theirs
+    // and world-writable where we can chown (we run as root here), else a symlink to theirs.
+    tmp = scratchDir('cv-shared-tmp-');
+    shared = path.join(tmp, 'concurrency-visualizer');
+    if (uid === 0) {
+      fs.mkdirSync(shared);
+      fs.chownSync(shared, 65534, 65534);
+      fs.chmodSync(shared, 0o777);
+    } else {
+      const theirs = scratchDir('cv-theirs-');
+      fs.chmodSync(theirs, 0o777);
+      fs.symlinkSync(theirs, shared);
+    }
+    probe = path.join(scratchDir(), 'probe.js');
+    fs.writeFileSync(probe, SESSION_PROBE);
+  });
+
+  afterEach(() => {
+    assert.deepEqual(fs.readdirSync(shared), [], 'nothing was put in the shared folder');
+  });
+
+  function assertPrivate(dir: string, modes: Record<string, number>): void {
+    assert.equal(path.dirname(dir), path.join(tmp, `concurrency-visualizer-${uid}`));
+    const root = fs.lstatSync(path.dirname(dir));
+    assert.ok(root.isDirectory() && root.uid === uid && (root.mode & 0o777) === 0o700);
+    assert.ok(modes['preload.cjs'], JSON.stringify(modes));
+    assert.ok(modes['sampler.cvt'], JSON.stringify(modes));
+    assert.ok(
+      Object.keys(modes).some((n) => n !== 'sampler.cvt' && n.endsWith('.cvt')),
+      `a stream file of the program: ${JSON.stringify(modes)}`,
+    );
+    // The tracer's stream files are 0600 once the tracer opens them so (tracer branch).
+    for (const [name, mode] of Object.entries(modes)) {
+      assert.equal(mode.toString(8), '600', `${name} in ${JSON.stringify(modes)}`);
+    }
+  }
+
+  it('record keeps its session in the private per-user root, 0700 with files 0600', () => {
+    const out = path.join(scratchDir(), 'private.cvtrace');
+    const r = cli(['record', '--out', out, '--', process.execPath, probe], {
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('SESSION '));
+    assert.ok(line, r.stdout);
+    const seen = JSON.parse(line.slice('SESSION '.length)) as {
+      dir: string;
+      mode: number;
+      files: Record<string, number>;
+    };
+    assert.equal(seen.mode.toString(8), '700');
+    assertPrivate(seen.dir, seen.files);
+    assert.ok(!fs.existsSync(seen.dir), 'record removes its session folder');
+    const s = summaryOf(out);
+    assert.equal(s.threads.length, 1);
+    assert.ok(s.operationsByType.Timeout >= 1, JSON.stringify(s.operationsByType));
+  });
+
+  it("the extension's launcher keeps its session in the private per-user root too", async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    const warnings: string[] = [];
+    let stdout = '';
+    let session: TraceSession;
+    let exit: ExitInfo;
+    try {
+      exit = await new Promise<ExitInfo>((resolve) => {
+        session = new TraceSession(
+          {
+            command: process.execPath,
+            args: [probe],
+            cwd: path.dirname(probe),
+            env: { ...process.env },
+            // buildCli() also builds dist/samplerWorker.js beside dist/tracer.js.
+            tracerPath: path.join(path.dirname(buildCli()), 'tracer.js'),
+            warn: (m) => warnings.push(m),
+          },
+          {
+            stdout: (d) => (stdout += d),
+            stderr: () => undefined,
+            frames: () => undefined,
+            exit: resolve,
+          },
+        );
+        session.start();
+      });
+    } finally {
+      if (saved === undefined) {
+        delete process.env.TMPDIR;
+      } else {
+        process.env.TMPDIR = saved;
+      }
+    }
+    assert.equal(exit.code, 0, stdout);
+    assert.deepEqual(warnings, []);
+    const dir = session!.folder.dir;
+    assert.equal((fs.lstatSync(dir).mode & 0o777).toString(8), '700');
+    assertPrivate(dir, modesIn(dir));
+    const model = new TraceModel();
+    new TraceDecoder(model).pushFile(Buffer.concat(session!.chunks));
+    assert.equal(model.threads.length, 1);
+    let timeouts = 0;
+    for (let i = 0; i < model.resourceCount; i++) {
+      timeouts += model.typeOf(i) === 'Timeout' ? 1 : 0;
+    }
+    assert.ok(timeouts >= 1, `${timeouts} Timeouts traced`);
+  });
+
+  it('record refuses a per-user root planted by another user and says so', () => {
+    const planted = path.join(tmp, `concurrency-visualizer-${uid}`);
+    fs.mkdirSync(planted);
+    fs.chmodSync(planted, 0o777);
+    const out = path.join(scratchDir(), 'fallback.cvtrace');
+    const r = cli(['record', '--out', out, '--', process.execPath, probe], {
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /can be written by others \(mode 777\)/);
+    assert.deepEqual(fs.readdirSync(planted), []);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('SESSION '))!;
+    const seen = JSON.parse(line.slice('SESSION '.length)) as { dir: string; mode: number };
+    assert.ok(path.dirname(seen.dir).startsWith(`${planted}-`), seen.dir);
+    assert.equal(seen.mode.toString(8), '700');
+    assert.equal(summaryOf(out).threads.length, 1);
+  });
+});
+
+describe('TraceSession, the one run of a program the extension and the CLI share', function () {
+  this.timeout(60000);
+
+  function runSession(
+    program: string,
+    onStarted: (session: TraceSession) => void,
+  ): Promise<{ exit: ExitInfo; model: TraceModel }> {
+    return new Promise((resolve) => {
+      const session: TraceSession = new TraceSession(
+        {
+          command: process.execPath,
+          args: [program],
+          cwd: path.dirname(program),
+          env: { ...process.env },
+          tracerPath: path.join(path.dirname(buildCli()), 'tracer.js'),
+          sessionsRoot: scratchDir(),
+          graceMs: 5000,
+        },
+        {
+          exit: (exit) => {
+            const model = new TraceModel();
+            new TraceDecoder(model).pushFile(session.trace());
+            resolve({ exit, model });
+          },
+        },
+      );
+      session.start();
+      onStarted(session);
+    });
+  }
+
+  it('Stop right after start, while the sampler thread boots, still stops the program', async () => {
+    const program = path.join(scratchDir(), 'forever.js');
+    fs.writeFileSync(program, 'setInterval(() => {}, 1000);\n');
+    const { exit, model } = await runSession(program, (session) => session.stop());
+    assert.equal(exit.stopped, true);
+    assert.equal(exit.signal, 'SIGINT');
+    if (process.platform === 'linux') {
+      assert.equal(model.os.info?.final, true, 'the sampler wrote its final SamplerInfo');
+    }
+  });
+
+  it('samples on its own thread, with a warning, where dist/samplerWorker.js is missing', async () => {
+    const lone = path.join(scratchDir(), 'tracer.js');
+    fs.copyFileSync(path.join(path.dirname(buildCli()), 'tracer.js'), lone);
+    const warnings: string[] = [];
+    const { exit, model } = await new Promise<{ exit: ExitInfo; model: TraceModel }>((resolve) => {
+      const session: TraceSession = new TraceSession(
+        {
+          command: process.execPath,
+          args: [path.join(__dirname, 'programs', 'spin-workers.js'), '2', '200'],
+          cwd: __dirname,
+          env: { ...process.env },
+          tracerPath: lone,
+          sessionsRoot: scratchDir(),
+          warn: (m) => warnings.push(m),
+        },
+        {
+          exit: (info) => {
+            const m = new TraceModel();
+            new TraceDecoder(m).pushFile(session.trace());
+            resolve({ exit: info, model: m });
+          },
+        },
+      );
+      session.start();
+    });
+    assert.equal(exit.code, 0);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /samplerWorker\.js is missing/);
+    if (process.platform === 'linux') {
+      assert.equal(model.os.info?.final, true);
+      assert.ok(model.os.sampleCount > 0);
+    }
+  });
+
+  it("gets the sampler's final figures and samples of every thread into the trace", async () => {
+    const { exit, model } = await runSession(
+      path.join(__dirname, 'programs', 'spin-workers.js'),
+      () => undefined,
+    );
+    assert.equal(exit.code, 0);
+    if (process.platform === 'linux') {
+      const info = model.os.info!;
+      assert.equal(info.final, true);
+      assert.ok(info.samples > 10, `${info.samples} samples`);
+      assert.ok(model.os.sampleCount > 0);
+      // Its own worker thread sampled, not the host's loop: the sampler's busy time is its own.
+      assert.ok(info.busyNs > 0 && info.busyNs < info.wallNs, JSON.stringify(info));
+    }
+    assert.ok(model.threads.length >= 3, `${model.threads.length} JS threads`);
   });
 });

@@ -177,10 +177,22 @@ export function supportedNodes(): { nodes: NodeBinary[]; missing: string[] } {
 }
 
 let builtCli: string | undefined;
-/** Builds dist/cli.js (beside dist/tracer.js, which it injects) from source once. */
+/**
+ * Builds dist/cli.js (beside dist/tracer.js, which it injects, and dist/samplerWorker.js, which
+ * it starts) from source once.
+ */
 export function buildCli(): string {
   buildTracer();
   if (!builtCli) {
+    esbuild.buildSync({
+      entryPoints: [path.join(ROOT, 'src', 'sampler', 'samplerWorker.ts')],
+      outfile: path.join(ROOT, 'dist', 'samplerWorker.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      logLevel: 'error',
+    });
     const outfile = path.join(ROOT, 'dist', 'cli.js');
     esbuild.buildSync({
       entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],

@@ -10,6 +10,7 @@ import { classifyOsThreads, kindOfName, OS_THREAD_KINDS } from '../../src/model/
 import { TraceModel } from '../../src/model/traceModel';
 import { emptyReading, parseSchedstat, parseStat } from '../../src/sampler/procParse';
 import { SamplerRecordWriter } from '../../src/sampler/recordWriter';
+import { THREAD_STATE_RUNNING } from '../../src/shared/traceFormat';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -59,8 +60,24 @@ describe('model: OS threads and cores', () => {
     const model = sampled((w) => {
       w.osThread(1e6, 10, 10, 1, 'node');
       w.osThread(1e6, 10, 11, 1, 'libuv-worker');
-      w.cpuSample(11e6, 10, 10e6, 10e6, 0, 0, 82);
-      w.cpuSample(11e6, 11, 10e6, 5e6, 3e6, 1, 82);
+      w.cpuSample({
+        timeNs: 11e6,
+        tid: 10,
+        periodNs: 10e6,
+        runNs: 10e6,
+        waitNs: 0,
+        cpu: 0,
+        state: THREAD_STATE_RUNNING,
+      });
+      w.cpuSample({
+        timeNs: 11e6,
+        tid: 11,
+        periodNs: 10e6,
+        runNs: 5e6,
+        waitNs: 3e6,
+        cpu: 1,
+        state: THREAD_STATE_RUNNING,
+      });
       w.osThreadExit(12e6, 11);
       w.samplerInfo(12e6, {
         platform: 'linux',
@@ -105,7 +122,15 @@ describe('model: OS threads and cores', () => {
     const model = sampled((w) => {
       w.osThread(0, 5, 5, 1, 'node');
       w.osThread(0, 5, 6, 1, 'node');
-      w.cpuSample(10e6, 6, 10e6, 2e6, 0, 0, 82);
+      w.cpuSample({
+        timeNs: 10e6,
+        tid: 6,
+        periodNs: 10e6,
+        runNs: 2e6,
+        waitNs: 0,
+        cpu: 0,
+        state: THREAD_STATE_RUNNING,
+      });
     });
     const [, other] = classifyOsThreads(model);
     assert.equal(other.kind, 'unknown');

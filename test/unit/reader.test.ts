@@ -10,9 +10,10 @@ import { TraceDecoder, TraceError } from '../../src/model/decoder';
 import { IdIndex } from '../../src/model/idIndex';
 import { forBusyBuckets } from '../../src/model/busyBuckets';
 import { coresBusySeries } from '../../src/model/parallelism';
-import { formatSummary, summarize } from '../../src/model/summary';
+import { formatSummary } from '../../src/cli/formatSummary';
+import { summarize } from '../../src/model/summary';
 import { TraceModel } from '../../src/model/traceModel';
-import { Rec } from '../../src/shared/traceFormat';
+import { Rec, THREAD_STATE_RUNNING } from '../../src/shared/traceFormat';
 import { Payload, samplerFrames, threadInfo, traceFile, tracerFrames } from './traceBytes';
 
 /** Decodes a whole file into a fresh model; returns the model and the error, if any. */
@@ -182,7 +183,15 @@ describe('reader: values checked against what a file can hold', () => {
     const bytes = traceFile(
       samplerFrames((w) => {
         w.osThread(10, 7, 7, 1, 'node');
-        w.cpuSample(20, 7, 10, 5, 0, 70_000, 82);
+        w.cpuSample({
+          timeNs: 20,
+          tid: 7,
+          periodNs: 10,
+          runNs: 5,
+          waitNs: 0,
+          cpu: 70_000,
+          state: THREAD_STATE_RUNNING,
+        });
       }),
     );
     assertTraceError(bytes, /a sample on core 70000/);
@@ -403,7 +412,15 @@ describe('reader: many threads, long runs', () => {
     sampled.thread('1:0', threadInfo(1, 0, 0), 0);
     sampled.osThread(0, 1, 1, 0, 'node');
     for (let k = 1; k <= 86_400; k++) {
-      sampled.cpuSample(k * 1e9, 1, 1e9, 1e9, 0, 0, 82); // a core busy all day
+      sampled.cpuSample({
+        timeNs: k * 1e9,
+        tid: 1,
+        periodNs: 1e9,
+        runNs: 1e9,
+        waitNs: 0,
+        cpu: 0,
+        state: THREAD_STATE_RUNNING,
+      }); // a core busy all day
     }
     const t = summarize(sampled);
     assert.equal(t.cores.meanBusy, 1);
@@ -426,7 +443,15 @@ describe('reader: many threads, long runs', () => {
       for (let i = 0; i < 400; i++) {
         const periodNs = 1 + random(3e6);
         timeNs += periodNs + random(2e6);
-        sampled.cpuSample(timeNs, tid, periodNs, random(periodNs + 1), 0, 0, 82);
+        sampled.cpuSample({
+          timeNs,
+          tid,
+          periodNs,
+          runNs: random(periodNs + 1),
+          waitNs: 0,
+          cpu: 0,
+          state: THREAD_STATE_RUNNING,
+        });
         callbacks.before(`1:${tid}`, timeNs - periodNs, i + 1);
         callbacks.after(`1:${tid}`, timeNs, i + 1);
       }

@@ -10,9 +10,10 @@ import { TraceDecoder, TraceError } from '../../src/model/decoder';
 import { forBusyBuckets } from '../../src/model/busyBuckets';
 import { coresBusySeries } from '../../src/model/parallelism';
 import { rangeStats } from '../../src/model/rangeStats';
-import { formatSummary, summarize } from '../../src/model/summary';
+import { formatSummary } from '../../src/cli/formatSummary';
+import { summarize } from '../../src/model/summary';
 import { TraceModel } from '../../src/model/traceModel';
-import { Rec } from '../../src/shared/traceFormat';
+import { Rec, THREAD_STATE_RUNNING } from '../../src/shared/traceFormat';
 import { samplerFrames, threadInfo, traceFile, tracerFrames } from './traceBytes';
 
 /** xorshift32: the same inputs on every run (the failing seed is in the message). */
@@ -71,8 +72,24 @@ function realTrace(): Uint8Array {
     w.osThread(1000, 42, 42, 1, 'node');
     w.osThread(1000, 42, 43, 1, 'libuv-worker');
     for (let i = 1; i <= 60; i++) {
-      w.cpuSample(1000 + i * 50_000, 42, 50_000, 30_000, 1000, i % 2, 82);
-      w.cpuSample(1000 + i * 50_000, 43, 50_000, 10_000, 0, 1, 83);
+      w.cpuSample({
+        timeNs: 1000 + i * 50_000,
+        tid: 42,
+        periodNs: 50_000,
+        runNs: 30_000,
+        waitNs: 1000,
+        cpu: i % 2,
+        state: THREAD_STATE_RUNNING,
+      });
+      w.cpuSample({
+        timeNs: 1000 + i * 50_000,
+        tid: 43,
+        periodNs: 50_000,
+        runNs: 10_000,
+        waitNs: 0,
+        cpu: 1,
+        state: 83,
+      });
     }
     w.osThreadExit(3_100_000, 43);
     w.samplerInfo(3_100_000, {
