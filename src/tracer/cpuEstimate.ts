@@ -2,6 +2,7 @@
  * The tracer's own estimate of a thread's CPU time, for where no sampler reads /proc (macOS,
  * Windows, --no-sampler): a ThreadCpu record every flush interval and at the end.
  */
+import { ThreadCpuFlag } from '../shared/traceFormat';
 import { onMainThread } from './threads';
 import type { FrameWriter } from './writer';
 
@@ -23,7 +24,7 @@ export function cpuEstimator(
   if (!read) {
     return undefined;
   }
-  const flags = perThread ? 0 : 1;
+  const flags = perThread ? 0 : ThreadCpuFlag.WholeProcess;
   let last = read();
   let lastNs = now();
   return (timeNs: number) => {

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { FRAME_HEADER_BYTES, Rec } from '../shared/traceFormat';
+import { FRAME_HEADER_BYTES, LocFlag, Rec } from '../shared/traceFormat';
 
 /** Default frame buffer: large enough that a busy thread writes a few frames a second. */
 const FRAME_BYTES = 64 * 1024;
@@ -270,7 +270,7 @@ export class FrameWriter {
       this.uv(fileId);
       this.uv(line);
       this.uv(column);
-      this.buf[this.pos++] = inferred ? 1 : 0;
+      this.buf[this.pos++] = inferred ? LocFlag.Inferred : 0;
       this.publish();
     }
     return id;
