@@ -49,12 +49,32 @@ const RUNNABLE = /\.(js|mjs|cjs|ts|mts|cts)$/i;
 const TYPESCRIPT = /\.(ts|mts|cts)$/i;
 
 /**
+ * The file the user is looking at: the active text editor's; when a webview (this panel) or
+ * another non-text editor has the focus, the active group's text tab, else the one runnable
+ * file visible beside it. Never a guess between several.
+ */
+function activeSourceFile(): vscode.Uri | undefined {
+  const isFile = (uri: vscode.Uri | undefined): uri is vscode.Uri => uri?.scheme === 'file';
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active) {
+    return isFile(active) ? active : undefined;
+  }
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (tab instanceof vscode.TabInputText && isFile(tab.uri)) {
+    return tab.uri;
+  }
+  const visible = vscode.window.visibleTextEditors
+    .map((editor) => editor.document.uri)
+    .filter((uri) => isFile(uri) && RUNNABLE.test(uri.fsPath));
+  return visible.length === 1 ? visible[0] : undefined;
+}
+
+/**
  * Decides what to run: the `launchConfiguration` setting's launch.json entry, else the
  * `program` setting, else the file the user chose (explorer/editor title) or the active editor.
  */
 export async function resolveProgram(target: vscode.Uri | undefined): Promise<ResolvedProgram> {
-  const activeFile = vscode.window.activeTextEditor?.document.uri;
-  const fileUri = target ?? (activeFile?.scheme === 'file' ? activeFile : undefined);
+  const fileUri = target ?? activeSourceFile();
   const folder =
     (fileUri && vscode.workspace.getWorkspaceFolder(fileUri)) ??
     vscode.workspace.workspaceFolders?.[0];
