@@ -469,7 +469,7 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
       .locator('.quick-input-list .monaco-list-row', { hasText: 'One cook' })
       .first();
     await lesson.waitFor({ state: 'visible', timeout: 15000 });
-    // The list is virtualized: check the first and, by filtering, the last lesson.
+    // The list is virtualized: check the first and, by filtering, a later lesson.
     assert.match((await lesson.innerText()).replace(/\s+/g, ' '), /wait together on one thread/);
     const input = page.locator('.quick-input-widget input');
     await input.fill('deadlock');
@@ -487,9 +487,12 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
       60000,
     );
     assert.ok(done.lanes >= 1);
-    assert.ok(
-      (await tabTitles(page)).some((t) => t.includes('Concurrency: 01-one-cook.js')),
-      'a panel for the lesson',
+    // The tab strip may still be laying out the new tab: wait for it, and name the tabs seen.
+    await waitFor(
+      'a tab for the lesson panel',
+      () => tabTitles(page),
+      (titles) => titles.some((t) => t.includes('Concurrency: 01-one-cook.js')),
+      10000,
     );
     await screenshot('lesson-1');
   });
