@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 // tsx lets this module require the TypeScript test helpers (as CommonJS, their own format).
 const require = createRequire(import.meta.url);
 const { buildCli, scratchDir } = require('../test/tracer/helpers.ts');
-const { buildWebview, ROOT, startHarness } = require('../test/webview/harness.ts');
+const { buildWebview, fakeWebviewHost, ROOT, startHarness } = require('../test/webview/harness.ts');
 
 /* global window, document, atob -- used only inside page.evaluate callbacks (browser side) */
 
@@ -88,6 +88,8 @@ async function main() {
       viewport: { width: 1800, height: 1000 },
       deviceScaleFactor: 1,
     });
+    // The fake VS Code API the panel's page expects, in every frame (as the tests' pages have).
+    await page.addInitScript({ content: fakeWebviewHost() });
     const frame = `<iframe src="${harness.url}" style="flex:1;height:100%;border:0"></iframe>`;
     await page.setContent(
       `<body style="margin:0;height:100vh;display:flex;gap:6px;background:#444">${frame}${frame}</body>`,

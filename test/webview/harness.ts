@@ -124,7 +124,7 @@ const DARK_THEME: Record<string, string> = {
  * VS Code API (its posts and state recorded) and a record of CSP violations. A string: the
  * page has no helpers of the test's compiler.
  */
-function fakeWebviewHost(): string {
+export function fakeWebviewHost(): string {
   return `
 (() => {
   const theme = ${JSON.stringify(DARK_THEME)};
