@@ -1,55 +1,19 @@
 /** Causality arrows (flow events): from the code that created an operation to its callback. */
 import type { TraceModel } from '../../src/model/traceModel';
 import type { Theme } from '../theme';
-import type { ThreadsTrack } from './threadsTrack';
 import type { TimeScale } from './timeScale';
 import type { ModelIndexes } from './track';
 
+/** Where the Threads view draws spans and lanes: what the arrows attach to. */
+export interface SpanBoxes {
+  /** The box of a span at this scale, CSS px in the threads canvas. */
+  spanBox(span: number, scale: TimeScale): { x0Px: number; yPx: number; heightPx: number };
+  /** The top of a thread's lane, CSS px. */
+  laneTop(lane: number): number;
+}
+
 /** Most arrows drawn out of one span (a callback may start thousands of operations). */
 const MAX_OUT = 300;
-
-/** Children of every operation (resTrigger inverted), rebuilt when operations were added. */
-export class CausalIndex {
-  private builtFor = -1;
-  private offsets = new Int32Array(1);
-  private children = new Int32Array(0);
-
-  constructor(private readonly model: TraceModel) {}
-
-  /** Operations whose trigger is `res`, in creation order. */
-  childrenOf(res: number): Int32Array {
-    this.build();
-    return this.children.subarray(this.offsets[res], this.offsets[res + 1]);
-  }
-
-  private build(): void {
-    const m = this.model;
-    const n = m.resourceCount;
-    if (this.builtFor === n) {
-      return;
-    }
-    const trig = m.resTrigger.data;
-    const offsets = new Int32Array(n + 1);
-    for (let r = 0; r < n; r++) {
-      if (trig[r] >= 0) {
-        offsets[trig[r] + 1]++;
-      }
-    }
-    for (let r = 0; r < n; r++) {
-      offsets[r + 1] += offsets[r];
-    }
-    const fill = offsets.slice(0, n);
-    const children = new Int32Array(offsets[n]);
-    for (let r = 0; r < n; r++) {
-      if (trig[r] >= 0) {
-        children[fill[trig[r]]++] = r;
-      }
-    }
-    this.offsets = offsets;
-    this.children = children;
-    this.builtFor = n;
-  }
-}
 
 /** A point of an arrow, CSS px in the threads canvas. */
 interface Point {
@@ -66,7 +30,7 @@ export function drawFlows(
   ctx: CanvasRenderingContext2D,
   model: TraceModel,
   indexes: ModelIndexes,
-  threads: ThreadsTrack,
+  threads: SpanBoxes,
   scale: TimeScale,
   theme: Theme,
   selectedSpan: number,

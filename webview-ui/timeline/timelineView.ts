@@ -13,13 +13,13 @@ import type {
 } from '../../src/shared/protocol';
 import { DetailsPanel } from '../details';
 import { el, setIfChanged } from '../dom';
-import { DrawStats } from '../testHooks';
+import { DrawStats } from './drawStats';
 import { readTheme, type Theme } from '../theme';
 import { Tooltip } from '../tooltip';
 import { mountOps, mountThreads, type OpsMount, type ThreadsMount } from './builtinMounts';
 import { CanvasSurface } from './canvasSurface';
 import { Controls } from './controls';
-import { CausalIndex } from './flows';
+import { CausalIndex } from './causalIndex';
 import { FrameLoop } from './frameLoop';
 import { GUTTER_PX, gutterPxFor, OP_ROW_PX, RULER_PX } from './layout';
 import { Overview, OVERVIEW_PX } from './overview';

@@ -10,7 +10,7 @@
 import type { TraceModel } from '../../src/model/traceModel';
 import type { SourcePosition } from '../../src/shared/protocol';
 import type { Theme } from '../theme';
-import type { CausalIndex } from './flows';
+import type { CausalIndex } from './causalIndex';
 import type { SelectionState } from './selection';
 import type { SpanFilter } from './spanFilter';
 import type { SpanIndex } from './spanIndex';

@@ -7,7 +7,7 @@ import type { TraceModel } from '../../../src/model/traceModel';
 import { el } from '../../../webview-ui/dom';
 import { readTheme } from '../../../webview-ui/theme';
 import { fitText } from '../../../webview-ui/timeline/canvasSurface';
-import { CausalIndex } from '../../../webview-ui/timeline/flows';
+import { CausalIndex } from '../../../webview-ui/timeline/causalIndex';
 import { GUTTER_PX } from '../../../webview-ui/timeline/layout';
 import { Selection } from '../../../webview-ui/timeline/selection';
 import { SpanFilter } from '../../../webview-ui/timeline/spanFilter';
