@@ -5,7 +5,7 @@ import type { TraceModel } from '../src/model/traceModel';
 import type { SourcePosition, SourceTextMessage } from '../src/shared/protocol';
 import { el } from './dom';
 import { formatDuration, shortLocation, threadLabel } from './format';
-import { positionOf } from './tooltip';
+import { positionOf, spanCpuText } from './tooltip';
 
 /** Most hops of a trigger chain listed (chains of promises can be very long). */
 const MAX_HOPS = 40;
@@ -75,6 +75,10 @@ export class DetailsPanel {
           model.spanDepth.data[span] ? `nested, depth ${model.spanDepth.data[span]}` : 'top level',
         ],
       );
+      const cpu = spanCpuText(model, span);
+      if (cpu) {
+        rows.push(['Its thread', cpu]);
+      }
     }
     const initNs = model.resInitNs.data[res];
     const firstRunNs = model.firstRunNs(res);

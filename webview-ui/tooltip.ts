@@ -1,5 +1,6 @@
 /** The hover card (text only) and the hover/jump messages it implies for the editor. */
 import { OP_KIND_LABELS, OP_KINDS } from '../src/model/opKinds';
+import { spanCpu } from '../src/model/parallelism';
 import type { TraceModel } from '../src/model/traceModel';
 import type { SourcePosition } from '../src/shared/protocol';
 import { formatDuration, shortLocation, threadLabel } from './format';
@@ -18,7 +19,17 @@ export class Tooltip {
       : `callback ran ${formatDuration(endNs - startNs)}`;
     const depth = model.spanDepth.data[span];
     const nested = depth ? ` (nested, depth ${depth})` : '';
-    this.show([...header(model, res), line(ran + nested), ...footer(model, res)], clientX, clientY);
+    const cpu = spanCpuText(model, span);
+    this.show(
+      [
+        ...header(model, res),
+        line(ran + nested),
+        ...(cpu ? [line(cpu)] : []),
+        ...footer(model, res),
+      ],
+      clientX,
+      clientY,
+    );
   }
 
   /** Describes one async operation: how long it waited and ran. */
@@ -144,4 +155,17 @@ export class HoverReporter {
       this.post(position);
     }
   }
+}
+
+/**
+ * How a finished callback's thread spent its wall time, from the OS-thread samples over it
+ * ("on a CPU 102 ms, waited 198 ms for one"), or undefined without samples of that thread.
+ */
+export function spanCpuText(model: TraceModel, span: number): string | undefined {
+  const cpu = model.os.sampleCount > 0 ? spanCpu(model, span) : undefined;
+  if (!cpu) {
+    return undefined;
+  }
+  const est = model.os.info?.estimate ? ' (estimated)' : '';
+  return `on a CPU ${formatDuration(cpu.runNs)}, waited ${formatDuration(cpu.waitNs)} for one${est}`;
 }

@@ -1,4 +1,5 @@
 import type { TraceSummary } from '../model/summary';
+import { starvationText } from '../model/verdict';
 
 /** The summary as text for people. */
 export function formatSummary(s: TraceSummary): string {
@@ -41,6 +42,14 @@ export function formatSummary(s: TraceSummary): string {
   lines.push(
     `Cores${c.estimate ? ' (estimated)' : ''}: ${c.meanBusy} of ${c.machine} busy on average, peak ${c.peakBusy}; ${c.parallelMs} ms with 1.5+ busy; run-queue wait ${c.runQueueWaitMs} ms`,
   );
+  if (c.otherMeasured) {
+    lines.push(
+      `Other processes: ${c.otherBusyMean} of ${c.machine} cores busy on average, peak ${c.otherBusyPeak}; ${c.otherBusyWhileBusy} while the program computed`,
+    );
+  }
+  if (c.starvation) {
+    lines.push(`Starved of CPU: ${starvationText(c.starvation, c.machine)}`);
+  }
   if (s.osThreads.length) {
     lines.push(`OS threads (${s.osThreads.length}):`);
     for (const t of s.osThreads) {
@@ -61,6 +70,11 @@ export function formatSummary(s: TraceSummary): string {
       lines.push(
         `  ${b.durationMs.toFixed(1).padStart(10)} ms  ${b.file ? `${b.file}:${b.line}` : '(no creation site)'}  [${b.thread}]`,
       );
+      if (b.cpuMs !== undefined && b.runQueueMs !== undefined) {
+        lines.push(
+          `  ${''.padStart(13)} on a CPU ${b.cpuMs.toFixed(1)} ms, waited ${b.runQueueMs.toFixed(1)} ms for one`,
+        );
+      }
     }
   }
   lines.push(

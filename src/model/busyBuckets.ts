@@ -1,12 +1,22 @@
 /** Cores busy in equal buckets over any span of time, without an array of every bucket. */
-import { coresBusySeries } from './parallelism';
+import { coresBusySeries, machineCores, otherCores } from './parallelism';
 import { OS_THREAD_KINDS } from './threadKinds';
 import type { TraceModel } from './traceModel';
 
+/** What one run of equal buckets holds: the figures coresBusySeries gives each bucket. */
+export type BucketVisit = (
+  first: number,
+  count: number,
+  cores: number,
+  waiting: number,
+  other: number,
+) => void;
+
 /**
  * Visits the buckets of `bucketNs` from `fromNs` (up to the one that holds `toNs`) in which
- * cores were busy, with the total that coresBusySeries gives them, in runs of equal value:
- * `visit(first, count, cores)`; buckets it skips had none busy. When the buckets (and the
+ * our threads ran or waited for a core, or other processes ran, with the figures that
+ * coresBusySeries gives them (`total`, `waiting`, `other`), in runs of equal value:
+ * `visit(first, count, cores, waiting, other)`; buckets it skips had all three at 0. When the buckets (and the
  * samples' reach over them) are within `denseLimit`, from coresBusySeries (fastest: 40 ms for
  * 2M callbacks); else by a sweep over the samples (or top-level callbacks) merged in time
  * order: time O(n log threads) and memory O(threads), whatever the span of time (a 24-hour
@@ -17,18 +27,22 @@ export function forBusyBuckets(
   fromNs: number,
   toNs: number,
   bucketNs: number,
-  visit: (first: number, count: number, cores: number) => void,
+  visit: BucketVisit,
   denseLimit = 2 * (model.spanCount + model.os.sampleCount) + 65_536,
 ): void {
   const count = Math.max(1, Math.ceil((toNs - fromNs) / bucketNs));
   if (count <= denseLimit && sampleReach(model, bucketNs, denseLimit) <= denseLimit) {
-    coresBusySeries(model, fromNs, toNs, bucketNs).total.forEach((cores, b) => {
-      if (cores > 0) {
-        visit(b, 1, cores);
+    const series = coresBusySeries(model, fromNs, toNs, bucketNs);
+    series.total.forEach((cores, b) => {
+      const waiting = series.waiting[b];
+      const other = series.other[b];
+      if (cores > 0 || waiting > 0 || other > 0) {
+        visit(b, 1, cores, waiting, other);
       }
     });
     return;
   }
+  const machine = machineCores(model);
   const limitNs = fromNs + count * bucketNs;
   const lists = busyIntervalLists(model);
   // Min-heap of lists by the time of their next event (a start, then its end, in turn).
@@ -72,34 +86,41 @@ export function forBusyBuckets(
   for (let i = (size >>> 1) - 1; i >= 0; i--) {
     siftDown(i);
   }
-  // The sweep: `rateCores` busy from `timeNs` on; `accNs` core-ns so far in bucket `b`.
+  // The sweep: rate[f] cores of figure f (run, wait, machine) from `timeNs` on; acc[f]
+  // core-ns so far in bucket `b`; open[f] intervals that add to it.
   let b = 0;
   let timeNs = fromNs;
-  let rateCores = 0;
-  let open = 0;
-  let accNs = 0;
+  const rate = new Float64Array(FIGURES);
+  const open = new Int32Array(FIGURES);
+  const acc = new Float64Array(FIGURES);
+  const emit = (first: number, count: number, run: number, wait: number, all: number): void => {
+    const other = otherCores(all, run, machine);
+    if (run > 0 || wait > 0 || other > 0) {
+      visit(first, count, run, wait, other);
+    }
+  };
   const advance = (untilNs: number): void => {
     // Events out of order (a corrupt trace) count at the sweep's time: never backwards.
     const to = Math.min(limitNs, untilNs);
     while (timeNs < to) {
       const bucketEndNs = fromNs + (b + 1) * bucketNs;
       if (to < bucketEndNs) {
-        accNs += rateCores * (to - timeNs);
+        for (let f = 0; f < FIGURES; f++) {
+          acc[f] += rate[f] * (to - timeNs);
+        }
         timeNs = to;
         return;
       }
-      accNs += rateCores * (bucketEndNs - timeNs);
-      if (accNs > 0) {
-        visit(b, 1, accNs / bucketNs);
+      for (let f = 0; f < FIGURES; f++) {
+        acc[f] += rate[f] * (bucketEndNs - timeNs);
       }
+      emit(b, 1, acc[0] / bucketNs, acc[1] / bucketNs, acc[2] / bucketNs);
       b++;
-      accNs = 0;
+      acc.fill(0);
       timeNs = bucketEndNs;
       const whole = Math.floor((to - timeNs) / bucketNs);
       if (whole > 0) {
-        if (rateCores > 0) {
-          visit(b, whole, rateCores);
-        }
+        emit(b, whole, rate[0], rate[1], rate[2]);
         b += whole;
         timeNs = fromNs + b * bucketNs;
       }
@@ -114,12 +135,14 @@ export function forBusyBuckets(
     if (eventNs > timeNs) {
       advance(eventNs);
     }
-    const rate = list.rates[c >>> 1];
+    const i = c >>> 1;
+    const f = list.figure;
     if (c & 1) {
-      rateCores = --open === 0 ? 0 : rateCores - rate;
+      // The last interval out sets the rate to exactly 0 (no residue of float sums).
+      rate[f] = --open[f] === 0 ? 0 : rate[f] - list.rates[i];
     } else {
-      rateCores += rate;
-      open++;
+      rate[f] += list.rates[i];
+      open[f]++;
     }
     cursor[l] = c + 1;
     if (c + 1 < 2 * list.length) {
@@ -132,10 +155,13 @@ export function forBusyBuckets(
     siftDown(0);
   }
   advance(limitNs);
-  if (accNs > 0 && b < count) {
-    visit(b, 1, accNs / bucketNs);
+  if (b < count) {
+    emit(b, 1, acc[0] / bucketNs, acc[1] / bucketNs, acc[2] / bucketNs);
   }
 }
+
+/** Figures the sweep adds up: our threads' run time, their wait, the machine's busy time. */
+const FIGURES = 3;
 
 /** Buckets that coresBusySeries's spread of every sample visits (stops counting past `limit`). */
 function sampleReach(model: TraceModel, bucketNs: number, limit: number): number {
@@ -144,6 +170,9 @@ function sampleReach(model: TraceModel, bucketNs: number, limit: number): number
   for (let s = 0; s < os.sampleCount && reach <= limit; s++) {
     const spanNs = os.sampleEndNs.data[s] - os.sampleStartNs.data[s];
     reach += spanNs > 0 ? spanNs / bucketNs + 2 : 1;
+  }
+  for (let m = 0; m < os.machineEndNs.length && reach <= limit; m++) {
+    reach += (os.machineEndNs.data[m] - os.machineStartNs.data[m]) / bucketNs + 2;
   }
   return reach;
 }
@@ -154,21 +183,25 @@ interface IntervalList {
   ends: Float64Array;
   rates: Float64Array;
   length: number;
+  /** What the rates are: 0 run, 1 run-queue wait, 2 the machine's busy cores. */
+  figure: number;
 }
 
 /**
- * What coresBusySeries spreads, per thread: each OS thread's samples (run time spread evenly
- * over its period; a thread's samples never overlap), or without samples each JS thread's
- * top-level callbacks at one core (an open one runs until its thread ended, or the trace did).
+ * What coresBusySeries spreads, per thread: each OS thread's samples (run time and wait spread
+ * evenly over its period; a thread's samples never overlap), or without samples each JS
+ * thread's top-level callbacks at one core (an open one runs until its thread ended, or the
+ * trace did); and the machine's samples, which never overlap either.
  */
 function busyIntervalLists(model: TraceModel): IntervalList[] {
   const os = model.os;
   const lists: IntervalList[] = [];
-  const make = (n: number): IntervalList => ({
+  const make = (n: number, figure = 0): IntervalList => ({
     starts: new Float64Array(n),
     ends: new Float64Array(n),
     rates: new Float64Array(n),
     length: 0,
+    figure,
   });
   const add = (list: IntervalList, start: number, end: number, rate: number): void => {
     if (end > start && rate > 0) {
@@ -178,16 +211,26 @@ function busyIntervalLists(model: TraceModel): IntervalList[] {
       list.rates[i] = rate;
     }
   };
+  const machine = make(os.machineEndNs.length, 2);
+  for (let m = 0; m < os.machineEndNs.length; m++) {
+    const start = os.machineStartNs.data[m];
+    const end = os.machineEndNs.data[m];
+    add(machine, start, end, os.machineBusyNs.data[m] / (end - start));
+  }
+  lists.push(machine);
   if (os.sampleCount > 0) {
     const perThread = new Int32Array(os.threads.length);
     for (let s = 0; s < os.sampleCount; s++) {
       perThread[os.sampleThread.data[s]]++;
     }
-    perThread.forEach((n) => lists.push(make(n)));
+    const first = lists.length;
+    perThread.forEach((n) => lists.push(make(n, 0), make(n, 1)));
     for (let s = 0; s < os.sampleCount; s++) {
       const start = os.sampleStartNs.data[s];
       const end = os.sampleEndNs.data[s];
-      add(lists[os.sampleThread.data[s]], start, end, os.sampleRunNs.data[s] / (end - start));
+      const t = first + 2 * os.sampleThread.data[s];
+      add(lists[t], start, end, os.sampleRunNs.data[s] / (end - start));
+      add(lists[t + 1], start, end, os.sampleWaitNs.data[s] / (end - start));
     }
     return lists;
   }

@@ -1,3 +1,5 @@
+// One switch over every record kind of the format, each with its checks: its size is the
+// format's, and splitting the switch would scatter how one record is read.
 import {
   checkSamplerInfo,
   checkThreadEnd,
@@ -11,6 +13,7 @@ import {
   TRACE_MAGIC,
   TRACE_VERSION,
   type CpuSample,
+  type MachineCpu,
   type SamplerInfo,
   type ThreadEnd,
   type ThreadInfo,
@@ -47,6 +50,8 @@ export interface TraceSink {
   osThread?(timeNs: number, pid: number, tid: number, ppid: number, name: string): void;
   /** OS thread `tid` ran `runNs` and waited `waitNs` for a core during the `periodNs` before. */
   cpuSample?(sample: CpuSample): void;
+  /** The whole machine kept its cores busy `busyNs` in all during the `periodNs` before. */
+  machineCpu?(sample: MachineCpu): void;
   /** OS thread `tid` is gone. */
   osThreadExit?(timeNs: number, tid: number): void;
   /** What the sampler could do and what it cost. */
@@ -400,6 +405,19 @@ export class TraceDecoder {
               fail(`a sample on core ${cpu} (a reader believes ${MAX_CORES} cores at most)`);
             }
             sink.cpuSample?.({ timeNs, tid, periodNs, runNs, waitNs, cpu, state: cpuState });
+            break;
+          }
+          case Rec.MachineCpu: {
+            timeNs = timeAfter(timeNs, uv());
+            const periodNs = uv();
+            const busyNs = uv();
+            // Cores can be busy at most the whole period each: a larger figure is corruption.
+            if (busyNs > periodNs * MAX_CORES) {
+              fail(
+                `a machine sample busy ${busyNs} ns in ${periodNs} ns (${MAX_CORES} cores at most)`,
+              );
+            }
+            sink.machineCpu?.({ timeNs, periodNs, busyNs });
             break;
           }
           case Rec.OsThreadExit:

@@ -1,4 +1,4 @@
-import type { CpuSample, SamplerInfo } from '../shared/traceFormat';
+import type { CpuSample, MachineCpu, SamplerInfo } from '../shared/traceFormat';
 import { f64, u16, u32, u8 } from './columns';
 
 /** One OS thread of a traced process, as the sampler saw it. */
@@ -42,6 +42,13 @@ export class OsThreadStore {
   readonly sampleCore = u16();
   /** ASCII state letter at the sample (R, S, D...). */
   readonly sampleState = u8();
+  /**
+   * The whole machine's busy core time (every process, ours included), from /proc/stat: busy
+   * `machineBusyNs` between `machineStartNs` and `machineEndNs`. Periods never overlap.
+   */
+  readonly machineStartNs = f64();
+  readonly machineEndNs = f64();
+  readonly machineBusyNs = f64();
   /** The sampler's last SamplerInfo, if any. */
   info?: SamplerInfo;
   /** Highest core number seen in a sample. */
@@ -116,6 +123,20 @@ export class OsThreadStore {
     if (cpu > this.maxCore) {
       this.maxCore = cpu;
     }
+    this.version++;
+  }
+
+  /** The machine's busy core time over the period before `timeNs`. */
+  machineCpu({ timeNs, periodNs, busyNs }: MachineCpu): void {
+    const n = this.machineEndNs.length;
+    const startNs = Math.max(timeNs - periodNs, n ? this.machineEndNs.data[n - 1] : -Infinity);
+    if (!(timeNs > startNs)) {
+      return; // out of order or empty: nothing to spread
+    }
+    this.machineStartNs.push(startNs);
+    this.machineEndNs.push(timeNs);
+    // Views cap each bucket at the machine's cores: a corrupt figure cannot draw past them.
+    this.machineBusyNs.push(busyNs);
     this.version++;
   }
 

@@ -11,12 +11,21 @@ export interface CoresBusySeries {
   total: Float64Array;
   /** The same per kind: `byKind[k][i]` for kind OS_THREAD_KINDS[k]. Sums to `total`. */
   byKind: Float64Array[];
+  /** Cores our threads wanted and had none in each bucket (run-queue wait), all kinds. */
+  waiting: Float64Array;
+  /**
+   * Cores other processes kept busy in each bucket: the machine's busy cores (/proc/stat) less
+   * ours, within 0 and the cores ours left free. All zero without machine samples.
+   */
+  other: Float64Array;
+  /** True when the trace has machine samples (`other` is measured, not absent). */
+  hasOther: boolean;
   /** True when derived from JS callbacks (no OS samples: another OS, an old trace). */
   estimate: boolean;
 }
 
 /** Adds `amount` spread evenly over [start, end) into buckets. */
-function spread(
+export function spread(
   out: Float64Array,
   startNs: number,
   bucketNs: number,
@@ -53,6 +62,8 @@ export function coresBusySeries(
   const count = Math.max(1, Math.ceil((toNs - fromNs) / bucketNs));
   const total = new Float64Array(count);
   const byKind = OS_THREAD_KINDS.map(() => new Float64Array(count));
+  const waiting = new Float64Array(count);
+  const other = new Float64Array(count);
   const os = model.os;
   // Without samples, callbacks stand in; samples that the tracer estimated (no /proc) are
   // used as samples but still reported as an estimate.
@@ -65,6 +76,7 @@ export function coresBusySeries(
       const start = os.sampleStartNs.data[s];
       const end = os.sampleEndNs.data[s];
       spread(byKind[k], fromNs, bucketNs, start, end, os.sampleRunNs.data[s]);
+      spread(waiting, fromNs, bucketNs, start, end, os.sampleWaitNs.data[s]);
     });
   } else {
     // Each thread's run time between bucket edges, from its cumulative run times: a few
@@ -81,7 +93,49 @@ export function coresBusySeries(
       total[i] += series[i];
     }
   }
-  return { startNs: fromNs, bucketNs, total, byKind, estimate };
+  const hasOther = forMachineSamplesIn(model, fromNs, toNs, (start, end, busyNs) =>
+    spread(other, fromNs, bucketNs, start, end, busyNs),
+  );
+  const machine = machineCores(model);
+  for (let i = 0; i < count; i++) {
+    other[i] = otherCores(other[i], total[i], machine);
+  }
+  return { startNs: fromNs, bucketNs, total, byKind, waiting, other, hasOther, estimate };
+}
+
+/**
+ * Cores other processes kept busy, from the machine's busy cores and ours over the same
+ * bucket: never below 0 (the two are read a little apart) nor above the cores ours left free.
+ */
+export function otherCores(machineBusy: number, ours: number, machine: number): number {
+  return Math.max(0, Math.min(machineBusy, machine) - Math.min(ours, machine));
+}
+
+/** Calls `visit` for each machine sample overlapping [fromNs, toNs); false when there are none. */
+export function forMachineSamplesIn(
+  model: TraceModel,
+  fromNs: number,
+  toNs: number,
+  visit: (startNs: number, endNs: number, busyNs: number) => void,
+): boolean {
+  const os = model.os;
+  const n = os.machineEndNs.length;
+  const ends = os.machineEndNs.data;
+  // Ends increase (the store drops any out of order): the first end past `fromNs`.
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid] <= fromNs) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  for (let m = lo; m < n && os.machineStartNs.data[m] < toNs; m++) {
+    visit(os.machineStartNs.data[m], ends[m], os.machineBusyNs.data[m]);
+  }
+  return n > 0;
 }
 
 /** Cores of the machine: what the sampler or the tracer recorded, at least the cores seen. */
@@ -103,6 +157,46 @@ export function meanCoresBusy(model: TraceModel, fromNs: number, toNs: number): 
     }
   }
   return toNs > fromNs ? runNs / (toNs - fromNs) : 0;
+}
+
+/** How a callback's thread spent its wall time: on a CPU, waiting for one, ns. */
+export interface SpanCpu {
+  runNs: number;
+  waitNs: number;
+}
+
+/**
+ * Time the OS thread of span `s`'s JS thread was on a CPU and waited for one over the span,
+ * from the samples that overlap it (each prorated by its overlap: a sample holds a period's
+ * totals, not when in the period). Undefined when that thread has no sampled OS thread.
+ */
+export function spanCpu(model: TraceModel, s: number): SpanCpu | undefined {
+  const t = model.spanThread.data[s];
+  const startNs = model.spanStartNs.data[s];
+  const endNs = model.spanEndNs.data[s];
+  const classes = osThreadClasses(model);
+  const rows = new Set<number>();
+  classes.forEach((c, i) => c.jsThread === t && rows.add(i));
+  if (rows.size === 0 || !(endNs > startNs)) {
+    return undefined;
+  }
+  const os = model.os;
+  let runNs = 0;
+  let waitNs = 0;
+  forSamplesIn(model, startNs, endNs, (k) => {
+    if (!rows.has(os.sampleThread.data[k])) {
+      return;
+    }
+    const from = os.sampleStartNs.data[k];
+    const to = os.sampleEndNs.data[k];
+    const share = to > from ? (Math.min(to, endNs) - Math.max(from, startNs)) / (to - from) : 0;
+    runNs += os.sampleRunNs.data[k] * share;
+    waitNs += os.sampleWaitNs.data[k] * share;
+  });
+  // Never more than the span: run and wait share its wall time.
+  const wallNs = endNs - startNs;
+  runNs = Math.min(runNs, wallNs);
+  return { runNs, waitNs: Math.min(waitNs, wallNs - runNs) };
 }
 
 /** CPU and run-queue wait of every OS thread, with its kind. */

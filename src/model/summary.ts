@@ -1,4 +1,6 @@
-import { eventLoopUtilization, osThreadUsage, sweepIntervals } from './parallelism';
+// summarize() and the sweeps behind its in-flight figures: one pass per figure over columns of
+// millions of rows; its size is those passes, kept beside the one interface they fill.
+import { eventLoopUtilization, osThreadUsage, spanCpu, sweepIntervals } from './parallelism';
 import type { TraceModel } from './traceModel';
 import { coresFigures, verdictOf, type CoresFigures, type Verdict } from './verdict';
 
@@ -101,6 +103,10 @@ export interface SummaryBlocking {
   file?: string;
   line?: number;
   column?: number;
+  /** Of its wall time, how much its OS thread was on a CPU, ms (absent without samples). */
+  cpuMs?: number;
+  /** ...and how much it waited for a core (run-queue wait), ms. */
+  runQueueMs?: number;
 }
 
 /** The sampler's figures. */
@@ -216,7 +222,13 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
   const blocking: SummaryBlocking[] = longestSpans(model, topN, {
     minNs: BLOCKING_MS * 1e6,
     topLevelOnly: true,
-  }).map(callbackOf);
+  }).map((s) => {
+    const cpu = model.os.sampleCount > 0 ? spanCpu(model, s) : undefined;
+    return {
+      ...callbackOf(s),
+      ...(cpu ? { cpuMs: round3(cpu.runNs / 1e6), runQueueMs: round3(cpu.waitNs / 1e6) } : {}),
+    };
+  });
   const cores = coresFigures(model);
   const si = model.os.info;
   const sampledNs = si?.wallNs ?? 0;

@@ -1,6 +1,7 @@
 import {
   THREAD_STATE_RUNNING,
   type CpuSample,
+  type MachineCpu,
   type SamplerInfo,
   type ThreadEnd,
   type ThreadInfo,
@@ -563,6 +564,11 @@ export class TraceModel implements TraceSink {
 
   cpuSample(sample: CpuSample): void {
     this.os.cpuSample(sample);
+    this.touch(sample.timeNs);
+  }
+
+  machineCpu(sample: MachineCpu): void {
+    this.os.machineCpu(sample);
     this.touch(sample.timeNs);
   }
 

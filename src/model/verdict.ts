@@ -1,14 +1,20 @@
 import { forBusyBuckets } from './busyBuckets';
 import { machineCores, waitingOverlap, type WaitingOverlap } from './parallelism';
+import { osThreadClasses } from './timeIndex';
 import type { TraceModel } from './traceModel';
 
-/** Bucket for "cores busy at once": short enough to see two threads together. */
-const PARALLEL_BUCKET_NS = 10e6;
-/** Bucket of the peak cores busy (shorter buckets only measure scheduler jitter). */
-const PEAK_BUCKET_NS = 50e6;
+/**
+ * The one bucket of every cores figure: short enough to see two threads together. Means,
+ * peaks and shares all come from these buckets (a peak over 50 ms beside a mean over 10 ms
+ * buckets was below it: "0.79 on average (peak 0.43)").
+ */
+const BUCKET_NS = 10e6;
 /** A bucket with at least this many cores busy counts as parallel... */
 const PARALLEL_CORES = 1.5;
-/** ...and one with at least this many as busy. */
+/**
+ * ...and one in which the program wanted at least this many cores (ran or waited for one) as
+ * one in which it computed: a starved program computes while it waits for a core.
+ */
 const BUSY_CORES = 0.5;
 /** Parallel needs this much parallel time... */
 const PARALLEL_MIN_NS = 50e6;
@@ -16,25 +22,59 @@ const PARALLEL_MIN_NS = 50e6;
 const PARALLEL_MIN_SHARE = 0.1;
 /** Concurrent needs two operations waiting together for at least this long. */
 const CONCURRENT_MIN_NS = 1e6;
+/** Starved: a thread waited this long for a core... */
+const STARVED_MIN_NS = 50e6;
+/** ...this share of the time it could run (ran or waited)... */
+const STARVED_MIN_SHARE = 0.25;
+/** ...while other processes kept at least this share of the cores busy as it computed. */
+const STARVED_OTHER_SHARE = 0.25;
 
-/** The cores figures of a trace. */
+/** A thread of ours that waited for a core while other processes held them. */
+export interface Starvation {
+  /** The OS thread, as the OS threads list names it (e.g. 'main', 'libuv threadpool'). */
+  thread: string;
+  pid: number;
+  tid: number;
+  /** Its run-queue wait and its CPU time over the run, ms. */
+  runQueueWaitMs: number;
+  cpuMs: number;
+  /** Its wait's share of the time it could run (run + wait), 0..1. */
+  waitShare: number;
+  /** Cores other processes kept busy on average while the program computed. */
+  otherBusyWhileBusy: number;
+}
+
+/** The cores figures of a trace: every one from the same 10 ms buckets. */
 export interface CoresFigures {
   /** Logical cores of the machine. */
   machine: number;
   /** Mean cores busy over the run (program start to end). */
   meanBusy: number;
-  /** Most cores busy over any 50 ms. */
+  /** Most cores busy in any 10 ms bucket (never below a mean). */
   peakBusy: number;
-  /** Mean cores busy over the 10 ms buckets in which at least half a core was busy. */
+  /**
+   * Mean cores busy over the buckets in which the program computed: in which its threads
+   * wanted half a core or more (ran or waited for one).
+   */
   meanBusyWhileBusy: number;
   /** Time threads wanted a core and had none, summed over threads, ms. */
   runQueueWaitMs: number;
-  /** Time with 1.5 cores or more busy, ms (10 ms buckets). */
+  /** Time with 1.5 cores or more busy, ms. */
   parallelMs: number;
-  /** Time with half a core or more busy, ms. */
+  /** Time in which the program computed (see meanBusyWhileBusy), ms. */
   busyMs: number;
   /** True when derived from JS callbacks, not from OS samples. */
   estimate: boolean;
+  /** Cores other processes kept busy on average over the run (0 when not measured). */
+  otherBusyMean: number;
+  /** Most cores other processes kept busy in any bucket. */
+  otherBusyPeak: number;
+  /** Mean cores other processes kept busy over the buckets in which the program computed. */
+  otherBusyWhileBusy: number;
+  /** True when the trace has the machine's busy time (/proc/stat): the other* figures hold. */
+  otherMeasured: boolean;
+  /** The thread most starved of CPU by other processes, when one was. */
+  starvation?: Starvation;
 }
 
 /** The verdict a teacher can read out. */
@@ -48,64 +88,124 @@ export function coresFigures(model: TraceModel): CoresFigures {
   const machine = machineCores(model);
   const from = model.startNs;
   const to = model.endNs;
+  const estimate = model.os.sampleCount === 0 || !!model.os.info?.estimate;
+  const otherMeasured = model.os.machineEndNs.length > 0;
+  const waitNs = model.os.threads.reduce((n, t) => n + t.waitNs, 0);
   if (!(to > from)) {
     return {
       machine,
       meanBusy: 0,
       peakBusy: 0,
       meanBusyWhileBusy: 0,
-      runQueueWaitMs: 0,
+      runQueueWaitMs: round2(waitNs / 1e6),
       parallelMs: 0,
       busyMs: 0,
-      estimate: model.os.sampleCount === 0 || !!model.os.info?.estimate,
+      estimate,
+      otherBusyMean: 0,
+      otherBusyPeak: 0,
+      otherBusyWhileBusy: 0,
+      otherMeasured,
     };
   }
-  // Runs of busy buckets, never an array of them all: a run of days has millions.
+  // Runs of buckets, never an array of them all: a run of days has millions. Each bucket's
+  // cores are capped at the machine's (samples read a little late can add up past it).
   let parallelNs = 0;
   let busyNs = 0;
   let busySum = 0;
+  let otherWhileBusySum = 0;
   let busyBuckets = 0;
   let coresSum = 0;
-  const buckets = Math.max(1, Math.ceil((to - from) / PARALLEL_BUCKET_NS));
-  forBusyBuckets(model, from, to, PARALLEL_BUCKET_NS, (first, count, cores) => {
+  let otherSum = 0;
+  let peak = 0;
+  let otherPeak = 0;
+  const buckets = Math.max(1, Math.ceil((to - from) / BUCKET_NS));
+  forBusyBuckets(model, from, to, BUCKET_NS, (first, count, rawCores, waiting, other) => {
+    const cores = Math.min(machine, rawCores);
     coresSum += cores * count;
+    otherSum += other * count;
+    peak = Math.max(peak, cores);
+    otherPeak = Math.max(otherPeak, other);
     // The last bucket may be cut short by the end of the run.
-    const width =
-      count * PARALLEL_BUCKET_NS - Math.max(0, from + (first + count) * PARALLEL_BUCKET_NS - to);
-    if (cores >= BUSY_CORES) {
+    const width = count * BUCKET_NS - Math.max(0, from + (first + count) * BUCKET_NS - to);
+    if (cores + waiting >= BUSY_CORES) {
       busyNs += width;
       busySum += cores * count;
+      otherWhileBusySum += other * count;
       busyBuckets += count;
     }
     if (cores >= PARALLEL_CORES) {
       parallelNs += width;
     }
   });
-  let peak = 0;
-  forBusyBuckets(model, from, to, PEAK_BUCKET_NS, (_first, _count, cores) => {
-    peak = Math.max(peak, cores);
-  });
-  const runNs = model.os.threads.reduce((n, t) => n + t.runNs, 0);
-  const waitNs = model.os.threads.reduce((n, t) => n + t.waitNs, 0);
-  const fromCallbacks = model.os.sampleCount === 0;
-  const estimate = fromCallbacks || !!model.os.info?.estimate;
+  const otherBusyWhileBusy = busyBuckets ? otherWhileBusySum / busyBuckets : 0;
   return {
     machine,
-    meanBusy: round2(fromCallbacks ? coresSum / buckets : runNs / (to - from)),
-    peakBusy: round2(Math.min(machine, peak)),
+    meanBusy: round2(coresSum / buckets),
+    peakBusy: round2(peak),
     meanBusyWhileBusy: round2(busyBuckets ? busySum / busyBuckets : 0),
     runQueueWaitMs: round2(waitNs / 1e6),
     parallelMs: round2(parallelNs / 1e6),
     busyMs: round2(busyNs / 1e6),
     estimate,
+    otherBusyMean: round2(otherSum / buckets),
+    otherBusyPeak: round2(otherPeak),
+    otherBusyWhileBusy: round2(otherBusyWhileBusy),
+    otherMeasured,
+    ...starvationOf(model, machine, otherMeasured ? otherBusyWhileBusy : 0),
   };
+}
+
+/**
+ * The thread of ours that waited longest for a core, when it waited at least 50 ms and a
+ * quarter of the time it could run while other processes held a quarter of the cores or more
+ * as the program computed. Our own threads crowding the cores (more workers than cores) is
+ * not starvation: other processes must have held them.
+ */
+function starvationOf(
+  model: TraceModel,
+  machine: number,
+  otherBusyWhileBusy: number,
+): { starvation?: Starvation } {
+  if (otherBusyWhileBusy < STARVED_OTHER_SHARE * machine) {
+    return {};
+  }
+  let best = -1;
+  model.os.threads.forEach((row, i) => {
+    if (best < 0 || row.waitNs > model.os.threads[best].waitNs) {
+      best = i;
+    }
+  });
+  const row = model.os.threads[best];
+  if (!row || row.waitNs < STARVED_MIN_NS) {
+    return {};
+  }
+  const waitShare = row.waitNs / (row.waitNs + row.runNs);
+  if (waitShare < STARVED_MIN_SHARE) {
+    return {};
+  }
+  return {
+    starvation: {
+      thread: osThreadClasses(model)[best]?.label ?? row.name,
+      pid: row.pid,
+      tid: row.tid,
+      runQueueWaitMs: round2(row.waitNs / 1e6),
+      cpuMs: round2(row.runNs / 1e6),
+      waitShare: round2(waitShare),
+      otherBusyWhileBusy: round2(otherBusyWhileBusy),
+    },
+  };
+}
+
+/** The starvation finding in words, for the verdict, the summary and the panel. */
+export function starvationText(s: Starvation, machine: number): string {
+  return `${s.thread} (tid ${s.tid}) waited ${ms(s.runQueueWaitMs)} for a CPU (${Math.round(100 * s.waitShare)}% of the time it could run; it ran ${ms(s.cpuMs)}) while other processes kept ${s.otherBusyWhileBusy.toFixed(1)} of ${machine} cores busy: timings in this trace are stretched`;
 }
 
 /**
  * The verdict. Concurrent: on some event loop, two or more pending operations (timers, I/O,
  * threadpool requests...; not promises, ticks or long-lived handles) waited at the same time
  * for at least 1 ms. Parallel: 1.5 cores or more were busy for at least 50 ms and at least 10%
- * of the busy time (10 ms buckets). The text gives the figures behind both halves.
+ * of the busy time (10 ms buckets). Starved: see starvationOf. The text gives the figures behind both halves.
  */
 export function verdictOf(
   model: TraceModel,
@@ -139,7 +239,10 @@ export function verdictOf(
     parallel: 'Parallel, not concurrent',
     neither: 'Neither concurrent nor parallel',
   }[kind];
-  return { kind, text: `${head}: ${concurrency}; ${parallelism}.` };
+  const starved = cores.starvation
+    ? ` Starved of CPU: ${starvationText(cores.starvation, cores.machine)}.`
+    : '';
+  return { kind, text: `${head}: ${concurrency}; ${parallelism}.${starved}` };
 }
 
 function ms(x: number): string {

@@ -104,3 +104,50 @@ export function parseSchedstat(buf: Uint8Array, length: number, out: TaskReading
 export function emptyReading(): TaskReading {
   return { state: 0, ppid: 0, ticks: 0, processor: 0, runNs: 0, waitNs: 0 };
 }
+
+/** The machine's jiffies so far, from /proc/stat's first line ("cpu  user nice system ..."). */
+export interface MachineReading {
+  /** Every field but idle and iowait: user, nice, system, irq, softirq, steal. */
+  busy: number;
+  /** Every field (guest time is inside user and nice already, so it is left out). */
+  total: number;
+}
+
+/**
+ * Parses the aggregate line at the start of /proc/stat into `out`; false when it is not one.
+ * Fields: user nice system idle iowait irq softirq steal guest guest_nice.
+ */
+export function parseProcStat(buf: Uint8Array, length: number, out: MachineReading): boolean {
+  // "cpu" then spaces.
+  if (length < 5 || buf[0] !== 0x63 || buf[1] !== 0x70 || buf[2] !== 0x75 || buf[3] !== SPACE) {
+    return false;
+  }
+  let pos = 3;
+  let busy = 0;
+  let total = 0;
+  let fields = 0;
+  while (pos < length && fields < 8) {
+    while (pos < length && buf[pos] === SPACE) {
+      pos++;
+    }
+    if (pos >= length || buf[pos] < ZERO || buf[pos] > NINE) {
+      break;
+    }
+    let v = 0;
+    while (pos < length && buf[pos] >= ZERO && buf[pos] <= NINE) {
+      v = v * 10 + (buf[pos++] - ZERO);
+    }
+    // Fields 3 (idle) and 4 (iowait), counted from 0, are the idle ones.
+    if (fields !== 3 && fields !== 4) {
+      busy += v;
+    }
+    total += v;
+    fields++;
+  }
+  if (fields < 4) {
+    return false;
+  }
+  out.busy = busy;
+  out.total = total;
+  return true;
+}

@@ -4,6 +4,7 @@ import {
   Rec,
   SAMPLER_THREAD_ID,
   type CpuSample,
+  type MachineCpu,
   type SamplerInfo,
 } from '../shared/traceFormat';
 
@@ -15,7 +16,7 @@ const RECORD_ROOM = 64;
 const utf8 = new TextEncoder();
 
 /**
- * Encodes the sampler's records (kinds 12-15 of the trace format) into frames and appends
+ * Encodes the sampler's records (kinds 12-16 of the trace format) into frames and appends
  * them to its stream file with synchronous writes. Times are ns since the session epoch;
  * each frame restarts the time delta at 0, as the format says.
  */
@@ -57,6 +58,14 @@ export class SamplerRecordWriter {
     this.uv(waitNs);
     this.uv(cpu);
     this.buf[this.pos++] = state & 0xff;
+  }
+
+  /** The whole machine's busy core time over the period before `timeNs`. */
+  machineCpu({ timeNs, periodNs, busyNs }: MachineCpu): void {
+    this.room(RECORD_ROOM);
+    this.kind(Rec.MachineCpu, timeNs);
+    this.uv(periodNs);
+    this.uv(busyNs);
   }
 
   /** A thread is gone. */

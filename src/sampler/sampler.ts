@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SAMPLER_FILE_NAME, type SamplerInfo } from '../shared/traceFormat';
 import { emptyReading, parseSchedstat, parseStat, type TaskReading } from './procParse';
+import { MachineStat } from './machineStat';
 import { SamplerRecordWriter } from './recordWriter';
 
 /** How the sampler runs. */
@@ -76,6 +77,8 @@ export class Sampler {
   /** This thread's own schedstat: the sampler's CPU time, measured like the program's. */
   private selfFd = -1;
   private readonly self: TaskReading = emptyReading();
+  /** The whole machine's busy time, on the same ticks: what other processes took. */
+  private readonly machine = new MachineStat();
 
   constructor(
     private readonly dir: string,
@@ -110,6 +113,7 @@ export class Sampler {
     } catch {
       this.selfFd = -1; // kernels before 3.17: hrtime around each tick instead
     }
+    this.machine.open();
     this.firstNs = now;
     this.addProc(pid, now);
     this.writer.samplerInfo(now, this.info(false));
@@ -164,6 +168,7 @@ export class Sampler {
     if (this.selfFd >= 0) {
       fs.closeSync(this.selfFd);
     }
+    this.machine.close();
   }
 
   /** The sampler's figures so far. */
@@ -233,6 +238,10 @@ export class Sampler {
       task.runNs = r.runNs;
       task.waitNs = r.waitNs;
       task.readNs = t0;
+    }
+    const machine = this.machine.sample(t0, this.stopped);
+    if (machine) {
+      writer.machineCpu(machine);
     }
     const t1 = this.nowNs();
     this.lastNs = t1;

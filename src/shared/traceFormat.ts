@@ -77,6 +77,13 @@ export const Rec = {
   /** `dt:uv byteLength:uv utf8(JSON SamplerInfo)` What the sampler could do and what it cost:
    * written when it starts and again, with final figures, when it stops (the last one wins). */
   SamplerInfo: 15,
+  /** `dt:uv periodNs:uv busyNs:uv` The whole machine (every process, ours included) kept its
+   * cores busy `busyNs` in all during the `periodNs` before this record's time (Linux
+   * /proc/stat's first line: every field but idle and iowait, as a share of all). Written by the
+   * sampler's ticks, on its clock, once at least a few jiffies per core have passed (/proc/stat
+   * counts in 10 ms jiffies: a 7 ms period would read 0 or 1). Readers before it stop at it;
+   * readers since accept traces without it. */
+  MachineCpu: 16,
   /** `dt:uv id:uv parentDelta:uv execId:uv loc:uv` A promise was created (promise hooks, Node
    * 24+, where async_hooks leaves promises out). Promises have their own id space: `id` counts
    * from 1 per thread; the model files them under asyncId `-id`. `parentDelta = id - parentId`
@@ -128,6 +135,15 @@ export interface CpuSample {
   cpu: number;
   /** Its state letter in /proc's stat as a char code (THREAD_STATE_RUNNING: 'R'). */
   state: number;
+}
+
+/** What one MachineCpu record holds: the machine's busy core time over the `periodNs` before `timeNs`. */
+export interface MachineCpu {
+  /** End of the period, ns since the session epoch. */
+  timeNs: number;
+  periodNs: number;
+  /** Core time busy over the period, all cores and all processes together. */
+  busyNs: number;
 }
 
 /** What a stream says about its thread, once, in its Thread record. */

@@ -9,6 +9,7 @@ import { summarize, type TraceSummary } from '../../src/model/summary';
 import { classifyOsThreads } from '../../src/model/threadKinds';
 import { TraceModel } from '../../src/model/traceModel';
 import { buildCli, linesContaining, ROOT, scratchDir } from './helpers';
+import { assertFiguresAgree } from '../unit/figuresAgree';
 import { busyWindow } from './samples';
 
 export const LESSONS = path.join(ROOT, 'examples', 'lessons');
@@ -47,6 +48,8 @@ export function record(name: string, env: NodeJS.ProcessEnv = {}, status = 0): R
   const model = new TraceModel();
   new TraceDecoder(model).pushFile(fs.readFileSync(out));
   const summary = summarize(model);
+  // Every lesson's figures agree with each other (issue #21).
+  assertFiguresAgree(model, summary, name);
   // The machine's busy cores over the run, less the program's own CPU over its traced span.
   const cores = summary.cores.machine;
   const machineCores = ((after.busy - before.busy) / (after.total - before.total || 1)) * cores;

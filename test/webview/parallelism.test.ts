@@ -1,7 +1,9 @@
 // The parallelism views (OS-thread lanes, core lanes, cores chart, verdict) in real headless
-// Chromium, fed traces recorded by the CLI with the /proc sampler on.
+// Chromium, fed traces recorded by the CLI with the /proc sampler on. One describe over the
+// traces its before() records once (a few seconds each on 2 shared cores): hence its size.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -55,7 +57,10 @@ interface ParallelismWindow {
 declare const window: ParallelismWindow;
 declare function requestAnimationFrame(callback: () => void): number;
 declare function setTimeout(callback: () => void, ms: number): number;
-declare const document: { getElementById(id: string): { textContent: string | null } | null };
+declare const document: {
+  getElementById(id: string): { textContent: string | null } | null;
+  querySelector(selector: string): { textContent: string | null } | null;
+};
 
 const PROGRAMS = path.join(ROOT, 'test', 'tracer', 'programs');
 const EXITED = { state: 'exited', exitCode: 0 };
@@ -155,6 +160,8 @@ describe('webview: parallelism views in headless Chromium', function () {
   let pbkdf2: Recorded;
   let cpuLoop: Recorded;
   let unsampled: Recorded;
+  let starved: Recorded;
+  let hogs: ChildProcess[] = [];
   let page: Page;
   let errors: string[];
 
@@ -164,6 +171,14 @@ describe('webview: parallelism views in headless Chromium', function () {
     spin = record(cli, out, 'spin-workers.js', ['2', '500']);
     pbkdf2 = record(cli, out, 'pbkdf2.js', ['150000']);
     cpuLoop = record(cli, out, 'cpu-loop.js', ['120']);
+    // The same loop while other processes hold every core (bounded: 30 s, killed right after).
+    const code = `process.stdout.write('spinning\\n'); const e = Date.now() + 30000; while (Date.now() < e) {}`;
+    hogs = Array.from({ length: 2 * availableParallelism() }, () =>
+      spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
+    await Promise.all(hogs.map((h) => new Promise((ok) => h.stdout!.once('data', ok))));
+    starved = record(cli, out, 'cpu-loop.js', ['400']);
+    hogs.forEach((h) => h.kill('SIGKILL'));
     // The tracer alone (no sampler), as on a platform without /proc.
     const bytes = await recordExample(await buildTracer(out), out, 'timers.js');
     unsampled = { bytes, model: new TraceModel() };
@@ -173,6 +188,7 @@ describe('webview: parallelism views in headless Chromium', function () {
   });
 
   after(async () => {
+    hogs.forEach((h) => h.kill('SIGKILL'));
     await harness?.close();
   });
 
@@ -253,6 +269,31 @@ describe('webview: parallelism views in headless Chromium', function () {
     await settle(page);
     assert.ok(Math.max(...(await misalignment(page))) <= 1.5, 'aligned with core lanes on');
     await page.screenshot({ path: path.join(RESULTS, 'parallelism-cores.png'), fullPage: true });
+  });
+
+  it('draws other processes in the cores chart and says the program was starved', async () => {
+    const c = summarize(starved.model).cores;
+    assert.ok(c.otherMeasured && c.otherBusyPeak > 0.5, JSON.stringify(c));
+    await show(page, 'cpu-loop.js', starved);
+    const caption = (await page.textContent('.pl-caption')) ?? '';
+    assert.match(caption, /other processes stacked on top, in grey/);
+    assert.match((await page.textContent('.pl-legend')) ?? '', /other processes/);
+    // The readout under the pointer gives the others' cores in that bucket.
+    const box = (await page.locator('#cores-chart').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.waitForFunction(() =>
+      /other processes \d+\.\d\d/.test(document.querySelector('.pl-readout')?.textContent ?? ''),
+    );
+    const summary = (await page.textContent('#pl-summary')) ?? '';
+    assert.match(summary, /Other processes: \d+\.\d\d of \d+ cores busy on average/);
+    if (c.starvation) {
+      assert.match(summary, /Starved of CPU: main .*waited \d+ ms for a CPU/);
+    }
+    assert.match(summary, /on a CPU \d+(\.\d)? ms, waited \d+(\.\d)? ms for one/);
+    await page.screenshot({
+      path: path.join(RESULTS, 'parallelism-other-processes.png'),
+      fullPage: true,
+    });
   });
 
   it('shows the verdict from summarize() and the figures behind it', async () => {

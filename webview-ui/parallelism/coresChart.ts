@@ -26,7 +26,7 @@ import {
   type DrawnChart,
 } from './coresChartRenderer';
 import type { FromChartWorker, ToChartWorker } from './coresChartWorker';
-import { withAlpha, type KindColors } from './kindColors';
+import { OTHER_PROCESSES, withAlpha, type KindColors } from './kindColors';
 import type { DrawnAt } from './osThreadsTrack';
 
 /** The worker's bundle, inlined at build time (scripts/webviewBundle.js); absent: no worker. */
@@ -280,7 +280,8 @@ export class CoresChart {
     const series = this.series;
     const spec = this.specOf(series, change, plotLeftPx, plotRightPx, widthPx);
     this.machine = spec.machine;
-    const caption = `Cores busy, by thread kind, of ${this.machine}${series.estimate ? ' (estimate from JS callbacks: no OS thread samples)' : ''}`;
+    const others = series.hasOther ? '; other processes stacked on top, in grey' : '';
+    const caption = `Cores busy, by thread kind, of ${this.machine}${series.estimate ? ' (estimate from JS callbacks: no OS thread samples)' : ''}${others}`;
     if (this.caption.textContent !== caption) {
       this.caption.textContent = caption;
       this.canvas.setAttribute('aria-label', caption);
@@ -457,6 +458,14 @@ export class CoresChart {
         border: color,
       });
     });
+    // The rest of the machine on top of ours: the cores up to the dashed line that were taken.
+    if (series.hasOther && series.other.some((v) => v > 0)) {
+      for (let i = 0; i < n; i++) {
+        cumulative[i] += series.other[i];
+      }
+      const color = colors[OTHER_PROCESSES] ?? 'rgba(157, 157, 157, 0.45)';
+      areas.push({ label: 'other processes', ys: cumulative.slice(), fill: color, border: color });
+    }
     return { xsMs, areas };
   }
 
@@ -475,6 +484,7 @@ export class CoresChart {
     const parts = OS_THREAD_KINDS.map((kind, k) => [kind, s.byKind[k][i]] as const)
       .filter(([, v]) => v >= 0.05)
       .map(([kind, v]) => `${kind} ${v.toFixed(2)}`);
-    this.readout.textContent = `${s.total[i].toFixed(2)} of ${this.machine} cores busy${parts.length ? ` (${parts.join(', ')})` : ''}`;
+    const other = s.hasOther ? `; other processes ${s.other[i].toFixed(2)}` : '';
+    this.readout.textContent = `${s.total[i].toFixed(2)} of ${this.machine} cores busy${parts.length ? ` (${parts.join(', ')})` : ''}${other}`;
   }
 }

@@ -2,8 +2,14 @@
 import { OS_THREAD_KIND_LABELS, OS_THREAD_KINDS } from '../../src/model/threadKinds';
 import { el } from '../dom';
 
-/** Fill per OS-thread kind (index into OS_THREAD_KINDS), as CSS colour strings. */
+/**
+ * Fill per OS-thread kind (index into OS_THREAD_KINDS), as CSS colour strings, and after them
+ * (index OTHER_PROCESSES) the colour of other processes.
+ */
 export type KindColors = string[];
+
+/** Index in KindColors of other processes' colour (after every kind). */
+export const OTHER_PROCESSES = OS_THREAD_KINDS.length;
 
 /**
  * A legend of the OS-thread kinds: one swatch per kind, coloured by panel.css
@@ -13,6 +19,8 @@ export class KindLegend {
   /** The `<ul>` to put in the panel. */
   readonly root: HTMLElement;
   private readonly swatches: HTMLElement[];
+  /** Other processes' swatch: the theme's muted foreground, set when read (no CSS class). */
+  private readonly otherSwatch = el('span', { className: 'swatch' });
 
   constructor() {
     this.swatches = OS_THREAD_KINDS.map((kind) =>
@@ -29,13 +37,24 @@ export class KindLegend {
           el('span', { text: OS_THREAD_KIND_LABELS[kind] }),
         ),
       ),
+      el(
+        'li',
+        { className: 'legend-item' },
+        this.otherSwatch,
+        el('span', { text: 'other processes (chart)' }),
+      ),
     );
     this.root.setAttribute('aria-label', 'OS thread kinds');
   }
 
   /** The current colours (call after the legend is attached, and again on theme change). */
   read(): KindColors {
-    return this.swatches.map((s) => getComputedStyle(s).backgroundColor || '#888888');
+    const muted =
+      getComputedStyle(document.body).getPropertyValue('--vscode-descriptionForeground').trim() ||
+      '#9d9d9d';
+    const other = withAlpha(muted, 0.45);
+    this.otherSwatch.style.backgroundColor = other;
+    return [...this.swatches.map((s) => getComputedStyle(s).backgroundColor || '#888888'), other];
   }
 }
 

@@ -3,6 +3,7 @@
  * longest blocking callbacks, each a button that jumps to its creation site.
  */
 import { summarize, type TraceSummary } from '../../src/model/summary';
+import { starvationText } from '../../src/model/verdict';
 import { OS_THREAD_KIND_LABELS, OS_THREAD_KINDS } from '../../src/model/threadKinds';
 import type { TraceModel } from '../../src/model/traceModel';
 import type { SourcePosition } from '../../src/shared/protocol';
@@ -146,7 +147,11 @@ export class SummaryPanel {
     }
     return s.blocking.map((b) => {
       const where = b.file ? `${basename(b.file)}:${b.line}` : '(no creation site)';
-      const text = `${ms(b.durationMs)}  ${b.type}  ${where}  on ${b.thread}`;
+      const cpu =
+        b.cpuMs !== undefined && b.runQueueMs !== undefined
+          ? ` (on a CPU ${ms(b.cpuMs)}, waited ${ms(b.runQueueMs)} for one)`
+          : '';
+      const text = `${ms(b.durationMs)}${cpu}  ${b.type}  ${where}  on ${b.thread}`;
       if (!b.file || b.line === undefined) {
         return el('li', {}, el('span', { className: 'pl-muted', text }));
       }
@@ -166,8 +171,16 @@ export function figureLines(s: TraceSummary): string[] {
   const lines: string[] = [];
   const est = c.estimate ? ' (estimates: no OS thread samples)' : '';
   lines.push(
-    `Cores${est}: ${c.meanBusy.toFixed(2)} of ${c.machine} busy on average over the run, ${c.meanBusyWhileBusy.toFixed(2)} while it computed; peak ${c.peakBusy.toFixed(2)} (over any 50 ms); 1.5 or more busy for ${ms(c.parallelMs)} of ${ms(c.busyMs)} busy.`,
+    `Cores${est}: ${c.meanBusy.toFixed(2)} of ${c.machine} busy on average over the run, ${c.meanBusyWhileBusy.toFixed(2)} while it computed (ran or waited for a core); peak ${c.peakBusy.toFixed(2)} (over any 10 ms); 1.5 or more busy for ${ms(c.parallelMs)} of ${ms(c.busyMs)} computing.`,
   );
+  if (c.otherMeasured) {
+    lines.push(
+      `Other processes: ${c.otherBusyMean.toFixed(2)} of ${c.machine} cores busy on average over the run, ${c.otherBusyWhileBusy.toFixed(2)} while the program computed; peak ${c.otherBusyPeak.toFixed(2)}.`,
+    );
+  }
+  if (c.starvation) {
+    lines.push(`Starved of CPU: ${starvationText(c.starvation, c.machine)}.`);
+  }
   lines.push(
     c.estimate
       ? 'Run-queue wait: not measured (no OS thread samples).'
