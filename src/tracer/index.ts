@@ -14,7 +14,7 @@
 import { createHook, executionAsyncId, type HookCallbacks } from 'node:async_hooks';
 // Named imports of node: modules, everywhere in the tracer: a namespace import costs the bundle
 // a copy of the module's every property at load (~1 ms for node:fs, at every program's start).
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
 import { sessionClock } from './clock';
@@ -374,7 +374,7 @@ export function start(options: TracerOptions): void {
     // module, its evaluation shows as the promise jobs that run it).
     const rootId = executionAsyncId();
     const script = isMainThread ? process.argv[1] : undefined;
-    const scriptLoc = script ? writer.locationId(resolve(script), 1, 1, false) : 0;
+    const scriptLoc = script ? writer.locationId(mainScriptFile(script), 1, 1, false) : 0;
     const scriptType = writer.stringId(isMainThread ? '(main script)' : '(worker script)');
     if (scriptLoc) {
       siteOf.set(rootId, scriptLoc);
@@ -396,5 +396,25 @@ export function start(options: TracerOptions): void {
     watchThreadEnd({ isMainThread, finish, flush: () => writer.flush() });
   } finally {
     guard--;
+  }
+}
+
+/**
+ * The file of the main script as Node's module system loads it: `node_modules/.bin/tsc` is a
+ * symlink to ../typescript/bin/tsc, and the code (its call sites too) is the real file's. Under
+ * --preserve-symlinks-main Node keeps the link's path, and so do we.
+ */
+function mainScriptFile(script: string): string {
+  const file = resolve(script);
+  if (
+    process.execArgv.includes('--preserve-symlinks-main') ||
+    (process.env.NODE_OPTIONS ?? '').includes('--preserve-symlinks-main')
+  ) {
+    return file;
+  }
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
   }
 }

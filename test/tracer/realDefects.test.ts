@@ -1,0 +1,66 @@
+// Defects found tracing real programs (issue #15, item 4): each test runs a program on every
+// supported Node.js and checks the trace against what the untraced program really does.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  buildTracer,
+  linesContaining,
+  resourcesOfType,
+  runProgram as runWith,
+  scratchDir,
+  supportedNodes,
+  traceProgram as traceWith,
+  type RunOptions,
+} from './helpers';
+
+const PROGRAMS = path.join(__dirname, 'programs');
+const { nodes } = supportedNodes();
+
+for (const node of nodes) {
+  describe(`tracer on programs of real-world defects, Node ${node.version}`, function () {
+    this.timeout(30000);
+    before(() => buildTracer());
+    const traceProgram = (file: string, opts: RunOptions = {}) =>
+      traceWith(file, { node: node.path, ...opts });
+    const runProgram = (file: string, opts: RunOptions = {}) =>
+      runWith(file, { node: node.path, ...opts });
+
+    for (const how of ['exitCode', 'exit']) {
+      it(`records the exit status an 'exit' listener sets (${how === 'exit' ? 'process.exit(n)' : 'process.exitCode'})`, async () => {
+        const program = path.join(PROGRAMS, 'exit-code-in-listener.js');
+        const opts = { args: [how, '3'] };
+        const plain = await runProgram(program, opts);
+        const traced = await traceProgram(program, opts);
+        assert.equal(plain.code, 3, plain.stderr);
+        assert.equal(traced.code, 3, traced.stderr);
+        assert.equal(traced.stdout, plain.stdout);
+        const end = traced.model.threads[0].end;
+        assert.equal(end?.reason, 'exit');
+        assert.equal(end?.exitCode, 3);
+      });
+    }
+
+    it('locates a main script run through a symlink at the real file', async () => {
+      const dir = fs.realpathSync(scratchDir());
+      const realFile = path.join(dir, 'pkg', 'bin', 'tool.js');
+      fs.mkdirSync(path.dirname(realFile), { recursive: true });
+      fs.writeFileSync(realFile, "setTimeout(() => console.log('ran'), 1);\n");
+      const link = path.join(dir, '.bin', 'tool');
+      fs.mkdirSync(path.dirname(link));
+      fs.symlinkSync(path.join('..', 'pkg', 'bin', 'tool.js'), link);
+      const run = await traceProgram(link, { cwd: dir });
+      assert.equal(run.code, 0, run.stderr);
+      const { model } = run;
+      const [script] = resourcesOfType(model, '(main script)');
+      assert.equal(model.locationOf(script)?.file, realFile);
+      const [timeout] = resourcesOfType(model, 'Timeout');
+      assert.deepEqual(model.locationOf(timeout), {
+        file: realFile,
+        line: linesContaining(realFile, 'setTimeout(')[0],
+        column: 1,
+        inferred: false,
+      });
+    });
+  });
+}
