@@ -37,7 +37,7 @@ export function watchThreadEnd(thread: ThreadEnding): void {
   // calls with the final code. The listener alone ends the thread only where neither runs
   // (someone replaced process.emit without calling the one before it).
   let emittingExit = false;
-  const proc = process as NodeJS.Process & {
+  const proc = process as unknown as {
     reallyExit?: (code?: number) => void;
     emit: (event: string | symbol, ...args: unknown[]) => boolean;
   };
