@@ -114,6 +114,15 @@ export function start(options: TracerOptions): void {
     typeIds.set(type, id);
     sampledOnly.add(id);
   }
+  // A FileHandle of fs.promises is made by Node in the open's completion, with no async
+  // context at all (trigger 0, no JS frame): it takes, inferred, the site of the latest
+  // fs.promises request (its open, or one made at the same line in a run of them).
+  const fsReqPromiseTypeId = writer.stringId('FSREQPROMISE');
+  typeIds.set('FSREQPROMISE', fsReqPromiseTypeId);
+  const fileHandleTypeId = writer.stringId('FILEHANDLE');
+  typeIds.set('FILEHANDLE', fileHandleTypeId);
+  /** The site of the latest FSREQPROMISE (0 before one). */
+  let lastFsReqLoc = 0;
   const tickTypeId = typeIds.get('TickObject')!;
   const microtaskTypeId = typeIds.get('Microtask')!;
   /**
@@ -207,7 +216,12 @@ export function start(options: TracerOptions): void {
       }
       const t = now();
       const typeId = type === lastType ? lastTypeId : typeIdOf(type);
-      const triggerLoc = siteOf.get(triggerAsyncId);
+      const triggerLoc =
+        triggerAsyncId !== 0
+          ? siteOf.get(triggerAsyncId)
+          : typeId === fileHandleTypeId
+            ? lastFsReqLoc
+            : 0;
       // The memo's key, between two samples (most operations): siteFor's fast path, inlined.
       let locId: number;
       const memo = memoEntry;
@@ -219,6 +233,9 @@ export function start(options: TracerOptions): void {
       }
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
+      }
+      if (typeId === fsReqPromiseTypeId) {
+        lastFsReqLoc = locId;
       }
       if (typeId === tickTypeId || typeId === promiseTypeId || typeId === microtaskTypeId) {
         sameTurn[asyncId & TURN_MASK] = asyncId;

@@ -41,6 +41,31 @@ for (const node of nodes) {
       });
     }
 
+    it('locates each fs.promises FileHandle at the line that opened it, inferred', async () => {
+      const file = path.join(PROGRAMS, 'fs-promises.js');
+      const run = await traceProgram(file);
+      assert.equal(run.code, 0, run.stderr);
+      const { model } = run;
+      const handles = resourcesOfType(model, 'FILEHANDLE').sort(
+        (a, b) => model.resInitNs.data[a] - model.resInitNs.data[b],
+      );
+      const line = (marker: string) => linesContaining(file, marker)[0];
+      const expected = [
+        ...Array<number>(3).fill(line('// open line')),
+        ...Array<number>(3).fill(line('// readFile line')),
+        ...Array<number>(4).fill(line('// together line')),
+      ];
+      assert.deepEqual(
+        handles.map((r) => model.locationOf(r)?.line),
+        expected,
+        'the FileHandles, in the order they were made, at the lines that opened them',
+      );
+      for (const r of handles) {
+        assert.equal(model.locationOf(r)?.file, file);
+        assert.equal(model.locationOf(r)?.inferred, true, 'no frame says so: inferred');
+      }
+    });
+
     it('locates a main script run through a symlink at the real file', async () => {
       const dir = fs.realpathSync(scratchDir());
       const realFile = path.join(dir, 'pkg', 'bin', 'tool.js');
