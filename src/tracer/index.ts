@@ -21,6 +21,7 @@ import { sessionClock } from './clock';
 import { cpuEstimator } from './cpuEstimate';
 import { watchThreadEnd } from './lifecycle';
 import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
+import { isUnnamedType, unnamedResourceType } from './nativeType';
 import { callSiteSampler, type SiteKey } from './siteSampler';
 import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
@@ -215,7 +216,12 @@ export function start(options: TracerOptions): void {
         return;
       }
       const t = now();
-      const typeId = type === lastType ? lastTypeId : typeIdOf(type);
+      const typeId =
+        type === lastType
+          ? lastTypeId
+          : isUnnamedType(type)
+            ? typeIdOf(unnamedResourceType(resource))
+            : typeIdOf(type);
       const triggerLoc =
         triggerAsyncId !== 0
           ? siteOf.get(triggerAsyncId)

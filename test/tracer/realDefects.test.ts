@@ -1,6 +1,7 @@
 // Defects found tracing real programs (issue #15, item 4): each test runs a program on every
 // supported Node.js and checks the trace against what the untraced program really does.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -16,6 +17,25 @@ import {
 
 const PROGRAMS = path.join(__dirname, 'programs');
 const { nodes } = supportedNodes();
+
+let addon: string | undefined;
+/**
+ * Builds test/tracer/programs/napi-addon/addon.c with the C compiler against the N-API headers
+ * of a Node.js from the npm registry (N-API is ABI-stable: one build loads on every version).
+ */
+function napiAddon(): string {
+  if (!addon) {
+    const include = nodes
+      .map((n) => path.join(path.dirname(n.path), '..', 'include', 'node'))
+      .find((dir) => fs.existsSync(path.join(dir, 'node_api.h')));
+    assert.ok(include, 'no Node.js with N-API headers (include/node/node_api.h) to build with');
+    const out = path.join(scratchDir(), 'addon.node');
+    const source = path.join(PROGRAMS, 'napi-addon', 'addon.c');
+    execFileSync('cc', ['-shared', '-fPIC', '-O2', '-I', include, source, '-o', out]);
+    addon = out;
+  }
+  return addon;
+}
 
 for (const node of nodes) {
   describe(`tracer on programs of real-world defects, Node ${node.version}`, function () {
@@ -63,6 +83,21 @@ for (const node of nodes) {
       for (const r of handles) {
         assert.equal(model.locationOf(r)?.file, file);
         assert.equal(model.locationOf(r)?.inferred, true, 'no frame says so: inferred');
+      }
+    });
+
+    it("names a native addon's unnamed async work NAPI, with its resource's class", async () => {
+      const file = path.join(PROGRAMS, 'napi-work.js');
+      const run = await traceProgram(file, { args: [napiAddon()] });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /worked/);
+      const { model } = run;
+      assert.deepEqual(resourcesOfType(model, 'undefined'), []);
+      const works = resourcesOfType(model, 'NAPI (Promise)');
+      assert.equal(works.length, 2, 'the two works');
+      for (const r of works) {
+        assert.equal(model.locationOf(r)?.file, file);
+        assert.ok(model.firstRunNs(r) >= model.resInitNs.data[r], 'its completion ran');
       }
     });
 
