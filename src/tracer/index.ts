@@ -14,13 +14,14 @@
 import { createHook, executionAsyncId, type HookCallbacks } from 'node:async_hooks';
 // Named imports of node: modules, everywhere in the tracer: a namespace import costs the bundle
 // a copy of the module's every property at load (~1 ms for node:fs, at every program's start).
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
 import { sessionClock } from './clock';
 import { cpuEstimator } from './cpuEstimate';
 import { watchThreadEnd } from './lifecycle';
 import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
+import { isUnnamedType, unnamedResourceType } from './nativeType';
 import { callSiteSampler, type SiteKey } from './siteSampler';
 import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
@@ -114,6 +115,15 @@ export function start(options: TracerOptions): void {
     typeIds.set(type, id);
     sampledOnly.add(id);
   }
+  // A FileHandle of fs.promises is made by Node in the open's completion, with no async
+  // context at all (trigger 0, no JS frame): it takes, inferred, the site of the latest
+  // fs.promises request (its open, or one made at the same line in a run of them).
+  const fsReqPromiseTypeId = writer.stringId('FSREQPROMISE');
+  typeIds.set('FSREQPROMISE', fsReqPromiseTypeId);
+  const fileHandleTypeId = writer.stringId('FILEHANDLE');
+  typeIds.set('FILEHANDLE', fileHandleTypeId);
+  /** The site of the latest FSREQPROMISE (0 before one). */
+  let lastFsReqLoc = 0;
   const tickTypeId = typeIds.get('TickObject')!;
   const microtaskTypeId = typeIds.get('Microtask')!;
   /**
@@ -206,8 +216,18 @@ export function start(options: TracerOptions): void {
         return;
       }
       const t = now();
-      const typeId = type === lastType ? lastTypeId : typeIdOf(type);
-      const triggerLoc = siteOf.get(triggerAsyncId);
+      const typeId =
+        type === lastType
+          ? lastTypeId
+          : isUnnamedType(type)
+            ? typeIdOf(unnamedResourceType(resource))
+            : typeIdOf(type);
+      const triggerLoc =
+        triggerAsyncId !== 0
+          ? siteOf.get(triggerAsyncId)
+          : typeId === fileHandleTypeId
+            ? lastFsReqLoc
+            : 0;
       // The memo's key, between two samples (most operations): siteFor's fast path, inlined.
       let locId: number;
       const memo = memoEntry;
@@ -219,6 +239,9 @@ export function start(options: TracerOptions): void {
       }
       if (locId !== 0) {
         siteOf.set(asyncId, locId);
+      }
+      if (typeId === fsReqPromiseTypeId) {
+        lastFsReqLoc = locId;
       }
       if (typeId === tickTypeId || typeId === promiseTypeId || typeId === microtaskTypeId) {
         sameTurn[asyncId & TURN_MASK] = asyncId;
@@ -374,7 +397,7 @@ export function start(options: TracerOptions): void {
     // module, its evaluation shows as the promise jobs that run it).
     const rootId = executionAsyncId();
     const script = isMainThread ? process.argv[1] : undefined;
-    const scriptLoc = script ? writer.locationId(resolve(script), 1, 1, false) : 0;
+    const scriptLoc = script ? writer.locationId(mainScriptFile(script), 1, 1, false) : 0;
     const scriptType = writer.stringId(isMainThread ? '(main script)' : '(worker script)');
     if (scriptLoc) {
       siteOf.set(rootId, scriptLoc);
@@ -396,5 +419,25 @@ export function start(options: TracerOptions): void {
     watchThreadEnd({ isMainThread, finish, flush: () => writer.flush() });
   } finally {
     guard--;
+  }
+}
+
+/**
+ * The file of the main script as Node's module system loads it: `node_modules/.bin/tsc` is a
+ * symlink to ../typescript/bin/tsc, and the code (its call sites too) is the real file's. Under
+ * --preserve-symlinks-main Node keeps the link's path, and so do we.
+ */
+function mainScriptFile(script: string): string {
+  const file = resolve(script);
+  if (
+    process.execArgv.includes('--preserve-symlinks-main') ||
+    (process.env.NODE_OPTIONS ?? '').includes('--preserve-symlinks-main')
+  ) {
+    return file;
+  }
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
   }
 }

@@ -24,11 +24,47 @@ export function watchThreadEnd(thread: ThreadEnding): void {
   process.on('uncaughtExceptionMonitor', () => {
     uncaught = true;
   });
-  process.on('exit', (code) => {
+  const end = (exitCode: number): void => {
     thread.finish({
       reason: uncaught ? 'uncaught' : thread.isMainThread ? 'exit' : 'worker-exit',
-      exitCode: code,
+      exitCode,
     });
+  };
+  // The code a process exits with is read after every 'exit' listener ran: a listener may set
+  // process.exitCode (jest does, for a failing run) or call process.exit(n), which exits at
+  // once, skipping the listeners after it. Ours was added first, so it runs first; the End is
+  // written after the emit of 'exit' returns instead, or in reallyExit, which process.exit(n)
+  // calls with the final code. The listener alone ends the thread only where neither runs
+  // (someone replaced process.emit without calling the one before it).
+  let emittingExit = false;
+  const proc = process as unknown as {
+    reallyExit?: (code?: number) => void;
+    emit: (event: string | symbol, ...args: unknown[]) => boolean;
+  };
+  const emit = proc.emit;
+  proc.emit = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'exit') {
+      return emit.call(this, event, ...args);
+    }
+    emittingExit = true;
+    try {
+      return emit.call(this, event, ...args);
+    } finally {
+      emittingExit = false;
+      end(finalExitCode(args[0]));
+    }
+  };
+  const reallyExit = proc.reallyExit;
+  if (typeof reallyExit === 'function') {
+    proc.reallyExit = function (this: unknown, code?: number): void {
+      end(finalExitCode(code));
+      reallyExit.call(this, code);
+    };
+  }
+  process.on('exit', (code) => {
+    if (!emittingExit) {
+      end(code);
+    }
   });
   if (!thread.isMainThread) {
     return;
@@ -47,4 +83,11 @@ export function watchThreadEnd(thread: ThreadEnding): void {
     };
     process.on(signal, onSignal);
   }
+}
+
+/** The status the process exits with now: process.exitCode as Node reads it after the 'exit'
+ * listeners (an int32; unset is `fallback`, the code the exit began with, else 0). */
+function finalExitCode(fallback: unknown): number {
+  const code = process.exitCode ?? fallback ?? 0;
+  return Number(code) | 0;
 }
