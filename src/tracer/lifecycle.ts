@@ -61,6 +61,11 @@ export function watchThreadEnd(thread: ThreadEnding): void {
       reallyExit.call(this, code);
     };
   }
+  // The program sees the functions it would without us, down to their names.
+  Object.defineProperty(proc.emit, 'name', { value: emit.name });
+  if (typeof reallyExit === 'function') {
+    Object.defineProperty(proc.reallyExit, 'name', { value: reallyExit.name });
+  }
   process.on('exit', (code) => {
     if (!emittingExit) {
       end(code);
