@@ -5,6 +5,7 @@
 // Env: CV_E2E_VSIX=<file> tests that .vsix instead of running `npm run package:test` (the
 // production build with test hooks).
 import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -46,6 +47,7 @@ interface DomElement {
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
   closest(selector: string): DomElement | null;
+  scrollIntoView(options?: object): void;
 }
 type PageGlobals = {
   document: DomElement;
@@ -495,5 +497,76 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
       10000,
     );
     await screenshot('lesson-1');
+  });
+  it('h) under CPU load, the cores chart shows the other processes and the verdict says why', async function () {
+    this.timeout(150000);
+    // Other processes take every core: twice as many busy loops as cores, each ending by
+    // itself within a minute and killed as soon as the lesson has run.
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    const hogs: ChildProcess[] = [];
+    const stopHogs = (): void => {
+      for (const hog of hogs) {
+        hog.kill('SIGKILL');
+      }
+    };
+    try {
+      await runCommand('Concurrency Visualizer: Open Lesson');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      await input.fill('blocked kitchen');
+      const row = page
+        .locator('.quick-input-list .monaco-list-row', { hasText: '5. The blocked kitchen' })
+        .first();
+      await row.waitFor({ state: 'visible', timeout: 10000 });
+      for (let i = 0; i < 2 * cores; i++) {
+        hogs.push(
+          spawn(
+            process.execPath,
+            ['-e', 'const end = Date.now() + 60000; while (Date.now() < end);'],
+            {
+              stdio: 'ignore',
+            },
+          ),
+        );
+      }
+      await row.click();
+      await waitFor(
+        'the lesson 5 panel to show the program exited with spans',
+        threads,
+        (t) => t.title === '05-blocked-kitchen.js' && t.spans > 0 && t.state === 'exited',
+        120000,
+      );
+    } finally {
+      stopHogs();
+    }
+    const frame = await panelFrame();
+    // The summary is computed once it is on screen: bring the parallelism section into view.
+    await frame.evaluate(() =>
+      (globalThis as unknown as PageGlobals).document
+        .querySelector('#parallelism')
+        ?.scrollIntoView({ block: 'start' }),
+    );
+    const summary = await waitFor(
+      'the summary to speak of the other processes',
+      () =>
+        frame.evaluate(
+          () =>
+            (globalThis as unknown as PageGlobals).document.querySelector('#pl-summary-section')
+              ?.textContent ?? '',
+        ),
+      (text) => /Other processes: \d+\.\d\d of \d+ cores/.test(text),
+      30000,
+    );
+    const others =
+      /Other processes: [\d.]+ of \d+ cores busy on average over the run, ([\d.]+) while/.exec(
+        summary,
+      );
+    assert.ok(others, `no other-processes figures in: ${summary}`);
+    assert.ok(Number(others[1]) >= 0.5, `other processes kept ${others[1]} cores busy: ${summary}`);
+    assert.match(summary, /Starved of CPU: main .*waited \d+ ms for a CPU/);
+    const file = await screenshot('starved');
+    if (process.env.CV_UPDATE_SCREENSHOT) {
+      fs.copyFileSync(file, path.join(REPO, 'media', 'starved.png'));
+    }
   });
 });
