@@ -135,6 +135,78 @@ describe('record as a parent: signals (issue #20)', function () {
   }
 });
 
+/** The process group of a process (Linux /proc). */
+function processGroup(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
+/** The pid of the recorder writing `out` (Linux /proc). */
+function recorderOf(out: string): number | undefined {
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) {
+      continue;
+    }
+    try {
+      const argv = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.endsWith('cli.js')) && argv.includes(out)) {
+        return Number(name);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+describe('record in a terminal (issue #20)', function () {
+  this.timeout(60000);
+  const script = '/usr/bin/script';
+  if (process.platform !== 'linux' || !fs.existsSync(script)) {
+    return; // util-linux's script gives the run a terminal
+  }
+
+  it("keeps the program in the terminal's process group and passes SIGTERM on", async () => {
+    buildCli();
+    const dir = scratchDir();
+    const out = path.join(dir, 'tty.cvtrace');
+    const program = path.join(PROGRAMS, 'forever-with-child.js');
+    const command = [LAUNCHER, 'record', '--out', out, '--', process.execPath, program]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const term = spawn(script, ['-qec', command, '/dev/null'], {
+      cwd: dir,
+      env: envWith(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    term.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let code: number | null = null;
+    term.on('close', (c) => (code = c));
+    let pids: { pid: number; child: number } | undefined;
+    try {
+      await until(() => /READY /.test(stdout), 'the program is up');
+      pids = JSON.parse(/READY (\{.*\})/.exec(stdout)![1]) as { pid: number; child: number };
+      const recorder = recorderOf(out);
+      assert.ok(recorder, 'the recorder is running');
+      // Sharing the terminal's foreground group, it gets Ctrl+C and reads the terminal itself.
+      assert.equal(processGroup(pids.pid), processGroup(recorder));
+      process.kill(recorder, 'SIGTERM');
+      await until(() => code !== null, 'script (and record) exit');
+      assert.equal(code, 128 + os.constants.signals.SIGTERM, stdout);
+      await until(() => !alive(pids!.pid), 'the program is gone');
+      assert.equal(summaryOf(out).program.signal, 'SIGTERM');
+    } finally {
+      term.kill('SIGKILL');
+      for (const pid of pids ? [pids.pid, pids.child] : []) {
+        if (alive(pid)) {
+          process.kill(pid, 'SIGKILL');
+        }
+      }
+    }
+  });
+});
+
 describe("record and the user's NODE_OPTIONS (issue #20)", function () {
   this.timeout(60000);
   if (process.platform === 'win32') {
@@ -168,6 +240,26 @@ describe("record and the user's NODE_OPTIONS (issue #20)", function () {
     assert.match(r.stdout, new RegExp(`INSPECTOR ws://127\\.0\\.0\\.1:${port}/`));
     // Only the program listened: one "Debugger listening" line, for its port.
     assert.equal(r.stderr.match(/Debugger listening on/g)?.length, 1, r.stderr);
+  });
+
+  it("starts through npm's links: a relative bin link into a linked package folder", () => {
+    // node_modules/.bin/x -> ../pkg/bin/x, and the package itself a link (npm link, file:).
+    const modules = path.join(scratchDir(), 'node_modules');
+    fs.mkdirSync(path.join(modules, '.bin'), { recursive: true });
+    fs.symlinkSync(ROOT, path.join(modules, 'concurrency-visualizer'), 'dir');
+    const bin = path.join(modules, '.bin', 'concurrency-visualizer');
+    fs.symlinkSync('../concurrency-visualizer/bin/concurrency-visualizer', bin);
+    buildCli();
+    const preload = path.join(PROGRAMS, 'print-preload.js');
+    const out = path.join(scratchDir(), 'linked.cvtrace');
+    const r = spawnSync(bin, ['record', '--out', out, '--', process.execPath, '-e', '0'], {
+      env: envWith({ NODE_OPTIONS: `--require "${preload}"` }),
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('PRELOAD ')).length, 1);
+    assert.match(r.stderr, /trace written to/);
   });
 
   it('passes no NODE_OPTIONS at all when the user has none', () => {
