@@ -1,7 +1,7 @@
 import type { TraceSummary } from '../model/summary';
 import { starvationText } from '../model/verdict';
 
-/** The summary as text for people. */
+/** The summary as text for people (trace strings raw: the caller makes them terminal-safe). */
 export function formatSummary(s: TraceSummary): string {
   const lines: string[] = [];
   const status = s.program.signal
@@ -13,6 +13,11 @@ export function formatSummary(s: TraceSummary): string {
   );
   lines.push('');
   lines.push(`Threads (${s.threads.length}):`);
+  if (!s.threads.length) {
+    lines.push(
+      '  Nothing was traced: no Node.js process loaded the tracer (was the command node?)',
+    );
+  }
   for (const t of s.threads) {
     const end = t.end ? t.end.reason : 'cut off (no end record)';
     lines.push(

@@ -14,6 +14,11 @@ export interface LaunchSpec {
    * 'inherit': the program shares this process's terminal (the CLI).
    */
   stdio?: 'pipe' | 'inherit';
+  /**
+   * The program gets its own process group (POSIX), so that `signal` reaches every process it
+   * starts (npm test and its children); the CLI asks for it when no terminal is its stdin.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /** How a program ended. */
@@ -61,6 +66,9 @@ export class ProgramRunner {
         env: this.spec.env,
         stdio: this.spec.stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'],
         windowsHide: true,
+        // detached is setsid() on POSIX: a new process group led by the program. On Windows it
+        // would open a new console, so the program stays in ours there.
+        detached: this.spec.ownProcessGroup === true && process.platform !== 'win32',
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -105,6 +113,25 @@ export class ProgramRunner {
   /** Closes the program's stdin (Ctrl+D). */
   endInput(): void {
     this.child?.stdin?.end();
+  }
+
+  /**
+   * Sends a signal to the program: to its whole process group where it has its own, else to
+   * the program itself. Nothing happens once it has ended.
+   */
+  signal(signal: NodeJS.Signals): void {
+    if (this.exited || !this.child?.pid) {
+      return;
+    }
+    if (this.spec.ownProcessGroup && process.platform !== 'win32') {
+      try {
+        process.kill(-this.child.pid, signal);
+        return;
+      } catch {
+        // The group is gone but the leader not yet reaped: try the program itself.
+      }
+    }
+    this.child.kill(signal);
   }
 
   /** Stops the program, escalating SIGINT -> SIGTERM -> SIGKILL every `graceMs`. */

@@ -37,6 +37,8 @@ export interface TraceRequest {
   tracer?: SessionOptions;
   /** 'pipe' (default: the extension's terminal) or 'inherit' (the CLI's own terminal). */
   stdio?: LaunchSpec['stdio'];
+  /** The program gets its own process group, which `signal` reaches (LaunchSpec). */
+  ownProcessGroup?: boolean;
   /** Frames are delivered while the program runs (the extension's live view; default true). */
   live?: boolean;
   /** OS threads and cores are sampled from /proc (default true). */
@@ -69,6 +71,8 @@ export class TraceSession {
   private readonly live: boolean;
   private timer?: ReturnType<typeof setInterval>;
   private stopRequested = false;
+  /** Signals that came before the program was spawned (while the sampler booted). */
+  private readonly pendingSignals: NodeJS.Signals[] = [];
 
   constructor(
     request: TraceRequest,
@@ -107,6 +111,7 @@ export class TraceSession {
         NODE_OPTIONS: withTracerNodeOptions(request.env.NODE_OPTIONS, this.folder.preloadPath),
       },
       stdio: request.stdio,
+      ownProcessGroup: request.ownProcessGroup,
     };
     this.runner = new ProgramRunner(
       spec,
@@ -140,8 +145,23 @@ export class TraceSession {
     this.runner.stop();
   }
 
+  /**
+   * Passes a signal on to the program (its process group where it has one); one that comes
+   * before the program is started is sent right after it starts.
+   */
+  signal(signal: NodeJS.Signals): void {
+    if (this.runner.pid === undefined) {
+      this.pendingSignals.push(signal);
+    } else {
+      this.runner.signal(signal);
+    }
+  }
+
   private spawn(): void {
     this.runner.start();
+    for (const s of this.pendingSignals.splice(0)) {
+      this.runner.signal(s);
+    }
     if (this.runner.pid !== undefined) {
       // From right after spawn to the program's end.
       this.sampler?.start(this.runner.pid);

@@ -1,0 +1,173 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isatty } from 'node:tty';
+import { listStreamFiles } from '../launch/session';
+import { TraceSession } from '../launch/traceSession';
+import { SAMPLER_FILE_NAME } from '../shared/traceFormat';
+import { CliError, UsageError } from './errors';
+import { terminalSafe } from './terminalText';
+
+/**
+ * Where the launcher (bin/concurrency-visualizer) puts the user's NODE_OPTIONS: the recorder
+ * starts without them and hands them to the program.
+ */
+export const USER_NODE_OPTIONS_ENV = 'CV_USER_NODE_OPTIONS';
+
+/** What `record` was asked to do, checked before anything starts. */
+interface RecordOptions {
+  out: string;
+  maxBytes?: number;
+  skipNodeModules: boolean;
+  sample: boolean;
+  command: string[];
+}
+
+/** Parses `record`'s arguments; every problem is a UsageError, before the program starts. */
+export function parseRecordArgs(argv: string[]): RecordOptions {
+  const sep = argv.indexOf('--');
+  if (sep < 0 && argv[0]?.startsWith('-')) {
+    // `record --out x node app.js` would run "--out": options need the -- before the command.
+    throw new UsageError(`${argv[0]} looks like an option: put the command after --`);
+  }
+  const opts = sep >= 0 ? argv.slice(0, sep) : [];
+  const parsed: RecordOptions = {
+    out: 'trace.cvtrace',
+    skipNodeModules: true,
+    sample: true,
+    command: sep >= 0 ? argv.slice(sep + 1) : argv,
+  };
+  for (let i = 0; i < opts.length; i++) {
+    const o = opts[i];
+    if (o === '--out') {
+      const value = opts[++i];
+      if (!value) {
+        throw new UsageError('--out needs a file name');
+      }
+      parsed.out = value;
+    } else if (o === '--max-size') {
+      const value = opts[++i];
+      const mb = Number(value);
+      if (value === undefined || value.trim() === '' || !Number.isFinite(mb) || mb <= 0) {
+        throw new UsageError(
+          `--max-size needs a size in MB greater than 0 (got ${value === undefined ? 'nothing' : `"${value}"`})`,
+        );
+      }
+      parsed.maxBytes = Math.round(mb * 1024 * 1024);
+    } else if (o === '--library-frames') {
+      parsed.skipNodeModules = false;
+    } else if (o === '--no-sampler') {
+      parsed.sample = false;
+    } else {
+      throw new UsageError(`unknown option ${o}`);
+    }
+  }
+  if (!parsed.command.length) {
+    throw new UsageError('no command to record: put it after --');
+  }
+  return parsed;
+}
+
+/** Fails before the program runs if the trace could not be written where `out` says. */
+function checkWritable(out: string): void {
+  const existed = fs.existsSync(out);
+  try {
+    fs.closeSync(fs.openSync(out, 'a'));
+  } catch (err) {
+    throw new CliError(`cannot write the trace to ${out}: ${(err as Error).message}`);
+  }
+  if (!existed) {
+    fs.rmSync(out, { force: true }); // a run that fails to start leaves no file
+  }
+}
+
+/** The user's NODE_OPTIONS: moved aside by the launcher, else (started directly) our own. */
+function userNodeOptions(): string | undefined {
+  return USER_NODE_OPTIONS_ENV in process.env
+    ? process.env[USER_NODE_OPTIONS_ENV]
+    : process.env.NODE_OPTIONS;
+}
+
+/** Signals `record` passes on to the program rather than dying of them. */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * `record [options] -- command...`: runs the command traced, passes its stdio through, passes
+ * SIGINT, SIGTERM and SIGHUP on to it, writes the trace and resolves to the program's status.
+ */
+export function recordCommand(
+  argv: string[],
+  onSession: (s: TraceSession) => void,
+): Promise<number> {
+  const opts = parseRecordArgs(argv);
+  checkWritable(opts.out);
+  const say = (m: string): boolean =>
+    process.stderr.write(`concurrency-visualizer: ${terminalSafe(m)}\n`);
+  const env: Record<string, string | undefined> = { ...process.env };
+  delete env[USER_NODE_OPTIONS_ENV];
+  env.NODE_OPTIONS = userNodeOptions();
+  // With a terminal as stdin the program stays in the terminal's process group, so it can read
+  // it and gets Ctrl+C (SIGINT) and hangup (SIGHUP) from it directly: passing those on too
+  // would deliver them twice. Without one (CI, a pipe), it gets its own group and every signal
+  // comes through us, to the whole group (npm test and the processes it starts).
+  const terminal = process.platform !== 'win32' && isatty(0);
+  const forwarded: readonly NodeJS.Signals[] = terminal ? ['SIGTERM'] : FORWARDED;
+  let done!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => (done = resolve));
+  const session = new TraceSession(
+    {
+      command: opts.command[0],
+      args: opts.command.slice(1),
+      cwd: process.cwd(),
+      env,
+      tracerPath: path.join(__dirname, 'tracer.js'),
+      warn: say,
+      tracer: {
+        maxBytes: opts.maxBytes,
+        skipNodeModules: opts.skipNodeModules,
+        ...(opts.sample ? {} : { cpuEstimates: true }),
+      },
+      stdio: 'inherit',
+      ownProcessGroup: !terminal,
+      // The trace is written once, at the end: no need to read it while it grows.
+      live: false,
+      sample: opts.sample,
+    },
+    {
+      exit: (info) => {
+        for (const s of FORWARDED) {
+          process.removeAllListeners(s);
+        }
+        const dir = session.folder.dir;
+        // The CLI's session folder is only a staging area: the trace file is what stays.
+        if (info.error) {
+          say(`cannot run ${opts.command[0]}: ${info.cause ?? info.error}`);
+          fs.rmSync(dir, { recursive: true, force: true });
+          done(127);
+          return;
+        }
+        const traced = listStreamFiles(dir).some((f) => path.basename(f) !== SAMPLER_FILE_NAME);
+        try {
+          fs.writeFileSync(opts.out, session.trace());
+          say(`trace written to ${opts.out}`);
+        } catch (err) {
+          say(`could not write ${opts.out}: ${(err as Error).message}`);
+        }
+        if (!traced) {
+          say(
+            `nothing was traced: ${opts.command[0]} started no Node.js process that loaded the tracer (is it node, or a script that runs node?)`,
+          );
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+        done(info.signal ? 128 + (os.constants.signals[info.signal] ?? 0) : (info.code ?? 1));
+      },
+    },
+  );
+  onSession(session);
+  for (const s of FORWARDED) {
+    // Listening keeps us alive until the program has ended and the trace is written.
+    process.on(s, forwarded.includes(s) ? () => session.signal(s) : () => undefined);
+  }
+  session.start();
+  return finished;
+}
