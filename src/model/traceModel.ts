@@ -1,3 +1,10 @@
+/**
+ * The columnar store of a trace, fed record by record by the decoder (it is the one TraceSink).
+ * Its size is earned: each record kind's handler updates the same private state (the threads'
+ * open-span stacks, id indexes, interned types and sites, the last span of each operation),
+ * and split across files that state would have to be exposed. What derives from the store
+ * lives elsewhere: summary.ts, verdict.ts, parallelism.ts, osThreads.ts, rangeStats.ts.
+ */
 import {
   THREAD_STATE_RUNNING,
   type CpuSample,

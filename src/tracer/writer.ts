@@ -1,3 +1,10 @@
+/**
+ * The tracer's frame writer: records encoded into one preallocated buffer per thread and
+ * written out in frames (varints, strings and locations defined once per stream, shared frames
+ * for workers). Its size is earned: every record kind has a hot path (each field below 2^28
+ * written with one store) beside its slow path, kept apart on purpose and measured in
+ * bench:overhead; splitting them across files would put a module boundary in the hooks' way.
+ */
 import { writeSync } from 'node:fs';
 import { FRAME_HEADER_BYTES, LocFlag, Rec } from '../shared/traceFormat';
 
