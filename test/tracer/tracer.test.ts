@@ -1,6 +1,7 @@
 // The tracer on real programs in real child processes, on Node 18, 20, 22 and 24: records,
-// nesting, workers, children, ends of every kind, signals. One file because every test shares
-// the per-version runs set up at its top; its size is its cases.
+// nesting, workers, children, ends of every kind, signals. One file because its cases run in
+// one loop over the four Node versions (`for (const node of nodes)` below); its size is its
+// cases.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
