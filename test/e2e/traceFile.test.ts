@@ -84,23 +84,41 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
 
   before(async function () {
     this.timeout(15 * 60 * 1000);
-    workbench = await openWorkbench('e2e-trace-console.log');
-    ({ page, examples } = workbench);
     // A trace recorded by the CLI in the opened folder: its source paths are that folder's files.
-    const r = spawnSync(
-      process.execPath,
-      [
-        path.join(REPO, 'dist', 'cli.js'),
-        'record',
-        '--out',
-        'recorded.cvtrace',
-        '--',
+    workbench = await openWorkbench('e2e-trace-console.log', (dir) => {
+      const r = spawnSync(
         process.execPath,
-        'timers.js',
-      ],
-      { cwd: examples, encoding: 'utf8', timeout: 60000 },
+        [
+          path.join(REPO, 'dist', 'cli.js'),
+          'record',
+          '--out',
+          'recorded.cvtrace',
+          '--',
+          process.execPath,
+          'timers.js',
+        ],
+        { cwd: dir, encoding: 'utf8', timeout: 60000 },
+      );
+      assert.equal(r.status, 0, `record failed:\n${r.stdout}${r.stderr}`);
+    });
+    ({ page, examples } = workbench);
+    // A .cvtrace clicked before the workbench has read the extension's contributions opens as
+    // binary text: wait until the palette lists one of its commands (read with its editors).
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Lesson' });
+    await waitFor(
+      "the palette to list the extension's commands",
+      async () => {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('F1');
+        await page
+          .locator('.quick-input-widget input')
+          .fill('>Concurrency Visualizer: Open Lesson');
+        return row.first().isVisible();
+      },
+      (visible) => visible,
+      60000,
     );
-    assert.equal(r.status, 0, `record failed:\n${r.stdout}${r.stderr}`);
+    await page.keyboard.press('Escape');
     recorded = fs.readFileSync(path.join(examples, 'recorded.cvtrace'));
     assert.ok(recorded.length > 8, 'the recorded trace has frames');
   });
@@ -128,13 +146,24 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
 
   it('b) hovering a Timeout span highlights its line in timers.js; clicking jumps there', async function () {
     this.timeout(60000);
-    const spanPx = await spanPosition(page, 'Timeout');
-    await panel(page).locator('#threads-canvas').hover({ position: spanPx });
+    // The trace editor fills the window until the hover opens timers.js beside it (narrowing
+    // it and moving the span): each poll finds the span where it is drawn now and hovers it.
+    const canvas = panel(page).locator('#threads-canvas');
+    let spanPx = { x: 0, y: 0 };
+    const hoverSpan = async (): Promise<string[]> => {
+      spanPx = await spanPosition(page, 'Timeout');
+      await canvas.hover({ position: spanPx, timeout: 2000 });
+      return decoratedLines(page, 'timers.js');
+    };
+    const onLine = (lines: string[]) => lines.some((d) => d.startsWith(`${timersLine}:`));
+    await waitFor(`a decoration on timers.js:${timersLine} after hovering`, hoverSpan, onLine);
+    await tab('timers.js').waitFor({ state: 'visible', timeout: 15000 });
+    // Off the span and back: the highlight follows the pointer in the narrowed panel too.
+    await panel(page).locator('#title').hover();
     await waitFor(
-      `a whole-line decoration on timers.js:${timersLine} after hovering`,
-      () => decoratedLines(page, 'timers.js'),
-      (lines) => lines.some((d) => d.startsWith(`${timersLine}:`)),
-      15000,
+      `a decoration on timers.js:${timersLine} after hovering again`,
+      hoverSpan,
+      onLine,
     );
     await screenshot('hover-highlight');
     await panel(page).locator('#threads-canvas').click({ position: spanPx });
@@ -167,10 +196,12 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
     // code-server's save dialog is VS Code's simple file dialog: a quick input holding a path.
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15000 });
-    const proposed = await input.inputValue();
-    assert.ok(
-      proposed.endsWith('timers.cvtrace'),
-      `the dialog proposes timers.cvtrace, not "${proposed}"`,
+    // The dialog fills in its folder first, then the proposed name.
+    await waitFor(
+      'the dialog to propose timers.cvtrace beside timers.js',
+      () => input.inputValue(),
+      (v) => v === path.join(examples, 'timers.cvtrace'),
+      15000,
     );
     await screenshot('save-dialog');
     const target = path.join(examples, 'saved-timers.cvtrace');

@@ -57,8 +57,14 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** Packages and installs the extension, starts code-server and opens examples/ in Chromium. */
-export async function openWorkbench(consoleLog: string): Promise<Workbench> {
+/**
+ * Packages and installs the extension, starts code-server and opens examples/ in Chromium.
+ * `prepare` adds files to the copy of examples/ first (the explorer then lists them at once).
+ */
+export async function openWorkbench(
+  consoleLog: string,
+  prepare?: (examples: string) => void,
+): Promise<Workbench> {
   resetResults();
   const vsix = extensionPackage();
   try {
@@ -72,6 +78,7 @@ export async function openWorkbench(consoleLog: string): Promise<Workbench> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-e2e-'));
   const examples = path.join(workDir, 'examples');
   fs.cpSync(path.join(REPO, 'examples'), examples, { recursive: true });
+  prepare?.(examples);
   const userDataDir = path.join(workDir, 'user-data');
   const extensionsDir = path.join(workDir, 'extensions');
   installExtension(vsix, { userDataDir, extensionsDir, scratchDir: workDir });
