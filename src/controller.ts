@@ -209,7 +209,7 @@ export class Controller implements vscode.Disposable {
     const source: TraceSource = {
       session: { title: document.name, commandLine: document.location },
       sessionDir: '',
-      status: { state: 'replay', ...(problem ? { message: `${document.name}: ${problem}` } : {}) },
+      status: { state: 'replay', ...(problem ? { message: problem } : {}) },
       // Nothing read (the status says why): an empty trace rather than a decoder's complaint.
       chunks: [bytes.length === 0 && problem ? traceFileHeader() : bytes],
     };

@@ -47,7 +47,7 @@ export function readTraceFile(filePath: string, maxBytes: number): TraceFileCont
     if (newer !== undefined) {
       return {
         bytes: contents,
-        problem: `it was written by a newer version of Concurrency Visualizer (trace format version ${newer}; this version reads version ${TRACE_VERSION}): update the extension to open it`,
+        problem: `written by a newer version of Concurrency Visualizer (format version ${newer}; this one reads ${TRACE_VERSION}): update the extension to open it`,
       };
     }
     if (stat.size > maxBytes) {
