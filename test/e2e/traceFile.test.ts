@@ -221,6 +221,25 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
     assert.equal(reopened.spans, live.spans, 'the saved trace has the live panel spans');
     assert.equal(reopened.lanes, live.lanes);
     await screenshot('saved-reopened');
+
+    // The palette's command saves the trace editor in front: the same bytes again.
+    await runCommand(page, 'Concurrency Visualizer: Save Trace As');
+    await waitFor(
+      'the dialog to propose saved-timers.cvtrace in the workspace folder',
+      () => input.inputValue(),
+      (v) => v === path.join(examples, 'saved-timers.cvtrace'),
+      15000,
+    );
+    const copy = path.join(examples, 'copy.cvtrace');
+    await input.fill(copy);
+    await input.press('Enter');
+    const copied = await waitFor(
+      `${copy} to be written`,
+      async () => (fs.existsSync(copy) ? fs.readFileSync(copy) : Buffer.alloc(0)),
+      (b) => b.length > 0,
+      20000,
+    );
+    assert.ok(copied.equals(saved), 'the copy holds the bytes of the file it was opened from');
   });
 
   it('d) a truncated .cvtrace shows what could be read and the byte offset', async function () {
