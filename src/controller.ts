@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
+import { saveTraceAs } from './editor/saveTrace';
 import { SourceHighlighter } from './editor/sourceHighlight';
+import type { TraceDocument } from './editor/traceEditor';
 import { LaunchError, resolveProgram, type ResolvedProgram } from './launch/config';
 import type { ExitInfo } from './launch/runner';
 import { readSessionTrace, traceFileHeader } from './launch/tail';
@@ -145,6 +147,7 @@ export class Controller implements vscode.Disposable {
       jump: () => undefined,
       stop: () => undefined,
       runAgain: () => undefined,
+      save: (p: TimelinePanel) => void this.saveTrace(p),
     };
     if (!state?.sessionDir) {
       const p = TimelinePanel.revive(
@@ -177,6 +180,7 @@ export class Controller implements vscode.Disposable {
       hover: (m) => this.highlighter.hover(m.position),
       jump: (m) => void this.highlighter.jump(m.position),
       stop: () => undefined,
+      save: (p) => void this.saveTrace(p),
       runAgain: () => {
         const program = state.session.programPath;
         if (program && fs.existsSync(program)) {
@@ -186,6 +190,48 @@ export class Controller implements vscode.Disposable {
       },
     });
     this.log.info(`restored the panel of ${state.session.title} from ${state.sessionDir}`);
+  }
+
+  /**
+   * The Save Trace As… command and the panels' Save button: `panel`'s trace, else the trace of
+   * the panel or trace editor last in front.
+   */
+  saveTrace(panel?: TimelinePanel): Promise<vscode.Uri | undefined> {
+    return saveTraceAs(panel ?? TimelinePanel.active ?? this.current?.panel, this.log);
+  }
+
+  /**
+   * Fills a `.cvtrace` editor's webview (src/editor/traceEditor.ts) with the timeline panel:
+   * hover and jump to the trace's source files where they exist; no Run Again (no program).
+   */
+  showTraceFile(webviewPanel: vscode.WebviewPanel, document: TraceDocument): void {
+    const { bytes, problem } = document.contents;
+    const source: TraceSource = {
+      session: { title: document.name, commandLine: document.location },
+      sessionDir: '',
+      status: { state: 'replay', ...(problem ? { message: problem } : {}) },
+      // Nothing read (the status says why): an empty trace rather than a decoder's complaint.
+      chunks: [bytes.length === 0 && problem ? traceFileHeader() : bytes],
+    };
+    // Sources open in the other column, beside the trace.
+    const sourceColumn =
+      webviewPanel.viewColumn === vscode.ViewColumn.One
+        ? vscode.ViewColumn.Two
+        : vscode.ViewColumn.One;
+    const focused = (): void => {
+      if (webviewPanel.active) {
+        this.highlighter.setColumn(sourceColumn);
+      }
+    };
+    focused();
+    webviewPanel.onDidChangeViewState(focused);
+    TimelinePanel.revive(webviewPanel, this.context.extensionUri, source, {
+      hover: (m) => this.highlighter.hover(m.position),
+      jump: (m) => void this.highlighter.jump(m.position),
+      stop: () => undefined,
+      runAgain: () => undefined,
+      save: (p) => void this.saveTrace(p),
+    });
   }
 
   private start(run: Run): void {
@@ -290,6 +336,7 @@ export class Controller implements vscode.Disposable {
         this.current = getRun();
         void this.runAgain();
       },
+      save: (p) => void this.saveTrace(p),
     };
   }
 

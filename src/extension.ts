@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { Controller } from './controller';
+import { TRACE_EDITOR_VIEW_TYPE, TraceEditorProvider } from './editor/traceEditor';
 import { cleanOldSessions } from './launch/session';
 import { openLesson } from './lessons/openLesson';
 import { TIMELINE_VIEW_TYPE } from './panel/timelinePanel';
 import type { PersistedState } from './shared/protocol';
 
-/** Wires the commands, the panel serializer and the controller; nothing else. */
+/** Wires the commands, the panel serializer, the trace editor and the controller; nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Concurrency Visualizer', { log: true });
   const controller = new Controller(context, log);
@@ -17,6 +18,14 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('concurrencyVisualizer.stop', () => controller.stop()),
     vscode.commands.registerCommand('concurrencyVisualizer.runAgain', () => controller.runAgain()),
+    vscode.commands.registerCommand('concurrencyVisualizer.saveTrace', () =>
+      controller.saveTrace(),
+    ),
+    vscode.window.registerCustomEditorProvider(
+      TRACE_EDITOR_VIEW_TYPE,
+      new TraceEditorProvider(log, (panel, document) => controller.showTraceFile(panel, document)),
+      { supportsMultipleEditorsPerDocument: true },
+    ),
     vscode.commands.registerCommand('concurrencyVisualizer.openLesson', () =>
       openLesson(context.extensionUri),
     ),

@@ -1,4 +1,4 @@
-/** The toolbar (title, status, Stop / Run Again, legend) and the error banner. */
+/** The toolbar (title, status, Stop / Run Again / Save, legend) and the error banner. */
 import { OP_KIND_LABELS, OP_KINDS, opKindOf } from '../src/model/opKinds';
 import type { TraceModel } from '../src/model/traceModel';
 import type { FromWebviewMessage, ProgramStatus, SessionInfo } from '../src/shared/protocol';
@@ -27,6 +27,7 @@ export class Toolbar {
   private readonly notice = el('span', { id: 'notice', className: 'notice' });
   private readonly stop = el('button', { id: 'stop', text: 'Stop' });
   private readonly runAgain = el('button', { id: 'run-again', text: 'Run Again' });
+  private readonly save = el('button', { id: 'save', text: 'Save…' });
   private readonly legendItems: HTMLElement[];
   private readonly errorText = el('span', { id: 'error-text' });
   private session: SessionInfo | undefined;
@@ -39,6 +40,8 @@ export class Toolbar {
     this.runAgain.title = 'Run the program again with the same settings';
     this.stop.addEventListener('click', () => post({ type: 'stop' }));
     this.runAgain.addEventListener('click', () => post({ type: 'runAgain' }));
+    this.save.title = 'Save the trace as a .cvtrace file (Concurrency Visualizer: Save Trace As…)';
+    this.save.addEventListener('click', () => post({ type: 'save' }));
     this.swatches = OP_KINDS.map((kind) => el('span', { className: `swatch kind-${kind}` }));
     this.legendItems = OP_KINDS.map((kind, i) =>
       el(
@@ -56,7 +59,7 @@ export class Toolbar {
       el('div', { className: 'heading' }, this.title, this.command),
       this.status,
       this.notice,
-      el('div', { className: 'buttons' }, this.stop, this.runAgain),
+      el('div', { className: 'buttons' }, this.stop, this.runAgain, this.save),
       legend,
     );
     const dismiss = el('button', { className: 'dismiss', text: 'Dismiss' });
@@ -98,6 +101,8 @@ export class Toolbar {
     const live = state === 'starting' || state === 'running';
     this.stop.disabled = !live;
     this.runAgain.disabled = !state || live || (state === 'replay' && !this.session?.programPath);
+    // A trace exists once the host has hydrated the panel, even while the program runs.
+    this.save.disabled = !state;
   }
 
   /** Shows an error in the banner, or hides it (undefined). */

@@ -30,6 +30,8 @@ export interface PanelHandler {
   jump(message: Extract<FromWebviewMessage, { type: 'jump' }>): void;
   stop(): void;
   runAgain(): void;
+  /** Save Trace As… (the toolbar's Save button). */
+  save(panel: TimelinePanel): void;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface PanelHandler {
 export class TimelinePanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  /** The panel or trace editor last in front: what the Save Trace As… command saves. */
+  static active: TimelinePanel | undefined;
   /** Fired when the user closes the panel. */
   onDispose?: () => void;
 
@@ -66,9 +70,15 @@ export class TimelinePanel {
         if (!panel.visible) {
           this.ready = false;
         }
+        if (panel.active) {
+          TimelinePanel.active = this;
+        }
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+    if (panel.active) {
+      TimelinePanel.active = this;
+    }
   }
 
   /** Opens a new panel beside the editor in `column`. */
@@ -90,7 +100,10 @@ export class TimelinePanel {
     return new TimelinePanel(panel, extensionUri, source, handler);
   }
 
-  /** Adopts a panel VS Code restored after a window reload. */
+  /**
+   * Adopts a webview panel made by VS Code: one restored after a window reload, or the panel of
+   * a `.cvtrace` file's custom editor (src/editor/traceEditor.ts).
+   */
   static revive(
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
@@ -105,6 +118,24 @@ export class TimelinePanel {
     this.source = source;
     this.panel.title = `Concurrency: ${source.session.title}`;
     this.hydrate();
+  }
+
+  /** The session's name, as in the panel's title (the default name of a saved trace). */
+  get title(): string {
+    return this.source.session.title;
+  }
+
+  /** The traced program's file, when the session knows it. */
+  get programPath(): string | undefined {
+    return this.source.session.programPath;
+  }
+
+  /**
+   * The whole trace so far (file header + every stream's frames): the bytes `record --out`
+   * writes. A live source's `chunks` is the session's own array, so this includes new frames.
+   */
+  traceBytes(): Uint8Array {
+    return Buffer.concat(this.source.chunks);
   }
 
   /** Sends frames recorded since the last call. */
@@ -167,6 +198,9 @@ export class TimelinePanel {
       case 'runAgain':
         this.handler.runAgain();
         return;
+      case 'save':
+        this.handler.save(this);
+        return;
       case 'source':
         this.post({
           type: 'sourceText',
@@ -186,6 +220,9 @@ export class TimelinePanel {
       d.dispose();
     }
     this.panel.dispose();
+    if (TimelinePanel.active === this) {
+      TimelinePanel.active = undefined;
+    }
     this.onDispose?.();
     this.onDispose = undefined;
   }

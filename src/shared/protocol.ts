@@ -106,9 +106,9 @@ export interface JumpMessage {
   position: SourcePosition;
 }
 
-/** The user asked to stop the program or to run it again. */
+/** The user asked to stop the program, to run it again, or to save its trace to a file. */
 export interface ControlMessage {
-  type: 'stop' | 'runAgain';
+  type: 'stop' | 'runAgain' | 'save';
 }
 
 /**

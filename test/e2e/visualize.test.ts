@@ -9,69 +9,40 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
-import {
-  ensureCodeServer,
-  installExtension,
-  startCodeServer,
-  type RunningCodeServer,
-} from '../../scripts/code-server';
+import type { Page } from 'playwright-core';
 import {
   REPO,
   RESULTS,
-  collectConsole,
   extensionLog,
-  extensionPackage,
-  launchBrowser,
-  resetResults,
   runCommand as runPaletteCommand,
   tabTitles,
   terminalNames,
   waitFor,
   waitForWorkbench,
 } from './harness';
+import {
+  decoratedLines as decoratedLinesOf,
+  lineOf,
+  openFile as openFileOf,
+  panelFrame as panelFrameOf,
+  type PageGlobals,
+  panel as panelOf,
+  spanPosition,
+  threads as threadsOf,
+  openWorkbench,
+  type Workbench,
+} from './workbench';
 
 const VISUALIZE = 'Visualize Concurrency';
 const STOP = 'Concurrency Visualizer: Stop Traced Program';
 const RELOAD = 'Developer: Reload Window';
 const TIMERS_PANEL = 'Concurrency: timers.js';
 
-/**
- * The little of the DOM the page-side functions below use. This project's tsconfig has no DOM
- * lib (host code must never see it), and these functions run in the browser via evaluate().
- */
-interface DomElement {
-  textContent: string | null;
-  style: { top: string };
-  classList: Iterable<string>;
-  querySelector(selector: string): DomElement | null;
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-  closest(selector: string): DomElement | null;
-  scrollIntoView(options?: object): void;
-}
-type PageGlobals = {
-  document: DomElement;
-  cvDebug?: { findSpan(query: object): unknown };
-};
-
-/** 1-based line of the first line of `file` that contains `text`. */
-function lineOf(file: string, text: string): number {
-  const index = fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .findIndex((l) => l.includes(text));
-  assert.ok(index >= 0, `${text} not found in ${file}`);
-  return index + 1;
-}
-
 describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function () {
-  let server: RunningCodeServer | undefined;
-  let context: BrowserContext | undefined;
+  let workbench: Workbench | undefined;
   let page: Page;
-  let workDir: string;
-  let examples: string;
   let userDataDir: string;
-  const consoleLines: string[] = [];
+  let consoleLines: string[] = [];
   let shot = 0;
 
   async function screenshot(name: string): Promise<string> {
@@ -86,76 +57,10 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     await runPaletteCommand(page, title, { notText, onFail: () => screenshot('palette-failed') });
   }
 
-  /** Opens a file of the workspace by clicking it in the explorer. */
-  async function openFile(name: string): Promise<void> {
-    await page
-      .locator('.explorer-folders-view .monaco-list-row', { hasText: name })
-      .first()
-      .click();
-    await waitFor(
-      `${name} to be the active editor`,
-      () => page.locator('.editor-group-container.active .tab.active').first().innerText(),
-      (t) => t.includes(name),
-    );
-  }
-
-  /** The visible webview panel's own document (inside VS Code's two iframes). */
-  function panel(): FrameLocator {
-    return page
-      .frameLocator('iframe.webview.ready >> visible=true')
-      .frameLocator('iframe#active-frame');
-  }
-
-  /** The visible panel's inner frame, for evaluate(). */
-  async function panelFrame(): Promise<Frame> {
-    return waitFor(
-      'the visible webview frame with #threads-canvas',
-      async () => {
-        for (const frame of page.frames()) {
-          const outer = frame.parentFrame();
-          if (!outer || outer === page.mainFrame()) {
-            continue;
-          }
-          const iframe = await outer.frameElement().catch(() => null);
-          if (!iframe || !(await iframe.isVisible())) {
-            continue;
-          }
-          if (
-            await frame
-              .evaluate(
-                () =>
-                  !!(globalThis as unknown as PageGlobals).document.querySelector(
-                    '#threads-canvas',
-                  ),
-              )
-              .catch(() => false)
-          ) {
-            return frame;
-          }
-        }
-        return undefined;
-      },
-      (f) => f !== undefined,
-    ) as Promise<Frame>;
-  }
-
-  async function threads(): Promise<{
-    title: string | null;
-    lanes: number;
-    spans: number;
-    state: string | null;
-    status: string | null;
-  }> {
-    const view = panel();
-    const t = view.locator('#threads');
-    return {
-      title: await view.locator('#title').textContent({ timeout: 2000 }),
-      lanes: Number(await t.getAttribute('data-lanes', { timeout: 2000 })),
-      spans: Number(await t.getAttribute('data-spans', { timeout: 2000 })),
-      state: await view.locator('#status').getAttribute('data-state', { timeout: 2000 }),
-      status: await view.locator('#status').textContent({ timeout: 2000 }),
-    };
-  }
+  const openFile = (name: string) => openFileOf(page, name);
+  const panel = () => panelOf(page);
+  const threads = () => threadsOf(page);
+  const decoratedLines = (file: string) => decoratedLinesOf(page, file);
 
   /** The editor tab with this title (in any group). */
   function tab(title: string) {
@@ -167,78 +72,15 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     return extensionLog(userDataDir).filter((l) => /running .*timers\.js/.test(l));
   }
 
-  /** Lines (1-based) of the editor showing `file` that carry a whole-line `ced-` decoration. */
-  async function decoratedLines(file: string): Promise<string[]> {
-    return page.evaluate((name) => {
-      const out: string[] = [];
-      const { document } = globalThis as unknown as PageGlobals;
-      for (const group of Array.from(document.querySelectorAll('.editor-group-container'))) {
-        const tab = group.querySelector('.tab.active');
-        if (!tab || !(tab.textContent || '').includes(name)) {
-          continue;
-        }
-        const margin = Array.from(group.querySelectorAll('.margin-view-overlays > div'));
-        for (const el of Array.from(group.querySelectorAll('.view-overlays [class*="ced-"]'))) {
-          const row = el.closest('.view-overlays > div');
-          const top = row ? row.style.top : '';
-          const number = margin.find((m) => m.style.top === top)?.querySelector('.line-numbers');
-          const ced = Array.from(el.classList).find((c) => c.startsWith('ced-'));
-          out.push(`${(number?.textContent || '?').trim()}:${ced}`);
-        }
-      }
-      return out;
-    }, file);
-  }
-
   before(async function () {
     this.timeout(15 * 60 * 1000); // a first run installs code-server (about 1-2 min, more on a slow network)
-    resetResults();
-    const vsix = extensionPackage();
-    let entry: string;
-    try {
-      entry = ensureCodeServer();
-    } catch (err) {
-      throw new Error(
-        `code-server could not be installed, so the e2e tests cannot run: ${(err as Error).message}`,
-      );
-    }
-    assert.ok(entry);
-
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-e2e-'));
-    examples = path.join(workDir, 'examples');
-    fs.cpSync(path.join(REPO, 'examples'), examples, { recursive: true });
-    userDataDir = path.join(workDir, 'user-data');
-    const extensionsDir = path.join(workDir, 'extensions');
-    installExtension(vsix, { userDataDir, extensionsDir, scratchDir: workDir });
-    server = await startCodeServer({
-      output: (line) => consoleLines.push(`code-server: ${line}`),
-      userDataDir,
-      extensionsDir,
-      scratchDir: workDir,
-      settings: {
-        'security.workspace.trust.enabled': false,
-        // The terminal list is always shown, so a test can read the terminals' names.
-        'terminal.integrated.tabs.hideCondition': 'never',
-        'terminal.integrated.enablePersistentSessions': false,
-      },
-    });
-
-    context = await launchBrowser(path.join(workDir, 'chromium'));
-    page = context.pages()[0] || (await context.newPage());
-    collectConsole(page, consoleLines);
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(examples)}`);
-    await waitForWorkbench(page);
+    workbench = await openWorkbench('e2e-console.log');
+    ({ page, userDataDir, consoleLines } = workbench);
   });
 
   after(async function () {
     this.timeout(30000);
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fs.writeFileSync(path.join(RESULTS, 'e2e-console.log'), consoleLines.join('\n') + '\n');
-    await context?.close().catch(() => undefined);
-    await server?.stop();
-    if (workDir && !process.env.CV_E2E_KEEP) {
-      fs.rmSync(workDir, { recursive: true, force: true });
-    }
+    await workbench?.close();
   });
 
   const timersLine = lineOf(path.join(REPO, 'examples', 'timers.js'), 'setTimeout(');
@@ -265,16 +107,7 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
 
   it('b) hovering a Timeout span highlights its creation line and shows a tooltip', async function () {
     this.timeout(60000);
-    const frame = await panelFrame();
-    const found = await frame.evaluate(() => {
-      const debug = (globalThis as unknown as PageGlobals).cvDebug;
-      return debug ? debug.findSpan({ type: 'Timeout' }) : 'no window.cvDebug';
-    });
-    assert.ok(
-      found && typeof found === 'object' && 'x' in found && 'y' in found,
-      `cvDebug.findSpan({type:'Timeout'}) returned ${JSON.stringify(found)}`,
-    );
-    spanPx = found as { x: number; y: number };
+    spanPx = await spanPosition(page, 'Timeout');
     const before = await decoratedLines('timers.js');
     await panel().locator('#threads-canvas').hover({ position: spanPx });
     const added = await waitFor(
@@ -498,6 +331,7 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     );
     await screenshot('lesson-1');
   });
+
   it('h) under CPU load, the cores chart shows the other processes and the verdict says why', async function () {
     this.timeout(150000);
     // Other processes take every core: twice as many busy loops as cores, each ending by
@@ -539,7 +373,7 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     } finally {
       stopHogs();
     }
-    const frame = await panelFrame();
+    const frame = await panelFrameOf(page);
     // The summary is computed once it is on screen: bring the parallelism section into view.
     await frame.evaluate(() =>
       (globalThis as unknown as PageGlobals).document

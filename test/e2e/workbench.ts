@@ -1,0 +1,235 @@
+// What the e2e files that drive a timeline (visualize.test.ts, traceFile.test.ts) share: a
+// code-server with the packaged extension on a copy of examples/, and reading the visible panel
+// (its title, lanes, spans and state) and the editors' line decorations.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
+import {
+  ensureCodeServer,
+  installExtension,
+  startCodeServer,
+  type RunningCodeServer,
+} from '../../scripts/code-server';
+import {
+  REPO,
+  RESULTS,
+  collectConsole,
+  extensionPackage,
+  launchBrowser,
+  resetResults,
+  waitFor,
+  waitForWorkbench,
+} from './harness';
+
+/**
+ * The little of the DOM the page-side functions below use. This project's tsconfig has no DOM
+ * lib (host code must never see it), and these functions run in the browser via evaluate().
+ */
+export interface DomElement {
+  textContent: string | null;
+  style: { top: string };
+  classList: Iterable<string>;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  closest(selector: string): DomElement | null;
+  scrollIntoView(options?: object): void;
+}
+/** The page globals the tests read (cvDebug: the test hooks' automation, webview-ui/testHooks.ts). */
+export type PageGlobals = {
+  document: DomElement;
+  cvDebug?: { findSpan(query: object): unknown };
+};
+
+/** A code-server with the extension installed, on a copy of examples/, and its Chromium page. */
+export interface Workbench {
+  server: RunningCodeServer;
+  context: BrowserContext;
+  page: Page;
+  /** The scratch folder holding everything below (removed by close()). */
+  workDir: string;
+  /** The opened folder: a copy of the repository's examples/. */
+  examples: string;
+  userDataDir: string;
+  /** The extension host's console and page errors, written to test-results by close(). */
+  consoleLines: string[];
+  /** Writes the console log, closes the browser and stops code-server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Packages and installs the extension, starts code-server and opens examples/ in Chromium.
+ * `prepare` adds files to the copy of examples/ first (the explorer then lists them at once).
+ */
+export async function openWorkbench(
+  consoleLog: string,
+  prepare?: (examples: string) => void,
+): Promise<Workbench> {
+  resetResults();
+  const vsix = extensionPackage();
+  try {
+    assert.ok(ensureCodeServer());
+  } catch (err) {
+    throw new Error(
+      `code-server could not be installed, so the e2e tests cannot run: ${(err as Error).message}`,
+    );
+  }
+  const consoleLines: string[] = [];
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-e2e-'));
+  const examples = path.join(workDir, 'examples');
+  fs.cpSync(path.join(REPO, 'examples'), examples, { recursive: true });
+  prepare?.(examples);
+  const userDataDir = path.join(workDir, 'user-data');
+  const extensionsDir = path.join(workDir, 'extensions');
+  installExtension(vsix, { userDataDir, extensionsDir, scratchDir: workDir });
+  const server = await startCodeServer({
+    output: (line) => consoleLines.push(`code-server: ${line}`),
+    userDataDir,
+    extensionsDir,
+    scratchDir: workDir,
+    settings: {
+      'security.workspace.trust.enabled': false,
+      // The terminal list is always shown, so a test can read the terminals' names.
+      'terminal.integrated.tabs.hideCondition': 'never',
+      'terminal.integrated.enablePersistentSessions': false,
+    },
+  });
+  const context = await launchBrowser(path.join(workDir, 'chromium'));
+  const page = context.pages()[0] || (await context.newPage());
+  collectConsole(page, consoleLines);
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(examples)}`);
+  await waitForWorkbench(page);
+  return {
+    server,
+    context,
+    page,
+    workDir,
+    examples,
+    userDataDir,
+    consoleLines,
+    async close() {
+      fs.mkdirSync(RESULTS, { recursive: true });
+      fs.writeFileSync(path.join(RESULTS, consoleLog), consoleLines.join('\n') + '\n');
+      await context.close().catch(() => undefined);
+      await server.stop();
+      if (!process.env.CV_E2E_KEEP) {
+        fs.rmSync(workDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** 1-based line of the first line of `file` that contains `text`. */
+export function lineOf(file: string, text: string): number {
+  const index = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
+  assert.ok(index >= 0, `${text} not found in ${file}`);
+  return index + 1;
+}
+
+/** Opens a file of the workspace by clicking it in the explorer. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+  await waitFor(
+    `${name} to be the active editor`,
+    () => page.locator('.editor-group-container.active .tab.active').first().innerText(),
+    (t) => t.includes(name),
+  );
+}
+
+/** The visible webview panel's own document (inside VS Code's two iframes). */
+export function panel(page: Page): FrameLocator {
+  return page
+    .frameLocator('iframe.webview.ready >> visible=true')
+    .frameLocator('iframe#active-frame');
+}
+
+/** The visible panel's inner frame, for evaluate(). */
+export async function panelFrame(page: Page): Promise<Frame> {
+  return waitFor(
+    'the visible webview frame with #threads-canvas',
+    async () => {
+      for (const frame of page.frames()) {
+        const outer = frame.parentFrame();
+        if (!outer || outer === page.mainFrame()) {
+          continue;
+        }
+        const iframe = await outer.frameElement().catch(() => null);
+        if (!iframe || !(await iframe.isVisible())) {
+          continue;
+        }
+        if (
+          await frame
+            .evaluate(
+              () =>
+                !!(globalThis as unknown as PageGlobals).document.querySelector('#threads-canvas'),
+            )
+            .catch(() => false)
+        ) {
+          return frame;
+        }
+      }
+      return undefined;
+    },
+    (f) => f !== undefined,
+  ) as Promise<Frame>;
+}
+
+/** What the visible panel shows: its title, lanes, spans and the program's state. */
+export async function threads(page: Page): Promise<{
+  title: string | null;
+  lanes: number;
+  spans: number;
+  state: string | null;
+  status: string | null;
+}> {
+  const view = panel(page);
+  const t = view.locator('#threads');
+  return {
+    title: await view.locator('#title').textContent({ timeout: 2000 }),
+    lanes: Number(await t.getAttribute('data-lanes', { timeout: 2000 })),
+    spans: Number(await t.getAttribute('data-spans', { timeout: 2000 })),
+    state: await view.locator('#status').getAttribute('data-state', { timeout: 2000 }),
+    status: await view.locator('#status').textContent({ timeout: 2000 }),
+  };
+}
+
+/** The pixel position of a span of `type` in the visible panel's threads canvas. */
+export async function spanPosition(page: Page, type: string): Promise<{ x: number; y: number }> {
+  const frame = await panelFrame(page);
+  const found = await frame.evaluate((t) => {
+    const debug = (globalThis as unknown as PageGlobals).cvDebug;
+    return debug ? debug.findSpan({ type: t }) : 'no window.cvDebug';
+  }, type);
+  assert.ok(
+    found && typeof found === 'object' && 'x' in found && 'y' in found,
+    `cvDebug.findSpan({type:'${type}'}) returned ${JSON.stringify(found)}`,
+  );
+  return found as { x: number; y: number };
+}
+
+/** Lines (1-based) of the editor showing `file` that carry a whole-line `ced-` decoration. */
+export async function decoratedLines(page: Page, file: string): Promise<string[]> {
+  return page.evaluate((name) => {
+    const out: string[] = [];
+    const { document } = globalThis as unknown as PageGlobals;
+    for (const group of Array.from(document.querySelectorAll('.editor-group-container'))) {
+      const tab = group.querySelector('.tab.active');
+      if (!tab || !(tab.textContent || '').includes(name)) {
+        continue;
+      }
+      const margin = Array.from(group.querySelectorAll('.margin-view-overlays > div'));
+      for (const el of Array.from(group.querySelectorAll('.view-overlays [class*="ced-"]'))) {
+        const row = el.closest('.view-overlays > div');
+        const top = row ? row.style.top : '';
+        const number = margin.find((m) => m.style.top === top)?.querySelector('.line-numbers');
+        const ced = Array.from(el.classList).find((c) => c.startsWith('ced-'));
+        out.push(`${(number?.textContent || '?').trim()}:${ced}`);
+      }
+    }
+    return out;
+  }, file);
+}
