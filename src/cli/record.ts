@@ -106,10 +106,11 @@ export function recordCommand(
   const env: Record<string, string | undefined> = { ...process.env };
   delete env[USER_NODE_OPTIONS_ENV];
   env.NODE_OPTIONS = userNodeOptions();
-  // With a terminal as stdin the program stays in the terminal's process group, so it can read
-  // it and gets Ctrl+C (SIGINT) and hangup (SIGHUP) from it directly: passing those on too
-  // would deliver them twice. Without one (CI, a pipe), it gets its own group and every signal
-  // comes through us, to the whole group (npm test and the processes it starts).
+  // The program stays in our session and process group (as it would run without us). With a
+  // terminal as stdin, that group gets Ctrl+C (SIGINT) and hangup (SIGHUP) from the terminal
+  // directly: passing those on too would deliver them twice. Without one (CI, a pipe), every
+  // signal comes through us, to the program and every process it started (npm test and its
+  // children).
   const terminal = process.platform !== 'win32' && isatty(0);
   const forwarded: readonly NodeJS.Signals[] = terminal ? ['SIGTERM'] : FORWARDED;
   let done!: (code: number) => void;
@@ -128,7 +129,7 @@ export function recordCommand(
         ...(opts.sample ? {} : { cpuEstimates: true }),
       },
       stdio: 'inherit',
-      ownProcessGroup: !terminal,
+      signalDescendants: !terminal,
       // The trace is written once, at the end: no need to read it while it grows.
       live: false,
       sample: opts.sample,

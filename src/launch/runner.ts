@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 
 /** What to run: a complete, resolved command. */
 export interface LaunchSpec {
@@ -15,10 +16,13 @@ export interface LaunchSpec {
    */
   stdio?: 'pipe' | 'inherit';
   /**
-   * The program gets its own process group (POSIX), so that `signal` reaches every process it
-   * starts (npm test and its children); the CLI asks for it when no terminal is its stdin.
+   * `signal` reaches every process the program started (npm test and its children), not only
+   * the program; the CLI asks for it when no terminal is its stdin. The program stays in our
+   * session and process group: a session of its own (setsid) would change its share of the CPU
+   * where the kernel groups scheduling by session (autogroup), and the program would no longer
+   * run as it does without us.
    */
-  ownProcessGroup?: boolean;
+  signalDescendants?: boolean;
 }
 
 /** How a program ended. */
@@ -66,9 +70,6 @@ export class ProgramRunner {
         env: this.spec.env,
         stdio: this.spec.stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'],
         windowsHide: true,
-        // detached is setsid() on POSIX: a new process group led by the program. On Windows it
-        // would open a new console, so the program stays in ours there.
-        detached: this.spec.ownProcessGroup === true && process.platform !== 'win32',
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -116,22 +117,22 @@ export class ProgramRunner {
   }
 
   /**
-   * Sends a signal to the program: to its whole process group where it has its own, else to
-   * the program itself. Nothing happens once it has ended.
+   * Sends a signal to the program and, with `signalDescendants`, to every process it started,
+   * as a terminal's Ctrl+C reaches a whole foreground group. Nothing happens once it has ended.
    */
   signal(signal: NodeJS.Signals): void {
     if (this.exited || !this.child?.pid) {
       return;
     }
-    if (this.spec.ownProcessGroup && process.platform !== 'win32') {
+    const others = this.spec.signalDescendants ? descendantsOf(this.child.pid) : [];
+    this.child.kill(signal);
+    for (const pid of others) {
       try {
-        process.kill(-this.child.pid, signal);
-        return;
+        process.kill(pid, signal);
       } catch {
-        // The group is gone but the leader not yet reaped: try the program itself.
+        // Gone meanwhile.
       }
     }
-    this.child.kill(signal);
   }
 
   /** Stops the program, escalating SIGINT -> SIGTERM -> SIGKILL every `graceMs`. */
@@ -159,4 +160,61 @@ export class ProgramRunner {
     clearTimeout(this.escalation);
     this.events.exit(info);
   }
+}
+
+/**
+ * The processes `root` started, and theirs, from each process's parent: /proc on Linux, `ps`
+ * elsewhere on POSIX; none where neither tells (Windows).
+ */
+export function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of parentsOfProcesses()) {
+    const list = children.get(ppid);
+    if (list) {
+      list.push(pid);
+    } else {
+      children.set(ppid, [pid]);
+    }
+  }
+  const found: number[] = [];
+  const queue = [root];
+  const seen = new Set(queue);
+  while (queue.length) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      if (!seen.has(child)) {
+        seen.add(child);
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** Every process's parent: [pid, ppid] pairs. */
+function parentsOfProcesses(): [number, number][] {
+  const pairs: [number, number][] = [];
+  if (process.platform === 'linux') {
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) {
+        continue;
+      }
+      try {
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        pairs.push([Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])]);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  } else if (process.platform !== 'win32') {
+    const ps = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+    for (const line of (ps.stdout ?? '').split('\n')) {
+      const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+      if (pid > 0 && ppid >= 0) {
+        pairs.push([pid, ppid]);
+      }
+    }
+  }
+  return pairs;
 }

@@ -37,8 +37,8 @@ export interface TraceRequest {
   tracer?: SessionOptions;
   /** 'pipe' (default: the extension's terminal) or 'inherit' (the CLI's own terminal). */
   stdio?: LaunchSpec['stdio'];
-  /** The program gets its own process group, which `signal` reaches (LaunchSpec). */
-  ownProcessGroup?: boolean;
+  /** `signal` reaches every process the program started too (LaunchSpec). */
+  signalDescendants?: boolean;
   /** Frames are delivered while the program runs (the extension's live view; default true). */
   live?: boolean;
   /** OS threads and cores are sampled from /proc (default true). */
@@ -111,7 +111,7 @@ export class TraceSession {
         NODE_OPTIONS: withTracerNodeOptions(request.env.NODE_OPTIONS, this.folder.preloadPath),
       },
       stdio: request.stdio,
-      ownProcessGroup: request.ownProcessGroup,
+      signalDescendants: request.signalDescendants,
     };
     this.runner = new ProgramRunner(
       spec,
@@ -146,8 +146,9 @@ export class TraceSession {
   }
 
   /**
-   * Passes a signal on to the program (its process group where it has one); one that comes
-   * before the program is started is sent right after it starts.
+   * Passes a signal on to the program (and to the processes it started, with
+   * signalDescendants); one that comes before the program is started is sent right after it
+   * starts.
    */
   signal(signal: NodeJS.Signals): void {
     if (this.runner.pid === undefined) {

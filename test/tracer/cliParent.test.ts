@@ -113,6 +113,11 @@ describe('record as a parent: signals (issue #20)', function () {
       try {
         await until(() => /READY /.test(stdout), 'the program is up');
         pids = JSON.parse(/READY (.*)/.exec(stdout)![1]) as { pid: number; child: number };
+        if (process.platform === 'linux') {
+          // In record's own session, as without us: a session of its own (setsid) would give
+          // it a scheduling group of its own, and so another share of the CPU.
+          assert.equal(sessionOf(pids.pid), sessionOf(process.pid));
+        }
         rec.kill(signal); // to record's own pid only, as a CI runner's cancel does
         let code: number | null = null;
         void exited.then((c) => (code = c));
@@ -139,6 +144,12 @@ describe('record as a parent: signals (issue #20)', function () {
 function processGroup(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
+/** The session of a process (Linux /proc): the kernel's autogroup shares the CPU by it. */
+function sessionOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
 }
 
 /** The pid of the recorder writing `out` (Linux /proc). */
