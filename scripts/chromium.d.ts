@@ -8,3 +8,5 @@ export function findChromium(env?: NodeJS.ProcessEnv, candidates?: string[]): st
 export function chromiumPath(): string;
 /** How to get a Chromium on `platform`, with the exact command where one exists. */
 export function installAdvice(platform?: NodeJS.Platform): string;
+/** Flags for a headless Chromium on a machine whose network is closed. */
+export const HEADLESS_ARGS: string[];

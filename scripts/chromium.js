@@ -86,7 +86,22 @@ function chromiumPath() {
   return found;
 }
 
-module.exports = { findChromium, chromiumPath, installAdvice, CANDIDATES };
+/**
+ * Flags for a headless Chromium on a machine whose network is closed: no sandbox (tests may
+ * run as root), no GPU, and none of the background connections it would try at every start.
+ */
+const HEADLESS_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+module.exports = { findChromium, chromiumPath, installAdvice, CANDIDATES, HEADLESS_ARGS };
 
 if (require.main === module) {
   try {

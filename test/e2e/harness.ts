@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { chromiumPath } from '../../scripts/chromium';
+import { chromiumPath, HEADLESS_ARGS } from '../../scripts/chromium';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const RESULTS = path.join(REPO, 'test-results');
@@ -88,16 +88,7 @@ export async function launchBrowser(dir: string): Promise<BrowserContext> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1600, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    args: HEADLESS_ARGS,
   });
 }
 

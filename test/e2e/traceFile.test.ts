@@ -28,6 +28,7 @@ import {
   spanPosition,
   threads,
   type Workbench,
+  clickJumpsTo,
 } from './workbench';
 
 describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', function () {
@@ -166,18 +167,7 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
       onLine,
     );
     await screenshot('hover-highlight');
-    await panel(page).locator('#threads-canvas').click({ position: spanPx });
-    await waitFor(
-      `the cursor on line ${timersLine}`,
-      () => page.locator('[id="status.editor.selection"]').innerText({ timeout: 2000 }),
-      (t) => t.startsWith(`Ln ${timersLine},`),
-      15000,
-    );
-    const active = await page
-      .locator('.editor-group-container.active .tab.active')
-      .first()
-      .innerText();
-    assert.ok(active.includes('timers.js'), `active tab is "${active}", not timers.js`);
+    await clickJumpsTo(page, spanPx, 'timers.js', timersLine);
     await screenshot('jumped');
   });
 

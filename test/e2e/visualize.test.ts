@@ -31,6 +31,7 @@ import {
   threads as threadsOf,
   openWorkbench,
   type Workbench,
+  clickJumpsTo,
 } from './workbench';
 
 const VISUALIZE = 'Visualize Concurrency';
@@ -132,18 +133,7 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
 
   it('c) clicking the span jumps to its creation line', async function () {
     this.timeout(60000);
-    await panel().locator('#threads-canvas').click({ position: spanPx });
-    await waitFor(
-      `the cursor on line ${timersLine}`,
-      () => page.locator('[id="status.editor.selection"]').innerText({ timeout: 2000 }),
-      (t) => t.startsWith(`Ln ${timersLine},`),
-      15000,
-    );
-    const active = await page
-      .locator('.editor-group-container.active .tab.active')
-      .first()
-      .innerText();
-    assert.ok(active.includes('timers.js'), `active tab is "${active}", not timers.js`);
+    await clickJumpsTo(page, spanPx, 'timers.js', timersLine);
     await screenshot('jumped');
   });
 

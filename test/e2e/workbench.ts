@@ -211,6 +211,30 @@ export async function spanPosition(page: Page, type: string): Promise<{ x: numbe
   return found as { x: number; y: number };
 }
 
+/**
+ * Clicks the span at `spanPx` in the visible panel and waits until the editor's cursor is on
+ * `line` in the tab named `file`: click-to-source, as a user sees it.
+ */
+export async function clickJumpsTo(
+  page: Page,
+  spanPx: { x: number; y: number },
+  file: string,
+  line: number,
+): Promise<void> {
+  await panel(page).locator('#threads-canvas').click({ position: spanPx });
+  await waitFor(
+    `the cursor on line ${line}`,
+    () => page.locator('[id="status.editor.selection"]').innerText({ timeout: 2000 }),
+    (t) => t.startsWith(`Ln ${line},`),
+    15000,
+  );
+  const active = await page
+    .locator('.editor-group-container.active .tab.active')
+    .first()
+    .innerText();
+  assert.ok(active.includes(file), `active tab is "${active}", not ${file}`);
+}
+
 /** Lines (1-based) of the editor showing `file` that carry a whole-line `ced-` decoration. */
 export async function decoratedLines(page: Page, file: string): Promise<string[]> {
   return page.evaluate((name) => {

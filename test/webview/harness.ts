@@ -17,7 +17,7 @@ import { timelineHtml } from '../../src/panel/html';
 import { readSessionTrace } from '../../src/launch/tail';
 import type { PageWindow } from './pageGlobals';
 import { buildWebviewBundle } from '../../scripts/webviewBundle';
-import { chromiumPath } from '../../scripts/chromium';
+import { chromiumPath, HEADLESS_ARGS } from '../../scripts/chromium';
 
 declare const window: PageWindow;
 declare function atob(data: string): string;
@@ -218,14 +218,7 @@ export async function startHarness(
     executablePath: chromiumPath(),
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
+      ...HEADLESS_ARGS,
       ...(process.env.CV_JS_FLAGS ? [`--js-flags=${process.env.CV_JS_FLAGS}`] : []),
     ],
   });

@@ -95,6 +95,30 @@ export function addDensity(
   }
 }
 
+/**
+ * Calls `visit` for every visible sample of non-zero length, with its x range in the time
+ * area's columns (CSS px from the time area's left edge) and its length.
+ */
+function forEachSampleColumns(
+  os: OsThreadStore,
+  scale: TimeScale,
+  visit: (s: number, x0Px: number, x1Px: number, spanNs: number) => void,
+): void {
+  forEachSampleIn(os, scale.startNs, scale.endNs, (s) => {
+    const startNs = os.sampleStartNs.data[s];
+    const endNs = os.sampleEndNs.data[s];
+    const spanNs = endNs - startNs;
+    if (spanNs > 0) {
+      visit(
+        s,
+        scale.timeToPx(startNs) - scale.startPx,
+        scale.timeToPx(endNs) - scale.startPx,
+        spanNs,
+      );
+    }
+  });
+}
+
 /** Columns of the time area of a scale: one per CSS px. */
 export function columnsOf(scale: TimeScale): number {
   return Math.max(1, Math.ceil(scale.endPx - scale.startPx));
@@ -113,19 +137,11 @@ export function rasterThreads(
   const columns = columnsOf(scale);
   const run = new Float32Array(lanes * columns);
   const wait = new Float32Array(lanes * columns);
-  forEachSampleIn(os, scale.startNs, scale.endNs, (s) => {
+  forEachSampleColumns(os, scale, (s, x0Px, x1Px, spanNs) => {
     const lane = laneOfThread[os.sampleThread.data[s]];
     if (lane < 0) {
       return;
     }
-    const startNs = os.sampleStartNs.data[s];
-    const endNs = os.sampleEndNs.data[s];
-    const spanNs = endNs - startNs;
-    if (!(spanNs > 0)) {
-      return;
-    }
-    const x0Px = scale.timeToPx(startNs) - scale.startPx;
-    const x1Px = scale.timeToPx(endNs) - scale.startPx;
     addDensity(run, lane * columns, columns, x0Px, x1Px, os.sampleRunNs.data[s] / spanNs);
     addDensity(wait, lane * columns, columns, x0Px, x1Px, os.sampleWaitNs.data[s] / spanNs);
   });
@@ -146,20 +162,12 @@ export function rasterCores(
 ): { run: Float32Array; columns: number } {
   const columns = columnsOf(scale);
   const run = new Float32Array(cores * kinds * columns);
-  forEachSampleIn(os, scale.startNs, scale.endNs, (s) => {
+  forEachSampleColumns(os, scale, (s, x0Px, x1Px, spanNs) => {
     const core = os.sampleCore.data[s];
     const kind = kindOfThread[os.sampleThread.data[s]];
     if (core >= cores || kind < 0) {
       return;
     }
-    const startNs = os.sampleStartNs.data[s];
-    const endNs = os.sampleEndNs.data[s];
-    const spanNs = endNs - startNs;
-    if (!(spanNs > 0)) {
-      return;
-    }
-    const x0Px = scale.timeToPx(startNs) - scale.startPx;
-    const x1Px = scale.timeToPx(endNs) - scale.startPx;
     const offset = (core * kinds + kind) * columns;
     addDensity(run, offset, columns, x0Px, x1Px, os.sampleRunNs.data[s] / spanNs);
   });

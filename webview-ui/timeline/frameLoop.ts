@@ -12,11 +12,36 @@ const WARM_UP_SPANS = 10_000;
 /** The zoom levels of the warm-up, as fractions of the window. */
 const WARM_UP_ZOOMS = [1 / 16, 1 / 256, 1 / 4096];
 
+/** One run of `task` on the next animation frame, however many requests come before it. */
+export class FrameTask {
+  private frame = 0;
+
+  constructor(private readonly task: () => void) {}
+
+  /** Schedules the task on the next animation frame (many calls, one run). */
+  request(): void {
+    if (!this.frame) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.task();
+      });
+    }
+  }
+
+  /** Runs the task now if a run is pending (so automation sees what the user would). */
+  flush(): void {
+    if (this.frame) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+      this.task();
+    }
+  }
+}
+
 /** Coalesces redraw requests into one draw per animation frame; runs the warm-up. */
-export class FrameLoop {
+export class FrameLoop extends FrameTask {
   /** True during a warm-up draw (never shown). */
   warming = false;
-  private frame = 0;
   private warmedModel?: TraceModel;
 
   constructor(
@@ -24,25 +49,8 @@ export class FrameLoop {
     private readonly window: TimeWindow,
     /** Called after each warm-up draw (test instrumentation counts them). */
     private readonly onWarmUpDraw?: () => void,
-  ) {}
-
-  /** Schedules one draw on the next animation frame (many calls, one draw). */
-  request(): void {
-    if (!this.frame) {
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.draw();
-      });
-    }
-  }
-
-  /** Draws now if a draw is pending (so automation sees what the user would). */
-  flush(): void {
-    if (this.frame) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-      this.draw();
-    }
+  ) {
+    super(draw);
   }
 
   /** After a real draw of `model`: schedules its warm-up if it is large and not warmed yet. */

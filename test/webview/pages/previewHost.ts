@@ -9,6 +9,7 @@ import { readTheme } from '../../../webview-ui/theme';
 import { fitText } from '../../../webview-ui/timeline/canvasSurface';
 import { CausalIndex } from '../../../webview-ui/timeline/causalIndex';
 import { GUTTER_PX } from '../../../webview-ui/timeline/layout';
+import { FrameTask } from '../../../webview-ui/timeline/frameLoop';
 import { Selection } from '../../../webview-ui/timeline/selection';
 import { SpanFilter } from '../../../webview-ui/timeline/spanFilter';
 import { SpanIndex } from '../../../webview-ui/timeline/spanIndex';
@@ -38,7 +39,7 @@ export class PreviewHost implements TimelineHost {
   private readonly tracks: TimelineTrack[] = [];
   private readonly listeners: Array<(change: WindowChange) => void> = [];
   private scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
-  private frame = 0;
+  private readonly frames = new FrameTask(() => this.draw());
   private indexes: (ModelIndexes & { model: TraceModel }) | undefined;
 
   constructor(private readonly model: () => TraceModel) {
@@ -59,21 +60,12 @@ export class PreviewHost implements TimelineHost {
   }
 
   requestRedraw(): void {
-    if (!this.frame) {
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.draw();
-      });
-    }
+    this.frames.request();
   }
 
   /** Draws now if a redraw is pending. */
   flush(): void {
-    if (this.frame) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-      this.draw();
-    }
+    this.frames.flush();
   }
 
   /** Shows [startNs, endNs); NaN for both follows the whole trace again. */
