@@ -1,3 +1,4 @@
+import { firstAbove } from './bisect';
 import { addTopBusyShares, forSamplesIn, osThreadClasses } from './timeIndex';
 import { OS_THREAD_KINDS, type OsThreadKind } from './threadKinds';
 import type { TraceModel } from './traceModel';
@@ -122,17 +123,7 @@ export function forMachineSamplesIn(
   const n = os.machineEndNs.length;
   const ends = os.machineEndNs.data;
   // Ends increase (the store drops any out of order): the first end past `fromNs`.
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ends[mid] <= fromNs) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  for (let m = lo; m < n && os.machineStartNs.data[m] < toNs; m++) {
+  for (let m = firstAbove(ends, 0, n, fromNs); m < n && os.machineStartNs.data[m] < toNs; m++) {
     visit(os.machineStartNs.data[m], ends[m], os.machineBusyNs.data[m]);
   }
   return n > 0;

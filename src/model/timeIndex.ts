@@ -1,3 +1,4 @@
+import { firstAbove } from './bisect';
 import type { TraceModel } from './traceModel';
 import type { OsThreadClass } from './threadKinds';
 import { classifyOsThreads } from './threadKinds';
@@ -237,16 +238,7 @@ export function forSamplesIn(
   const ends = os.sampleEndNs.data;
   const n = os.sampleCount;
   // Sample ends never decrease (ticks are written in order): the first end past `from`.
-  let lo = 0;
-  let hi = ix.samplesSorted ? n : 0;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ends[mid] <= fromNs) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
+  const lo = ix.samplesSorted ? firstAbove(ends, 0, n, fromNs) : 0;
   const stopNs = ix.samplesSorted ? toNs + ix.maxSampleNs : Infinity;
   for (let s = lo; s < n && ends[s] < stopNs + 1; s++) {
     if (os.sampleStartNs.data[s] < toNs && ends[s] > fromNs) {

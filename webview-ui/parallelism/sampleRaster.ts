@@ -2,6 +2,7 @@
  * CPU samples turned into per-pixel columns: how much of each pixel's time a thread ran or
  * waited for a core. One pass over the visible samples, whatever the zoom.
  */
+import { firstAbove } from '../../src/model/bisect';
 import type { OsThreadStore } from '../../src/model/osThreads';
 import type { TimeScale } from '../timeline/timeScale';
 
@@ -47,19 +48,7 @@ export function forEachSampleIn(
   const ends = os.sampleEndNs.data;
   const starts = os.sampleStartNs.data;
   const n = os.sampleCount;
-  let s = 0;
-  if (sorted) {
-    let hi = n;
-    while (s < hi) {
-      const mid = (s + hi) >>> 1;
-      if (ends[mid] <= fromNs) {
-        s = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-  }
-  for (; s < n; s++) {
+  for (let s = sorted ? firstAbove(ends, 0, n, fromNs) : 0; s < n; s++) {
     if (sorted && ends[s] - maxSpanNs > toNs) {
       break;
     }
