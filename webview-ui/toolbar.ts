@@ -119,6 +119,8 @@ export class Toolbar {
     }
     this.legendItems.forEach((item, i) => item.classList.toggle('absent', !present.has(i)));
     const dropped = model.threads.reduce((sum, t) => sum + t.dropped, 0);
-    this.notice.textContent = dropped ? `${dropped} events dropped by the tracer` : '';
+    this.notice.textContent = dropped
+      ? `${dropped} events dropped by the tracer (size cap): the figures cover only the recorded part`
+      : '';
   }
 }

@@ -205,7 +205,8 @@ export function starvationText(s: Starvation, machine: number): string {
  * The verdict. Concurrent: on some event loop, two or more pending operations (timers, I/O,
  * threadpool requests...; not promises, ticks or long-lived handles) waited at the same time
  * for at least 1 ms. Parallel: 1.5 cores or more were busy for at least 50 ms and at least 10%
- * of the busy time (10 ms buckets). Starved: see starvationOf. The text gives the figures behind both halves.
+ * of the busy time (10 ms buckets). Starved: see starvationOf. The text gives the figures behind both halves,
+ * and says when events were dropped (the figures then cover only what was recorded).
  */
 export function verdictOf(
   model: TraceModel,
@@ -242,7 +243,14 @@ export function verdictOf(
   const starved = cores.starvation
     ? ` Starved of CPU: ${starvationText(cores.starvation, cores.machine)}.`
     : '';
-  return { kind, text: `${head}: ${concurrency}; ${parallelism}.${starved}` };
+  let droppedEvents = 0;
+  for (const thread of model.threads) {
+    droppedEvents += thread.dropped;
+  }
+  const partial = droppedEvents
+    ? ` Only part of the run was recorded: ${droppedEvents} events were not (the trace reached its size cap), so these figures cover the recorded part.`
+    : '';
+  return { kind, text: `${head}: ${concurrency}; ${parallelism}.${starved}${partial}` };
 }
 
 function ms(x: number): string {
