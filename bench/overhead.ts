@@ -19,14 +19,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleForNode } from '../test/fixtures/nodeBundle';
 import { createSession, withTracerNodeOptions } from '../src/launch/session';
 import { readSessionTrace } from '../src/launch/tail';
 import { TraceDecoder } from '../src/model/decoder';
 import { summarize } from '../src/model/summary';
 import { TraceModel } from '../src/model/traceModel';
 
-const ROOT = path.resolve(__dirname, '..');
 const WORKLOADS = ['promises', 'fs', 'immediate', 'http', 'cpu', 'workers'];
 const MODES = [
   'untraced',
@@ -59,15 +58,7 @@ const tracerPath = process.argv.includes('--tracer')
   ? path.resolve(arg('tracer', ''))
   : path.join(scratch, 'tracer.js');
 if (!process.argv.includes('--tracer')) {
-  esbuild.buildSync({
-    entryPoints: [path.join(ROOT, 'src', 'tracer', 'index.ts')],
-    outfile: tracerPath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    logLevel: 'error',
-  });
+  bundleForNode('src/tracer/index.ts', tracerPath);
 }
 for (const file of [tracerPath, baselinePath].filter(Boolean)) {
   if (!fs.existsSync(file)) {

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import * as esbuild from 'esbuild';
+import { bundleForNode } from '../test/fixtures/nodeBundle';
 import { createSession, withTracerNodeOptions } from '../src/launch/session';
 import { SessionTail, traceFileHeader } from '../src/launch/tail';
 import { TraceDecoder } from '../src/model/decoder';
@@ -24,7 +24,6 @@ import { TraceModel } from '../src/model/traceModel';
 import { Sampler } from '../src/sampler/sampler';
 import { SamplerThread } from '../src/sampler/samplerThread';
 
-const ROOT = path.resolve(__dirname, '..');
 const MODES = ['inline', 'worker'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -37,21 +36,11 @@ const workers = Number(arg('workers', '6'));
 const ms = Number(arg('ms', '2000'));
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-bench-sampler-'));
-function bundle(entry: string, name: string): string {
-  const outfile = path.join(scratch, name);
-  esbuild.buildSync({
-    entryPoints: [path.join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    logLevel: 'error',
-  });
-  return outfile;
-}
-const tracerPath = bundle('src/tracer/index.ts', 'tracer.js');
-const workerPath = bundle('src/sampler/samplerWorker.ts', 'samplerWorker.js');
+const tracerPath = bundleForNode('src/tracer/index.ts', path.join(scratch, 'tracer.js'));
+const workerPath = bundleForNode(
+  'src/sampler/samplerWorker.ts',
+  path.join(scratch, 'samplerWorker.js'),
+);
 
 // Busy and many-threaded: spinning workers that also keep timers and the threadpool going, so
 // the sampler follows ~20 OS threads and the tracer writes steadily.

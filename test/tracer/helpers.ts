@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleForNode } from '../fixtures/nodeBundle';
 import { createSession, withTracerNodeOptions } from '../../src/launch/session';
 import { readSessionTrace } from '../../src/launch/tail';
 import { TraceDecoder } from '../../src/model/decoder';
@@ -15,17 +15,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 let built: string | undefined;
 export function buildTracer(): string {
   if (!built) {
-    const outfile = path.join(ROOT, 'dist', 'tracer.js');
-    esbuild.buildSync({
-      entryPoints: [path.join(ROOT, 'src', 'tracer', 'index.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node18',
-      logLevel: 'error',
-    });
-    built = outfile;
+    built = bundleForNode('src/tracer/index.ts', path.join(ROOT, 'dist', 'tracer.js'));
   }
   return built;
 }
@@ -184,26 +174,8 @@ let builtCli: string | undefined;
 export function buildCli(): string {
   buildTracer();
   if (!builtCli) {
-    esbuild.buildSync({
-      entryPoints: [path.join(ROOT, 'src', 'sampler', 'samplerWorker.ts')],
-      outfile: path.join(ROOT, 'dist', 'samplerWorker.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node18',
-      logLevel: 'error',
-    });
-    const outfile = path.join(ROOT, 'dist', 'cli.js');
-    esbuild.buildSync({
-      entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node18',
-      logLevel: 'error',
-    });
-    builtCli = outfile;
+    bundleForNode('src/sampler/samplerWorker.ts', path.join(ROOT, 'dist', 'samplerWorker.js'));
+    builtCli = bundleForNode('src/cli/main.ts', path.join(ROOT, 'dist', 'cli.js'));
   }
   return builtCli;
 }

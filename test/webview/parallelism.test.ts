@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleForNode } from '../fixtures/nodeBundle';
 import type { Page } from 'playwright-core';
 import { TraceDecoder } from '../../src/model/decoder';
 import { summarize } from '../../src/model/summary';
@@ -72,24 +72,8 @@ interface Recorded {
 
 /** Builds the CLI and its tracer side by side (the CLI finds tracer.js beside itself). */
 function buildCli(outDir: string): string {
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    logLevel: 'error',
-  } as const;
-  esbuild.buildSync({
-    ...common,
-    entryPoints: [path.join(ROOT, 'src', 'tracer', 'index.ts')],
-    outfile: path.join(outDir, 'tracer.js'),
-  });
-  esbuild.buildSync({
-    ...common,
-    entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
-    outfile: path.join(outDir, 'cli.js'),
-  });
-  return path.join(outDir, 'cli.js');
+  bundleForNode('src/tracer/index.ts', path.join(outDir, 'tracer.js'));
+  return bundleForNode('src/cli/main.ts', path.join(outDir, 'cli.js'));
 }
 
 /** Records a program with `cli record` (tracer and sampler), one at a time: 2 shared cores. */
