@@ -23,6 +23,12 @@ export interface OsThreadRow {
   samples: number;
   /** End of its latest sample (samples of one thread never overlap). */
   lastSampleEndNs: number;
+  /**
+   * Run and wait time read but not yet placed in a sample: a period's counters may exceed its
+   * span (clipped there) and are owed to the next one, so the samples keep the totals.
+   */
+  carryRunNs: number;
+  carryWaitNs: number;
 }
 
 /**
@@ -91,6 +97,8 @@ export class OsThreadStore {
         waitNs: 0,
         samples: 0,
         lastSampleEndNs: -Infinity,
+        carryRunNs: 0,
+        carryWaitNs: 0,
       });
     }
     this.version++;
@@ -102,16 +110,24 @@ export class OsThreadStore {
     if (!row) {
       return; // a sample of a thread never announced: the stream lost a frame
     }
-    // The counters are read a little after the clock (much later on a loaded machine), so a
-    // period can hold more run time than wall time. A thread's samples never overlap and
-    // never hold more than their span: the excess is clipped here (the totals keep it).
+    // The counters are read a little after the clock (much later on a loaded machine), and a
+    // running thread's schedstat advances by scheduler ticks (4 ms at HZ=250), so a period can
+    // hold more run time than wall time and the next one less. A thread's samples never overlap
+    // and never hold more than their span: the excess is carried to its next sample, not
+    // dropped (dropped, a thread spinning in 7 ms periods lost a tenth of its run time).
     const startNs = Math.max(timeNs - periodNs, row.lastSampleEndNs);
     const spanNs = Math.max(timeNs - startNs, 0);
+    const owedRunNs = runNs + row.carryRunNs;
+    const owedWaitNs = waitNs + row.carryWaitNs;
+    const placedRunNs = Math.min(owedRunNs, spanNs);
+    const placedWaitNs = Math.min(owedWaitNs, spanNs - placedRunNs);
+    row.carryRunNs = owedRunNs - placedRunNs;
+    row.carryWaitNs = owedWaitNs - placedWaitNs;
     this.sampleThread.push(row.index);
     this.sampleStartNs.push(startNs);
     this.sampleEndNs.push(timeNs);
-    this.sampleRunNs.push(Math.min(runNs, spanNs));
-    this.sampleWaitNs.push(Math.min(waitNs, spanNs));
+    this.sampleRunNs.push(placedRunNs);
+    this.sampleWaitNs.push(placedWaitNs);
     row.lastSampleEndNs = Math.max(row.lastSampleEndNs, timeNs);
     this.sampleCore.push(cpu);
     this.sampleState.push(state);
