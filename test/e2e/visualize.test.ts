@@ -305,13 +305,12 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
     await input.fill('');
     await lesson.click();
     await tab('01-one-cook.js').waitFor({ state: 'visible', timeout: 20000 });
-    const done = await waitFor(
-      'the lesson 1 panel to show the program exited with spans',
+    await waitFor(
+      'the lesson 1 panel to show the program exited with lanes and spans',
       threads,
-      (t) => t.title === '01-one-cook.js' && t.spans > 0 && t.state === 'exited',
+      (t) => t.title === '01-one-cook.js' && t.lanes >= 1 && t.spans > 0 && t.state === 'exited',
       60000,
     );
-    assert.ok(done.lanes >= 1);
     // The tab strip may still be laying out the new tab: wait for it, and name the tabs seen.
     await waitFor(
       'a tab for the lesson panel',

@@ -186,15 +186,26 @@ export async function threads(page: Page): Promise<{
   state: string | null;
   status: string | null;
 }> {
-  const view = panel(page);
-  const t = view.locator('#threads');
-  return {
-    title: await view.locator('#title').textContent({ timeout: 2000 }),
-    lanes: Number(await t.getAttribute('data-lanes', { timeout: 2000 })),
-    spans: Number(await t.getAttribute('data-spans', { timeout: 2000 })),
-    state: await view.locator('#status').getAttribute('data-state', { timeout: 2000 }),
-    status: await view.locator('#status').textContent({ timeout: 2000 }),
-  };
+  // One read inside the frame, so that the fields come from the same moment of the same
+  // panel (read one by one, a panel that draws in between gives a title from one frame and
+  // lanes from the one before).
+  return panel(page)
+    .locator('body')
+    .evaluate(
+      (body) => {
+        const threadsBox = body.querySelector('#threads');
+        const status = body.querySelector('#status');
+        return {
+          title: body.querySelector('#title')?.textContent ?? null,
+          lanes: Number(threadsBox?.getAttribute('data-lanes') ?? NaN),
+          spans: Number(threadsBox?.getAttribute('data-spans') ?? NaN),
+          state: status?.getAttribute('data-state') ?? null,
+          status: status?.textContent ?? null,
+        };
+      },
+      undefined,
+      { timeout: 2000 },
+    );
 }
 
 /** The pixel position of a span of `type` in the visible panel's threads canvas. */
