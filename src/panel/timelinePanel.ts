@@ -11,6 +11,7 @@ import {
   type ToWebviewMessage,
 } from '../shared/protocol';
 import { timelineHtml } from './html';
+import type { Insights } from '../shared/insights';
 
 /** The webview panel's view type (also the serializer's key in package.json). */
 export const TIMELINE_VIEW_TYPE = 'concurrencyVisualizer.timeline';
@@ -32,6 +33,8 @@ export interface PanelHandler {
   runAgain(): void;
   /** Save Trace As… (the toolbar's Save button). */
   save(panel: TimelinePanel): void;
+  /** What the webview computed from the trace: verdict, findings, per-line figures. */
+  insights?(panel: TimelinePanel, insights: Insights): void;
 }
 
 /**
@@ -200,6 +203,9 @@ export class TimelinePanel {
         return;
       case 'save':
         this.handler.save(this);
+        return;
+      case 'insights':
+        this.handler.insights?.(this, message.insights);
         return;
       case 'source':
         this.post({

@@ -7,6 +7,8 @@
  * cross the boundary as Uint8Array (copied by structured clone, never inlined into HTML).
  */
 
+import type { Insights } from './insights';
+
 //#region to webview
 
 /** The program a session runs, as shown in the panel header. */
@@ -123,9 +125,24 @@ export interface SourceRequestMessage {
   line: number;
 }
 
+/**
+ * What the trace says (verdict, findings, per-line figures), computed by the webview from its
+ * model: posted when the program ends and when a finished trace is shown, for the status bar,
+ * the editor's decorations and the Problems panel.
+ */
+export interface InsightsMessage {
+  type: 'insights';
+  insights: Insights;
+}
+
 /** Messages the webview posts to the host. */
 export type FromWebviewMessage =
-  ReadyMessage | HoverMessage | JumpMessage | ControlMessage | SourceRequestMessage;
+  | ReadyMessage
+  | HoverMessage
+  | JumpMessage
+  | ControlMessage
+  | SourceRequestMessage
+  | InsightsMessage;
 
 //#endregion
 
