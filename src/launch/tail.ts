@@ -13,7 +13,7 @@ interface TailedFile {
   offset: number;
 }
 
-/** The 8-byte header that starts a combined trace. */
+/** The 8-byte header that starts a combined trace (this build's format version). */
 export function traceFileHeader(): Uint8Array {
   const header = new Uint8Array(FILE_HEADER_BYTES);
   header.set(TRACE_MAGIC, 0);

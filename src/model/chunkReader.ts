@@ -1,12 +1,14 @@
 /** Reading a trace file piece by piece, with memory bounded by one frame. */
-import { FILE_HEADER_BYTES, FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD } from '../shared/traceFormat';
+import { FILE_HEADER_BYTES } from '../shared/traceFormat';
 import type { TraceDecoder } from './decoder';
 
 /**
  * Feeds a trace file to a decoder in chunks of any size (a file read piece by piece): checks
  * the header first, so bytes that are no trace stop at the first chunk, and decodes each frame
- * once it is whole. It holds at most one frame and a chunk (MAX_FRAME_PAYLOAD + 12 + chunk),
- * however long the input: `summary` of an endless device stops at its first invalid frame.
+ * once it is whole. It holds at most one frame and a chunk (MAX_FRAME_PAYLOAD + 20 + chunk),
+ * however long the input: `summary` of an endless device stops at its first invalid frame. A
+ * damaged frame of a version 2 trace is passed over (the decoder finds the next whole one) and
+ * reported by `finish()`, once everything after it was read.
  */
 export class TraceChunkReader {
   private pending = new Uint8Array(0);
@@ -14,7 +16,7 @@ export class TraceChunkReader {
 
   constructor(readonly decoder: TraceDecoder) {}
 
-  /** Decodes what `chunk` completes; throws a TraceError at the first invalid byte. */
+  /** Decodes what `chunk` completes; throws a TraceError where reading must stop. */
   push(chunk: Uint8Array): void {
     let bytes = chunk;
     if (this.pending.length) {
@@ -32,31 +34,18 @@ export class TraceChunkReader {
       this.headerRead = true;
       pos = FILE_HEADER_BYTES;
     }
-    // The whole frames in hand; a frame header claiming too much is the decoder's to report.
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let whole = pos;
-    while (bytes.length - whole >= FRAME_HEADER_BYTES) {
-      const length = view.getUint32(whole, true);
-      if (length > MAX_FRAME_PAYLOAD) {
-        this.decoder.pushFrames(bytes.subarray(pos, whole));
-        this.decoder.pushFrames(bytes.subarray(whole));
-      }
-      if (whole + FRAME_HEADER_BYTES + length > bytes.length) {
-        break;
-      }
-      whole += FRAME_HEADER_BYTES + length;
-    }
-    this.decoder.pushFrames(bytes.subarray(pos, whole));
-    this.pending = bytes.slice(whole);
+    pos += this.decoder.pushAvailable(bytes.subarray(pos));
+    this.pending = bytes.slice(pos);
   }
 
-  /** The input ended: throws a TraceError if it ended inside the header or a frame. */
+  /** The input ended: throws a TraceError if it ended inside the header or a frame, or for the
+   * first damaged frame (after every frame that could be read reached the sink). */
   finish(): void {
     if (!this.headerRead) {
       this.decoder.checkHeader(this.pending);
     }
-    if (this.pending.length) {
-      this.decoder.pushFrames(this.pending);
-    }
+    // The rest: what ends in the middle of a frame, or damage, is thrown.
+    this.decoder.pushFrames(this.pending);
+    this.pending = new Uint8Array(0);
   }
 }

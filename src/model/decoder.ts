@@ -6,6 +6,8 @@ import {
   checkThreadInfo,
   FILE_HEADER_BYTES,
   FRAME_HEADER_BYTES,
+  FRAME_HEADER_BYTES_V1,
+  frameCrc,
   LocFlag,
   MAX_CORES,
   MAX_FRAME_PAYLOAD,
@@ -57,6 +59,8 @@ export interface TraceSink {
   /** What the sampler could do and what it cost. */
   samplerInfo?(timeNs: number, info: SamplerInfo): void;
   threadCpu?(stream: string, timeNs: number, cpuNs: number, periodNs: number, flags: number): void;
+  /** The flight recorder let this stream's events before `timeNs` go (it kept `keptNs`). */
+  discarded?(stream: string, timeNs: number, keptNs: number): void;
 }
 
 /** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
@@ -109,7 +113,14 @@ class FrameFault extends Error {
 interface StreamState {
   strings: string[];
   locations: (TraceLocation | undefined)[];
+  /** Version 2: the seq its next frame must carry. */
+  nextSeq: number;
+  /** Version 2: a frame of it was lost to corruption; its later frames are not believed. */
+  broken: boolean;
 }
+
+/** The first version this reader opens (version 1: frames without seq or checksum). */
+const OLDEST_VERSION = 1;
 
 const utf8 = new TextDecoder();
 
@@ -123,6 +134,18 @@ export class TraceDecoder {
   private readonly streams = new Map<string, StreamState>();
   /** Bytes consumed so far, for error offsets. */
   private consumed = 0;
+  /** The format version of the file header read (frames of version 2 carry seq and crc). */
+  private version = TRACE_VERSION;
+  /** The first damaged frame not yet reported (version 2 reads on past it). */
+  private fault: { message: string; offset: number } | undefined;
+  /** Bytes checksummed while looking for the next whole frame past a damaged one, and the
+   * bytes given: the first stays below twice the second plus 1 MiB (linear time). */
+  private resyncBytes = 0;
+  private pushedBytes = 0;
+  /** Damaged frames found, and frames after them that were read / skipped (their stream had lost one). */
+  damagedFrames = 0;
+  framesReadPastDamage = 0;
+  framesSkipped = 0;
 
   constructor(private readonly sink: TraceSink) {}
 
@@ -134,12 +157,12 @@ export class TraceDecoder {
 
   /** Checks the file header at the start of `bytes` and counts its 8 bytes as read. */
   pushHeader(bytes: Uint8Array): void {
-    this.checkHeader(bytes);
+    this.version = this.checkHeader(bytes);
     this.consumed += FILE_HEADER_BYTES;
   }
 
-  /** Checks a file header. */
-  checkHeader(bytes: Uint8Array): void {
+  /** Checks a file header; returns its format version. */
+  checkHeader(bytes: Uint8Array): number {
     if (bytes.length < FILE_HEADER_BYTES) {
       throw new TraceError('Not a trace file: shorter than its 8-byte header', this.consumed);
     }
@@ -152,40 +175,237 @@ export class TraceDecoder {
       }
     }
     const version = bytes[4] | (bytes[5] << 8);
-    if (version !== TRACE_VERSION) {
+    if (version < OLDEST_VERSION || version > TRACE_VERSION) {
       throw new TraceError(
-        `Trace format version ${version} is not supported (this viewer reads version ${TRACE_VERSION})`,
+        `Trace format version ${version} is not supported (this viewer reads versions ${OLDEST_VERSION} to ${TRACE_VERSION})`,
         this.consumed + 4,
       );
     }
+    // Version 2 defines no flag: any set is damage (version 1 writers left them 0 too).
+    if (version >= 2 && (bytes[6] | bytes[7]) !== 0) {
+      throw new TraceError('Corrupt trace: unknown flags in the file header', this.consumed + 6);
+    }
+    return version;
   }
 
-  /** Decodes whole frames (no file header). Returns the number of bytes consumed. */
+  /**
+   * Decodes whole frames (no file header). Returns the number of bytes consumed. In a version 2
+   * trace a frame whose checksum fails is not decoded: the reader looks for the next frame whose
+   * checksum holds and reads on, leaving out every later frame of a stream that lost one (its
+   * tables and deltas are no longer known), then throws the first damage as a TraceError at the
+   * end of the call, after everything it could read reached the sink.
+   */
   pushFrames(bytes: Uint8Array): number {
+    const pos = this.readFrames(bytes, false);
+    const damage = this.takeDamage();
+    if (damage) {
+      throw damage;
+    }
+    return pos;
+  }
+
+  /**
+   * For a reader fed in pieces: decodes the whole frames at the start of `bytes` and returns
+   * the bytes consumed (the rest is a frame still incomplete: give it again with more). Damage
+   * is kept for `takeDamage()` rather than thrown; errors that end reading are thrown.
+   */
+  pushAvailable(bytes: Uint8Array): number {
+    return this.readFrames(bytes, true);
+  }
+
+  /** Bytes of a frame header in the file being read (by its version). */
+  get frameHeaderBytes(): number {
+    return this.version >= 2 ? FRAME_HEADER_BYTES : FRAME_HEADER_BYTES_V1;
+  }
+
+  private readFrames(bytes: Uint8Array, partial: boolean): number {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const v2 = this.version >= 2;
+    const headerBytes = this.frameHeaderBytes;
     let pos = 0;
-    while (pos < bytes.length) {
-      if (bytes.length - pos < FRAME_HEADER_BYTES) {
-        throw this.error('Truncated trace: a frame header is cut off', this.consumed + pos);
+    this.pushedBytes += bytes.length;
+    try {
+      while (pos < bytes.length) {
+        let problem: string | undefined;
+        let length = 0;
+        if (bytes.length - pos < headerBytes) {
+          if (partial) {
+            break;
+          }
+          problem = 'Truncated trace: a frame header is cut off';
+        } else {
+          length = view.getUint32(pos, true);
+          if (length > MAX_FRAME_PAYLOAD) {
+            problem = `Corrupt trace: frame claims ${length} bytes`;
+          } else if (pos + headerBytes + length > bytes.length) {
+            if (partial) {
+              break;
+            }
+            problem = 'Truncated trace: the last frame is cut off';
+          } else if (
+            v2 &&
+            view.getUint32(pos + 16, true) !== frameCrc(bytes.subarray(pos), length)
+          ) {
+            problem = 'Corrupt trace: a frame fails its checksum';
+          }
+        }
+        if (problem !== undefined) {
+          const next = v2 ? this.resync(bytes, view, pos, length, partial) : -1;
+          if (next < 0) {
+            throw this.takeDamage() ?? this.error(problem, this.consumed + pos);
+          }
+          this.damagedFrames++;
+          this.fault ??= {
+            message: `${problem} (after ${this.frames} whole frames and ${this.records} records)`,
+            offset: this.consumed + pos,
+          };
+          pos = next;
+          continue;
+        }
+        const pid = view.getUint32(pos + 4, true);
+        const threadId = view.getUint32(pos + 8, true);
+        const start = pos + headerBytes;
+        const seq = v2 ? view.getUint32(pos + 12, true) : 0;
+        if (!v2 || this.inSequence(pid, threadId, seq, length ? bytes[start] : 0, pos)) {
+          if (length > 0) {
+            this.decodeFrame(pid, threadId, bytes, start, start + length);
+          }
+          this.frames++;
+          if (this.damagedFrames) {
+            this.framesReadPastDamage++;
+          }
+        }
+        pos = start + length;
       }
-      const length = view.getUint32(pos, true);
-      const pid = view.getUint32(pos + 4, true);
-      const threadId = view.getUint32(pos + 8, true);
-      if (length > MAX_FRAME_PAYLOAD) {
-        throw this.error(`Corrupt trace: frame claims ${length} bytes`, this.consumed + pos);
-      }
-      if (pos + FRAME_HEADER_BYTES + length > bytes.length) {
-        throw this.error('Truncated trace: the last frame is cut off', this.consumed + pos);
-      }
-      const start = pos + FRAME_HEADER_BYTES;
-      if (length > 0) {
-        this.decodeFrame(pid, threadId, bytes, start, start + length);
-      }
-      this.frames++;
-      pos = start + length;
+    } catch (err) {
+      // What ends reading is reported first if damage came before it.
+      throw err instanceof TraceError ? (this.takeDamage() ?? err) : err;
     }
     this.consumed += pos;
     return pos;
+  }
+
+  /**
+   * The first damage found and not yet reported, as the TraceError to show (its offset is the
+   * damaged frame's), saying how much was read past it; undefined if none.
+   */
+  takeDamage(): TraceError | undefined {
+    const fault = this.fault;
+    if (!fault) {
+      return undefined;
+    }
+    this.fault = undefined;
+    const past =
+      `; read on past it: ${this.framesReadPastDamage} frames of undamaged streams` +
+      (this.framesSkipped ? `, ${this.framesSkipped} frames of damaged streams left out` : '') +
+      (this.damagedFrames > 1 ? `, ${this.damagedFrames} damaged frames in all` : '');
+    return new TraceError(`${fault.message}${past}`, fault.offset);
+  }
+
+  /**
+   * Version 2: whether the frame of stream pid:threadId with `seq` at `pos` is the one its
+   * stream expects. A stream's first frame is seq 0 (or starts with a Discarded record: the
+   * flight recorder let the ones before go). Past damage, a stream out of sequence lost a
+   * frame and is left out from there on; with no damage before it, it is an error here.
+   */
+  private inSequence(
+    pid: number,
+    threadId: number,
+    seq: number,
+    firstKind: number,
+    pos: number,
+  ): boolean {
+    const key = `${pid}:${threadId}`;
+    let state = this.streams.get(key);
+    if (!state) {
+      state = { strings: [''], locations: [undefined], nextSeq: 0, broken: false };
+      this.streams.set(key, state);
+      if (seq !== 0 && firstKind === Rec.Discarded) {
+        state.nextSeq = seq;
+      } else if (seq !== 0) {
+        state.broken = true;
+      }
+    } else if (!state.broken && seq !== state.nextSeq) {
+      state.broken = true;
+    }
+    if (state.broken) {
+      if (this.damagedFrames === 0) {
+        throw this.error(
+          `Corrupt trace: stream ${key} has frame ${seq} where frame ${state.nextSeq} belongs`,
+          this.consumed + pos,
+        );
+      }
+      this.framesSkipped++;
+      return false;
+    }
+    state.nextSeq = seq + 1;
+    return true;
+  }
+
+  /**
+   * Where the next whole frame after the damaged one at `pos` starts, or -1: its header's
+   * claimed end when a valid frame is there (the damage was in the payload), else the first
+   * offset past `pos` holding a frame whose checksum holds and whose stream is known or starts
+   * there. The checksumming is bounded (twice the bytes given plus 1 MiB per call on average),
+   * so hostile bytes cost linear time.
+   */
+  private resync(
+    bytes: Uint8Array,
+    view: DataView,
+    pos: number,
+    length: number,
+    partial: boolean,
+  ): number {
+    const budget = 2 * this.pushedBytes + (1 << 20);
+    const validAt = (p: number): boolean => {
+      if (bytes.length - p < FRAME_HEADER_BYTES) {
+        return false;
+      }
+      const n = view.getUint32(p, true);
+      if (n > MAX_FRAME_PAYLOAD || p + FRAME_HEADER_BYTES + n > bytes.length) {
+        return false;
+      }
+      const seq = view.getUint32(p + 12, true);
+      const key = `${view.getUint32(p + 4, true)}:${view.getUint32(p + 8, true)}`;
+      if (seq !== 0 && !this.streams.has(key) && bytes[p + FRAME_HEADER_BYTES] !== Rec.Discarded) {
+        return false;
+      }
+      this.resyncBytes += FRAME_HEADER_BYTES + n;
+      return view.getUint32(p + 16, true) === frameCrc(bytes.subarray(p), n);
+    };
+    const claimed = pos + FRAME_HEADER_BYTES + length;
+    if (length <= MAX_FRAME_PAYLOAD && claimed < bytes.length) {
+      if (validAt(claimed) || (partial && this.maybeFrameAt(bytes, view, claimed))) {
+        return claimed;
+      }
+    }
+    for (let p = pos + 1; p < bytes.length; p++) {
+      if (this.resyncBytes > budget) {
+        return -1;
+      }
+      if (partial && this.maybeFrameAt(bytes, view, p)) {
+        // Past the bytes in hand: it is checked when the rest arrives.
+        return p;
+      }
+      if (validAt(p)) {
+        return p;
+      }
+    }
+    return partial ? bytes.length : -1;
+  }
+
+  /** Whether a frame that starts at `p` could end past the bytes in hand (reading in pieces). */
+  private maybeFrameAt(bytes: Uint8Array, view: DataView, p: number): boolean {
+    if (bytes.length - p < FRAME_HEADER_BYTES) {
+      return true;
+    }
+    const n = view.getUint32(p, true);
+    const key = `${view.getUint32(p + 4, true)}:${view.getUint32(p + 8, true)}`;
+    return (
+      n <= MAX_FRAME_PAYLOAD &&
+      p + FRAME_HEADER_BYTES + n > bytes.length &&
+      (view.getUint32(p + 12, true) === 0 || this.streams.has(key))
+    );
   }
 
   /** Frames and records decoded so far, for error messages and callers' progress. */
@@ -210,7 +430,7 @@ export class TraceDecoder {
     const stream = `${pid}:${threadId}`;
     let state = this.streams.get(stream);
     if (!state) {
-      state = { strings: [''], locations: [undefined] };
+      state = { strings: [''], locations: [undefined], nextSeq: 0, broken: false };
       this.streams.set(stream, state);
     }
     const sink = this.sink;
@@ -438,6 +658,11 @@ export class TraceDecoder {
             timeNs = timeAfter(timeNs, uv());
             const asyncId = uv();
             sink.spawn(stream, timeNs, asyncId, uv());
+            break;
+          }
+          case Rec.Discarded: {
+            timeNs = timeAfter(timeNs, uv());
+            sink.discarded?.(stream, timeNs, uv());
             break;
           }
           default:

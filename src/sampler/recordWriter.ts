@@ -3,6 +3,7 @@ import {
   FRAME_HEADER_BYTES,
   Rec,
   SAMPLER_THREAD_ID,
+  sealFrame,
   type CpuSample,
   type MachineCpu,
   type SamplerInfo,
@@ -24,6 +25,8 @@ export class SamplerRecordWriter {
   private buf = new Uint8Array(FRAME_BYTES);
   private pos = FRAME_HEADER_BYTES;
   private lastNs = 0;
+  /** Frames written so far: the next frame's seq. */
+  private seq = 0;
 
   constructor(
     private readonly fd: number,
@@ -91,10 +94,7 @@ export class SamplerRecordWriter {
     if (length <= 0) {
       return;
     }
-    const view = new DataView(this.buf.buffer);
-    view.setUint32(0, length, true);
-    view.setUint32(4, this.pid, true);
-    view.setUint32(8, SAMPLER_THREAD_ID, true);
+    sealFrame(this.buf, length, this.pid, SAMPLER_THREAD_ID, this.seq++);
     let off = 0;
     while (off < this.pos) {
       off += fs.writeSync(this.fd, this.buf, off, this.pos - off);

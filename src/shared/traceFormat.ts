@@ -1,11 +1,17 @@
 /**
- * The trace format, version 1: what the tracer writes, the extension tails and the viewer reads.
+ * The trace format, version 2: what the tracer writes, the extension tails and the viewer reads.
  *
  * One format on disk and on the wire. A trace is a file header followed by frames:
  *
  *   file   := header frame*
  *   header := "CVTR" (4 bytes) version:u16le flags:u16le                       (8 bytes)
- *   frame  := payloadBytes:u32le pid:u32le threadId:u32le payload              (12 + n bytes)
+ *   frame  := payloadBytes:u32le pid:u32le threadId:u32le seq:u32le crc:u32le payload
+ *                                                                               (20 + n bytes)
+ *
+ * `seq` counts the frames of one stream from 0 (a reader finds a lost or repeated frame); `crc`
+ * is the CRC-32 (IEEE, as zlib's) of the header's first 16 bytes followed by the payload, so a
+ * flipped byte anywhere in a frame is found before any of its records is believed. Version 1
+ * frames had only the first three fields (12 bytes) and no checksum; readers still open them.
  *
  * Every JS thread (main, each worker, each child Node process) writes its own stream of frames
  * to its own file (`<pid>-<threadId>.cvt` in the session folder, frames only, no header); a
@@ -20,17 +26,50 @@
  * location tables. Strings and locations are defined once per stream before their first use.
  *
  * Why this shape: a callback enter/exit costs 1 + ~2 + ~2 bytes, an init ~10 bytes; the frame
- * header is amortised over up to 64 KiB of records.
+ * header and its checksum are amortised over up to 64 KiB of records.
  */
+import { crc32 } from './crc32';
+
+/** The file header's first 4 bytes. */
 export const TRACE_MAGIC = [0x43, 0x56, 0x54, 0x52] as const; // "CVTR"
 /** Format version: bump on any incompatible change of a record layout. */
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
 /** Bytes of the file header. */
 export const FILE_HEADER_BYTES = 8;
-/** Bytes of a frame header. */
-export const FRAME_HEADER_BYTES = 12;
+/** Bytes of a frame header (version 2: length, pid, threadId, seq, crc). */
+export const FRAME_HEADER_BYTES = 20;
+/** Bytes of a version 1 frame header (length, pid, threadId; no seq, no checksum). */
+export const FRAME_HEADER_BYTES_V1 = 12;
 /** Upper bound of a frame payload a reader accepts; larger lengths mean corruption. */
 export const MAX_FRAME_PAYLOAD = 16 * 1024 * 1024;
+
+/**
+ * Fills in the version 2 header of the frame at `bytes[0 .. 20 + payloadBytes)`: its length,
+ * stream, sequence number and the checksum over all of it. The one place every writer (tracer,
+ * worker rescue, sampler, test fixtures) seals a frame, so they cannot disagree.
+ */
+export function sealFrame(
+  bytes: Uint8Array,
+  payloadBytes: number,
+  pid: number,
+  threadId: number,
+  seq: number,
+): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint32(0, payloadBytes, true);
+  view.setUint32(4, pid, true);
+  view.setUint32(8, threadId, true);
+  view.setUint32(12, seq >>> 0, true);
+  view.setUint32(16, frameCrc(bytes, payloadBytes), true);
+}
+
+/** The checksum a version 2 frame at `bytes[0 ..]` must carry (header's first 16 bytes, payload). */
+export function frameCrc(bytes: Uint8Array, payloadBytes: number): number {
+  return crc32(
+    bytes.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + payloadBytes),
+    crc32(bytes.subarray(0, 16)),
+  );
+}
 
 /** Record kinds. Each comment gives the fields after the kind byte. */
 export const Rec = {
@@ -100,6 +139,12 @@ export const Rec = {
    * `process.threadCpuUsage()` (Node 22+); flags bit 0: the figure is the whole process's
    * (`process.cpuUsage()`, older Node on the main thread). Written about every 100 ms. */
   ThreadCpu: 24,
+  /** `dt:uv keptNs:uv` The flight recorder (`record --ring`) let every earlier event of this
+   * stream go: what follows is the last `keptNs` of it (the ring's window) up to the stream's
+   * end. First record of a stream's first kept frame (its seq is then not 0); the stream's
+   * Thread record and the strings and locations its later frames use are written again after
+   * it. Readers before it stop at it. */
+  Discarded: 30,
 } as const;
 
 /** A record kind. */

@@ -6,7 +6,7 @@
  * bench:overhead; splitting them across files would put a module boundary in the hooks' way.
  */
 import { writeSync } from 'node:fs';
-import { FRAME_HEADER_BYTES, LocFlag, Rec } from '../shared/traceFormat';
+import { FRAME_HEADER_BYTES, LocFlag, Rec, sealFrame } from '../shared/traceFormat';
 
 /** Default frame buffer: large enough that a busy thread writes a few frames a second. */
 const FRAME_BYTES = 64 * 1024;
@@ -45,7 +45,7 @@ function uv28(view: DataView, pos: number, value: number): number {
 export interface SharedFrame {
   /** The frame buffer (a SharedArrayBuffer). */
   buffer: SharedArrayBuffer;
-  /** [0]: end of the last complete record; [1]: FrameState. */
+  /** [0]: end of the last complete record; [1]: FrameState; [2]: the stream's next frame seq. */
   control: SharedArrayBuffer;
 }
 
@@ -63,7 +63,7 @@ export const FrameState = {
 export function allocateSharedFrame(): SharedFrame {
   return {
     buffer: new SharedArrayBuffer(FRAME_BYTES),
-    control: new SharedArrayBuffer(8),
+    control: new SharedArrayBuffer(12),
   };
 }
 
@@ -94,10 +94,7 @@ export function flushSharedFrame(
   }
   const bytes = new Uint8Array(end);
   bytes.set(new Uint8Array(frame.buffer, 0, end));
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, end - FRAME_HEADER_BYTES, true);
-  view.setUint32(4, pid, true);
-  view.setUint32(8, threadId, true);
+  sealFrame(bytes, end - FRAME_HEADER_BYTES, pid, threadId, Atomics.load(control, 2));
   let off = 0;
   while (off < end) {
     off += writeSync(fd, bytes, off, end - off);
@@ -128,6 +125,8 @@ export class FrameWriter {
   private readonly locationInfo: Array<[string, number, number]> = [['', 0, 0]];
   /** Bytes written to the file so far. */
   bytesWritten = 0;
+  /** Frames written to the file so far: the next frame's seq. */
+  private seq = 0;
   /** Kind of the last timed record written (Rec.*), 0 before any. */
   lastKind = 0;
   /** Called after each frame written to the file (the tracer checks the session's size). */
@@ -176,9 +175,11 @@ export class FrameWriter {
     if (this.pos === FRAME_HEADER_BYTES || this.closed) {
       return;
     }
-    this.view.setUint32(0, this.pos - FRAME_HEADER_BYTES, true);
-    this.view.setUint32(4, this.pid, true);
-    this.view.setUint32(8, this.threadId, true);
+    sealFrame(this.buf, this.pos - FRAME_HEADER_BYTES, this.pid, this.threadId, this.seq++);
+    if (this.control) {
+      // A thread that takes the rest of a terminated worker's frame numbers it after this one.
+      Atomics.store(this.control, 2, this.seq);
+    }
     let off = 0;
     while (off < this.pos) {
       off += writeSync(this.fd, this.buf, off, this.pos - off);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { generateTrace } from '../fixtures/traces';
 import { TraceDecoder } from '../../src/model/decoder';
+import { FRAME_HEADER_BYTES } from '../../src/shared/traceFormat';
 import { TraceModel } from '../../src/model/traceModel';
 import { CreationOrder } from '../../src/model/creationOrder';
 
@@ -46,8 +47,8 @@ describe('operations order', () => {
     const { bytes } = generateTrace(30000, 8, 3);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const frameEnds: number[] = [];
-    for (let at = 8; at < bytes.length; at += 12 + view.getUint32(at, true)) {
-      frameEnds.push(at + 12 + view.getUint32(at, true));
+    for (let at = 8; at < bytes.length; at += FRAME_HEADER_BYTES + view.getUint32(at, true)) {
+      frameEnds.push(at + FRAME_HEADER_BYTES + view.getUint32(at, true));
     }
     assert.ok(frameEnds.length >= 6, `frames: ${frameEnds.length}`);
     const model = new TraceModel();

@@ -6,7 +6,7 @@ import { traceFileHeader } from '../../src/launch/tail';
 import { TraceDecoder, TraceError } from '../../src/model/decoder';
 import { IdIndex } from '../../src/model/idIndex';
 import { TraceModel } from '../../src/model/traceModel';
-import { Rec } from '../../src/shared/traceFormat';
+import { FRAME_HEADER_BYTES, Rec, sealFrame } from '../../src/shared/traceFormat';
 import { FrameWriter } from '../../src/tracer/writer';
 
 /** Writes records with the tracer's own writer into a temp file; returns header + frames. */
@@ -132,7 +132,11 @@ describe('trace format', () => {
     })();
     new TraceDecoder(sink).pushFile(bytes);
     assert.deepEqual(seen, expected);
-    assert.equal(bytes.length, 8 + 12 + payload, 'no field takes more bytes than it needs');
+    assert.equal(
+      bytes.length,
+      8 + FRAME_HEADER_BYTES + payload,
+      'no field takes more bytes than it needs',
+    );
   });
 
   it('files promises recorded by promise hooks under their own id space', () => {
@@ -193,7 +197,7 @@ describe('trace format', () => {
       w.flush();
       w.init(10, 5, 1, 1, w.stringId('Timeout'), 0);
     });
-    const firstFrameEnd = 8 + 12 + new DataView(whole.buffer, 8).getUint32(0, true);
+    const firstFrameEnd = 8 + FRAME_HEADER_BYTES + new DataView(whole.buffer, 8).getUint32(0, true);
     const cut = whole.subarray(0, whole.length - 3);
     const m = new TraceModel();
     assert.throws(
@@ -212,11 +216,11 @@ describe('trace format', () => {
       () => new TraceDecoder(m).pushFile(new TextEncoder().encode('hello world')),
       /Not a trace file/,
     );
-    const bad = new Uint8Array(8 + 12 + 4);
+    const bad = new Uint8Array(8 + FRAME_HEADER_BYTES + 4);
     bad.set(traceFileHeader());
-    new DataView(bad.buffer).setUint32(8, 4, true);
-    bad.set([99, 1, 2, 3], 20);
-    assert.throws(() => new TraceDecoder(m).pushFile(bad), /unknown record kind 99 .* offset 20/);
+    bad.set([99, 1, 2, 3], 8 + FRAME_HEADER_BYTES);
+    sealFrame(bad.subarray(8), 4, 1, 0, 0);
+    assert.throws(() => new TraceDecoder(m).pushFile(bad), /unknown record kind 99 .* offset 28/);
   });
 });
 

@@ -305,8 +305,9 @@ describe('reader: files read in chunks', () => {
     new DataView(bad.buffer).setUint32(0, 0xffffffff, true);
     const reader = new TraceChunkReader(new TraceDecoder(new TraceModel()));
     reader.push(header);
+    reader.push(bad);
     assert.throws(
-      () => reader.push(bad),
+      () => reader.finish(),
       (err: unknown) => err instanceof TraceError && err.offset === 8 && /claims/.test(err.message),
     );
   });

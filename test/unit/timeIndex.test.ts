@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { generateTrace } from '../fixtures/traces';
 import { TraceDecoder } from '../../src/model/decoder';
+import { FRAME_HEADER_BYTES } from '../../src/shared/traceFormat';
 import { addTopBusyShares, topBusyBefore } from '../../src/model/timeIndex';
 import { TraceModel } from '../../src/model/traceModel';
 
@@ -25,8 +26,8 @@ describe('time index', () => {
     const decoder = new TraceDecoder(model);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let cut = 8;
-    while (cut + 12 + view.getUint32(cut, true) < (bytes.length * 2) / 3) {
-      cut += 12 + view.getUint32(cut, true);
+    while (cut + FRAME_HEADER_BYTES + view.getUint32(cut, true) < (bytes.length * 2) / 3) {
+      cut += FRAME_HEADER_BYTES + view.getUint32(cut, true);
     }
     // Asked two thirds decoded (some callbacks still open), then whole.
     for (const whole of [false, true]) {
@@ -70,8 +71,8 @@ describe('time index', () => {
     const half = Math.floor(bytes.length / 2);
     let cut = 8;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    while (cut + 12 + view.getUint32(cut, true) < half) {
-      cut += 12 + view.getUint32(cut, true);
+    while (cut + FRAME_HEADER_BYTES + view.getUint32(cut, true) < half) {
+      cut += FRAME_HEADER_BYTES + view.getUint32(cut, true);
     }
     decoder.pushFile(bytes.subarray(0, cut));
     // Asked once half-decoded (some callbacks still open), so the sums are extended, not rebuilt.

@@ -5,7 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { traceFileHeader } from '../../src/launch/tail';
 import { SamplerRecordWriter } from '../../src/sampler/recordWriter';
-import { FILE_HEADER_BYTES, type ThreadInfo } from '../../src/shared/traceFormat';
+import {
+  FILE_HEADER_BYTES,
+  FRAME_HEADER_BYTES,
+  sealFrame,
+  type ThreadInfo,
+} from '../../src/shared/traceFormat';
 import { FrameWriter } from '../../src/tracer/writer';
 
 /** The frames a writer wrote into a temp file. */
@@ -85,14 +90,11 @@ export class Payload {
     utf8.forEach((b) => this.bytes.push(b));
     return this;
   }
-  /** A frame of these records: payload length, pid and thread id, then the payload. */
-  frame(pid: number, threadId: number): Uint8Array {
-    const out = new Uint8Array(12 + this.bytes.length);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, this.bytes.length, true);
-    view.setUint32(4, pid, true);
-    view.setUint32(8, threadId, true);
-    out.set(this.bytes, 12);
+  /** A frame of these records (the stream's frame number `seq`), sealed with its checksum. */
+  frame(pid: number, threadId: number, seq = 0): Uint8Array {
+    const out = new Uint8Array(FRAME_HEADER_BYTES + this.bytes.length);
+    out.set(this.bytes, FRAME_HEADER_BYTES);
+    sealFrame(out, this.bytes.length, pid, threadId, seq);
     return out;
   }
 }
