@@ -126,8 +126,11 @@ export class WorkerRescue {
     try {
       // Mode 0o600 like the worker's own (issue #22), should this create the file.
       fd = openSync(join(this.dir, streamFileName(reg.pid, threadId)), 'a', 0o600);
-      if (flushSharedFrame(fd, reg.pid, threadId, reg.frame)) {
+      const seq = flushSharedFrame(fd, reg.pid, threadId, reg.frame);
+      if (seq !== undefined) {
         const end = new FrameWriter(fd, reg.pid, threadId);
+        // Numbered after the worker's own frames: the reader checks each stream's sequence.
+        end.seq = seq;
         end.json(Rec.End, this.now(), { reason } satisfies ThreadEnd);
         end.flush();
       }

@@ -69,19 +69,20 @@ export function allocateSharedFrame(): SharedFrame {
 
 /**
  * Writes what a stopped (or dying) thread left in its shared frame, unless it ended cleanly or
- * someone already did (then returns false). Safe against the owner flushing at the same moment.
+ * someone already did (then returns undefined); returns the stream's next frame seq, for what
+ * the caller writes after it. Safe against the owner flushing at the same moment.
  */
 export function flushSharedFrame(
   fd: number,
   pid: number,
   threadId: number,
   frame: SharedFrame,
-): boolean {
+): number | undefined {
   const control = new Int32Array(frame.control);
   for (;;) {
     const state = Atomics.compareExchange(control, 1, FrameState.Open, FrameState.Closed);
     if (state === FrameState.Closed) {
-      return false;
+      return undefined;
     }
     if (state === FrameState.Open) {
       break;
@@ -89,17 +90,18 @@ export function flushSharedFrame(
     // The owner is mid-flush: it finishes in microseconds.
   }
   const end = Atomics.load(control, 0);
+  const seq = Atomics.load(control, 2);
   if (end <= FRAME_HEADER_BYTES) {
-    return true;
+    return seq;
   }
   const bytes = new Uint8Array(end);
   bytes.set(new Uint8Array(frame.buffer, 0, end));
-  sealFrame(bytes, end - FRAME_HEADER_BYTES, pid, threadId, Atomics.load(control, 2));
+  sealFrame(bytes, end - FRAME_HEADER_BYTES, pid, threadId, seq);
   let off = 0;
   while (off < end) {
     off += writeSync(fd, bytes, off, end - off);
   }
-  return true;
+  return seq + 1;
 }
 
 /**
@@ -125,8 +127,8 @@ export class FrameWriter {
   private readonly locationInfo: Array<[string, number, number]> = [['', 0, 0]];
   /** Bytes written to the file so far. */
   bytesWritten = 0;
-  /** Frames written to the file so far: the next frame's seq. */
-  private seq = 0;
+  /** The next frame's seq: frames of this stream written so far (by any writer of it). */
+  seq = 0;
   /** Kind of the last timed record written (Rec.*), 0 before any. */
   lastKind = 0;
   /** Called after each frame written to the file (the tracer checks the session's size). */
