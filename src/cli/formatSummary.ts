@@ -34,6 +34,11 @@ export function formatSummary(s: TraceSummary): string {
   lines.push(
     `Events: ${s.eventsRecorded} recorded, ${s.eventsDropped} dropped; creation sites for ${(s.callsiteCoverage * 100).toFixed(1)}% of non-promise operations (${(s.callsiteInferred * 100).toFixed(1)}% inferred)`,
   );
+  if (s.flightRecorder) {
+    lines.push(
+      `Flight recorder: the last ${s.flightRecorder.heldSeconds.toFixed(1)} s were kept (a window of ${s.flightRecorder.windowSeconds.toFixed(1)} s); earlier events were discarded`,
+    );
+  }
   lines.push('');
   lines.push('Longest callbacks:');
   for (const c of s.longestCallbacks) {

@@ -16,6 +16,7 @@ import { terminalSafe } from './terminalText';
 
 const USAGE = `usage:
   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] [--no-sampler]
+                                [--ring SECONDS]
                                 -- <command...>
       Runs the command with the tracer in every Node.js process it starts and writes one
       trace file (default: trace.cvtrace). Exits with the command's own exit status (128+N
@@ -23,6 +24,8 @@ const USAGE = `usage:
       sent to record are passed on to the command.
       --no-sampler: no OS thread sampling (/proc); the tracer estimates CPU per JS thread,
       as it does where /proc is not available.
+      --ring SECONDS: flight recorder: keep only about the last SECONDS of every thread on
+      disk; written out at the end, and on SIGUSR2 to record while the command runs on.
   concurrency-visualizer summary FILE [--json]
       Prints the threads, operations, callbacks and longest callbacks of a trace.`;
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isatty } from 'node:tty';
 import { listStreamFiles } from '../launch/session';
+import { readSessionTrace } from '../launch/tail';
 import { TraceSession } from '../launch/traceSession';
 import { SAMPLER_FILE_NAME } from '../shared/traceFormat';
 import { CliError, UsageError } from './errors';
@@ -20,6 +21,8 @@ interface RecordOptions {
   maxBytes?: number;
   skipNodeModules: boolean;
   sample: boolean;
+  /** Flight recorder: keep only about the last this many seconds (`--ring`). */
+  ringSeconds?: number;
   command: string[];
 }
 
@@ -54,6 +57,15 @@ export function parseRecordArgs(argv: string[]): RecordOptions {
         );
       }
       parsed.maxBytes = Math.round(mb * 1024 * 1024);
+    } else if (o === '--ring') {
+      const value = opts[++i];
+      const seconds = Number(value);
+      if (value === undefined || value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+        throw new UsageError(
+          `--ring needs a number of seconds greater than 0 (got ${value === undefined ? 'nothing' : `"${value}"`})`,
+        );
+      }
+      parsed.ringSeconds = seconds;
     } else if (o === '--library-frames') {
       parsed.skipNodeModules = false;
     } else if (o === '--no-sampler') {
@@ -126,6 +138,7 @@ export function recordCommand(
       tracer: {
         maxBytes: opts.maxBytes,
         skipNodeModules: opts.skipNodeModules,
+        ...(opts.ringSeconds ? { ringSeconds: opts.ringSeconds } : {}),
         ...(opts.sample ? {} : { cpuEstimates: true }),
       },
       stdio: 'inherit',
@@ -139,6 +152,7 @@ export function recordCommand(
         for (const s of FORWARDED) {
           process.removeAllListeners(s);
         }
+        process.removeAllListeners('SIGUSR2');
         const dir = session.folder.dir;
         // The CLI's session folder is only a staging area: the trace file is what stays.
         if (info.error) {
@@ -147,7 +161,10 @@ export function recordCommand(
           done(127);
           return;
         }
-        const traced = listStreamFiles(dir).some((f) => path.basename(f) !== SAMPLER_FILE_NAME);
+        // The sampler's stream is not the program's (nor, with --ring, its segments).
+        const traced = listStreamFiles(dir).some(
+          (f) => !path.basename(f).startsWith(SAMPLER_FILE_NAME.replace(/cvt$/, '')),
+        );
         try {
           fs.writeFileSync(opts.out, session.trace());
           say(`trace written to ${opts.out}`);
@@ -168,6 +185,17 @@ export function recordCommand(
   for (const s of FORWARDED) {
     // Listening keeps us alive until the program has ended and the trace is written.
     process.on(s, forwarded.includes(s) ? () => session.signal(s) : () => undefined);
+  }
+  if (opts.ringSeconds && process.platform !== 'win32') {
+    // The flight recorder's window, written out while the program runs on: `kill -USR2 <pid>`.
+    process.on('SIGUSR2', () => {
+      try {
+        fs.writeFileSync(opts.out, readSessionTrace(session.folder.dir));
+        say(`the last ${opts.ringSeconds} s written to ${opts.out} (recording goes on)`);
+      } catch (err) {
+        say(`could not write ${opts.out}: ${(err as Error).message}`);
+      }
+    });
   }
   session.start();
   return finished;

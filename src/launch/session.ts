@@ -22,6 +22,8 @@ export interface SessionOptions {
   skipNodeModules?: boolean;
   /** The tracer estimates each thread's CPU itself (default: where no sampler runs). */
   cpuEstimates?: boolean;
+  /** Flight recorder: each thread keeps only about the last this many seconds on disk. */
+  ringSeconds?: number;
 }
 
 /** The folder name of the sessions root in the OS temp folder (per user on POSIX). */

@@ -43,10 +43,22 @@ export class SessionTail {
     } catch {
       return new Uint8Array(0);
     }
+    // A segment the flight recorder deleted is let go: its descriptor would keep its space.
+    const listed = new Set(names);
+    for (const [name, file] of this.files) {
+      if (!listed.has(name)) {
+        fs.closeSync(file.fd);
+        this.files.delete(name);
+      }
+    }
     for (const name of names) {
       let file = this.files.get(name);
       if (!file) {
-        file = { fd: fs.openSync(name, 'r'), offset: 0 };
+        try {
+          file = { fd: fs.openSync(name, 'r'), offset: 0 };
+        } catch {
+          continue; // a flight-recorder segment deleted since the listing
+        }
         this.files.set(name, file);
       }
       const chunk = this.readWholeFrames(file);

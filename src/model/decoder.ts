@@ -117,6 +117,8 @@ interface StreamState {
   nextSeq: number;
   /** Version 2: a frame of it was lost to corruption; its later frames are not believed. */
   broken: boolean;
+  /** A frame of it was decoded (a Discarded record after that is only a new segment). */
+  opened?: boolean;
 }
 
 /** The first version this reader opens (version 1: frames without seq or checksum). */
@@ -661,8 +663,15 @@ export class TraceDecoder {
             break;
           }
           case Rec.Discarded: {
+            // A flight-recorder segment starts: the tables follow again, with the same ids.
             timeNs = timeAfter(timeNs, uv());
-            sink.discarded?.(stream, timeNs, uv());
+            const keptNs = uv();
+            state.strings = [''];
+            state.locations = [undefined];
+            if (!state.opened) {
+              // This stream's first frame in the trace: what came before it was let go.
+              sink.discarded?.(stream, timeNs, keptNs);
+            }
             break;
           }
           default:
@@ -688,5 +697,6 @@ export class TraceDecoder {
       throw err;
     }
     this.records += count;
+    state.opened = true;
   }
 }

@@ -2,7 +2,13 @@
 // millions of rows; its size is those passes, kept beside the one interface they fill.
 import { eventLoopUtilization, osThreadUsage, spanCpu, sweepIntervals } from './parallelism';
 import type { TraceModel } from './traceModel';
-import { coresFigures, verdictOf, type CoresFigures, type Verdict } from './verdict';
+import {
+  coresFigures,
+  flightRecorderHeldNs,
+  verdictOf,
+  type CoresFigures,
+  type Verdict,
+} from './verdict';
 
 /** One thread as `summary --json` lists it. */
 export interface SummaryThread {
@@ -57,6 +63,8 @@ export interface TraceSummary {
   };
   eventsRecorded: number;
   eventsDropped: number;
+  /** Flight recordings: the window asked for and the span held, s (earlier events discarded). */
+  flightRecorder?: { windowSeconds: number; heldSeconds: number };
   callsiteCoverage: number;
   callsiteInferred: number;
   longestCallbacks: SummaryCallback[];
@@ -281,6 +289,14 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     },
     eventsRecorded: model.eventCount,
     eventsDropped: model.threads.reduce((n, t) => n + t.dropped, 0),
+    ...(model.ringWindowNs
+      ? {
+          flightRecorder: {
+            windowSeconds: round3(model.ringWindowNs / 1e9),
+            heldSeconds: round3(flightRecorderHeldNs(model) / 1e9),
+          },
+        }
+      : {}),
     callsiteCoverage: nonPromise ? round3(located / nonPromise) : 1,
     callsiteInferred: nonPromise ? round3(inferred / nonPromise) : 0,
     longestCallbacks,

@@ -121,6 +121,10 @@ export class TraceModel implements TraceSink {
   readonly os = new OsThreadStore();
   /** Async events decoded: init, before, after, promiseResolve and destroy records. */
   eventCount = 0;
+  /** Flight recorder: the window kept, ns (0: the whole run was recorded). */
+  ringWindowNs = 0;
+  /** Flight recorder: the latest time before which some thread's events were let go (NaN: none). */
+  discardedBeforeNs = NaN;
 
   private readonly state = new Map<string, ThreadState>();
   /**
@@ -553,6 +557,15 @@ export class TraceModel implements TraceSink {
     }
     // Nothing refers to its async ids after its end: its id table (12+ bytes per operation) goes.
     st.resources = new IdIndex();
+    this.touch(timeNs);
+  }
+
+  discarded(stream: string, timeNs: number, keptNs: number): void {
+    this.threadState(stream);
+    this.ringWindowNs = Math.max(this.ringWindowNs, keptNs);
+    if (!(timeNs <= this.discardedBeforeNs)) {
+      this.discardedBeforeNs = timeNs;
+    }
     this.touch(timeNs);
   }
 

@@ -250,7 +250,10 @@ export function verdictOf(
   const partial = droppedEvents
     ? ` Only part of the run was recorded: ${droppedEvents} events were not (the trace reached its size cap), so these figures cover the recorded part.`
     : '';
-  return { kind, text: `${head}: ${concurrency}; ${parallelism}.${starved}${partial}` };
+  const ring = model.ringWindowNs
+    ? ` ${flightRecorderText(model)}: the callbacks and operations are those of that window.`
+    : '';
+  return { kind, text: `${head}: ${concurrency}; ${parallelism}.${starved}${partial}${ring}` };
 }
 
 function ms(x: number): string {
@@ -259,4 +262,16 @@ function ms(x: number): string {
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+/** What a flight recording holds, for people: "Flight recorder: the last 12.0 s were kept ...". */
+export function flightRecorderText(model: TraceModel): string {
+  const heldS = flightRecorderHeldNs(model) / 1e9;
+  return `Flight recorder: the last ${heldS.toFixed(1)} s were kept (a window of ${(model.ringWindowNs / 1e9).toFixed(1)} s); earlier events were discarded`;
+}
+
+/** The span a flight recording holds for every thread: from the latest stream's first kept event. */
+export function flightRecorderHeldNs(model: TraceModel): number {
+  const from = Number.isFinite(model.discardedBeforeNs) ? model.discardedBeforeNs : model.startNs;
+  return Math.max(0, model.endNs - from);
 }

@@ -27,6 +27,7 @@ import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
 import { describeThread, isPackageManager } from './threadInfo';
 import { onMainThread, workerThreads } from './threads';
+import { RingSegments } from './ring';
 import { WorkerRescue } from './workerRescue';
 import { allocateSharedFrame, FrameWriter } from './writer';
 
@@ -43,6 +44,8 @@ export interface TracerOptions {
   /** Record each thread's CPU time every ~100 ms (ThreadCpu): the estimate where no sampler
    * reads /proc. Default: on everywhere but Linux. */
   cpuEstimates?: boolean;
+  /** Flight recorder: keep only about the last this many seconds of events on disk (ring.ts). */
+  ringSeconds?: number;
 }
 
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
@@ -75,11 +78,17 @@ export function start(options: TracerOptions): void {
   }
   const pid = process.pid;
   mkdirSync(options.dir, { recursive: true, mode: DIR_MODE });
-  const fd = openSync(join(options.dir, streamFileName(pid, threadId)), 'a', FILE_MODE);
+  const now = sessionClock(options.epochNs);
+  const ring =
+    options.ringSeconds && options.ringSeconds > 0
+      ? new RingSegments(options.dir, pid, threadId, options.ringSeconds * 1e9)
+      : undefined;
+  const fd = ring
+    ? ring.open(now())
+    : openSync(join(options.dir, streamFileName(pid, threadId)), 'a', FILE_MODE);
   // A worker's frame is shared, so that another thread can save it if the worker is killed.
   const sharedFrame = isMainThread ? undefined : allocateSharedFrame();
   const writer = new FrameWriter(fd, pid, threadId, sharedFrame);
-  const now = sessionClock(options.epochNs);
 
   let guard = 0; // > 0 while the tracer itself runs code that may create async resources
   let ended = false;
@@ -190,6 +199,7 @@ export function start(options: TracerOptions): void {
   const flushNow = (timeNs: number): void => {
     flushDueNs = timeNs + FLUSH_INTERVAL_NS;
     writer.flush();
+    ring?.rotateIfDue(writer, timeNs);
   };
   const flushIfDue = (timeNs: number): void => {
     if (timeNs >= flushDueNs) {
@@ -365,7 +375,11 @@ export function start(options: TracerOptions): void {
     writer.flush(true);
     rescue?.ending(isMainThread);
     try {
-      closeSync(fd);
+      if (ring) {
+        ring.close();
+      } else {
+        closeSync(fd);
+      }
     } catch {
       // Already closed by the program (it may close every fd it does not know).
     }

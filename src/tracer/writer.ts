@@ -134,8 +134,11 @@ export class FrameWriter {
   /** Called after each frame written to the file (the tracer checks the session's size). */
   onFrameWritten: (() => void) | undefined = undefined;
 
+  /** The Thread record's JSON, written again at each flight-recorder segment's start. */
+  private threadJson: unknown;
+
   constructor(
-    private readonly fd: number,
+    private fd: number,
     private readonly pid: number,
     private readonly threadId: number,
     shared?: SharedFrame,
@@ -469,8 +472,50 @@ export class FrameWriter {
     this.publish();
   }
 
+  /**
+   * Flight recorder: the frames from here on go to `fd` (a new segment file), which starts with
+   * a Discarded record, the Thread record and every string and location defined so far (same
+   * ids), so that it reads on its own once the segments before it are deleted. Call it with the
+   * frame empty (right after a flush).
+   */
+  startSegment(fd: number, timeNs: number, keptNs: number): void {
+    this.flush();
+    this.fd = fd;
+    this.room(RECORD_ROOM);
+    this.buf[this.pos++] = Rec.Discarded;
+    this.dt(timeNs);
+    this.uv(keptNs);
+    this.publish();
+    if (this.threadJson !== undefined) {
+      this.json(Rec.Thread, timeNs, this.threadJson);
+    }
+    let id = 0;
+    for (const s of this.strings.keys()) {
+      const data = utf8.encode(s);
+      this.room(data.length + RECORD_ROOM);
+      this.buf[this.pos++] = Rec.String;
+      this.uv(++id);
+      this.bytes(data);
+      this.publish();
+    }
+    for (let loc = 1; loc < this.locationInfo.length; loc++) {
+      const [file, line, column] = this.locationInfo[loc];
+      this.room(RECORD_ROOM);
+      this.buf[this.pos++] = Rec.Location;
+      this.uv(loc);
+      this.uv(this.strings.get(file) ?? 0);
+      this.uv(line);
+      this.uv(column);
+      this.buf[this.pos++] = this.inferredTwin[loc] === loc ? LocFlag.Inferred : 0;
+      this.publish();
+    }
+  }
+
   /** A record made of a kind, a time and a JSON document (Thread, End). */
   json(kind: number, timeNs: number, value: unknown): void {
+    if (kind === Rec.Thread) {
+      this.threadJson = value;
+    }
     const data = utf8.encode(JSON.stringify(value));
     this.room(data.length + RECORD_ROOM);
     this.buf[this.pos++] = kind;

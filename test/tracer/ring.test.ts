@@ -1,0 +1,110 @@
+// The flight recorder (`record --ring SECONDS`, issue #20): only the last window of events is
+// kept, the trace says so, and SIGUSR2 writes the window out while the program runs on.
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TraceDecoder } from '../../src/model/decoder';
+import type { TraceSummary } from '../../src/model/summary';
+import { TraceModel } from '../../src/model/traceModel';
+import { buildCli, scratchDir } from './helpers';
+
+const PROGRAM = path.join(__dirname, 'programs', 'ring-phases.js');
+
+function summaryOf(file: string): TraceSummary {
+  const r = spawnSync(process.execPath, [buildCli(), 'summary', file, '--json'], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as TraceSummary;
+}
+
+describe('flight recorder (record --ring)', function () {
+  this.timeout(60000);
+
+  it('keeps only the last window: the first phase is gone, the summary says so', () => {
+    const out = path.join(scratchDir(), 'ring.cvtrace');
+    // 0.8 s of file stats, then 2.5 s of immediates only: with a 0.3 s window (segments of
+    // 75 ms, deleted once a window old) nothing of the first phase can be left.
+    const r = spawnSync(
+      process.execPath,
+      [
+        buildCli(),
+        'record',
+        '--ring',
+        '0.3',
+        '--out',
+        out,
+        '--',
+        process.execPath,
+        PROGRAM,
+        '800',
+        '2500',
+      ],
+      { encoding: 'utf8', cwd: scratchDir() },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /phase b/);
+    const s = summaryOf(out);
+    assert.equal(s.flightRecorder?.windowSeconds, 0.3);
+    assert.ok(s.flightRecorder.heldSeconds < 2.5, `held ${s.flightRecorder.heldSeconds} s`);
+    assert.equal(s.operationsByType.FSREQCALLBACK, undefined, 'the first phase was discarded');
+    assert.ok((s.operationsByType.Immediate ?? 0) > 0, 'the last window is there');
+    assert.match(s.verdict.text, /Flight recorder: the last [\d.]+ s were kept .*discarded/);
+    assert.equal(s.threads.length, 1);
+    assert.equal(s.threads[0].name, 'main', 'the Thread record came again with the segment');
+  });
+
+  it('writes the window out on SIGUSR2 while the program runs on', async () => {
+    const out = path.join(scratchDir(), 'usr2.cvtrace');
+    const child = spawn(
+      process.execPath,
+      [
+        buildCli(),
+        'record',
+        '--ring',
+        '0.3',
+        '--out',
+        out,
+        '--',
+        process.execPath,
+        PROGRAM,
+        '600',
+        '4000',
+      ],
+      { cwd: scratchDir(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const waitFor = (what: () => boolean): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (what()) {
+            resolve();
+          }
+        };
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          check();
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          check();
+        });
+      });
+    await waitFor(() => stdout.includes('phase b'));
+    child.kill('SIGUSR2');
+    await waitFor(() => /written to .*recording goes on/.test(stderr));
+    const model = new TraceModel();
+    new TraceDecoder(model).pushFile(fs.readFileSync(out));
+    assert.equal(model.ringWindowNs, 0.3e9);
+    assert.ok(model.spanCount > 0);
+    assert.ok(
+      model.threads.every((t) => !t.end),
+      'written while the program ran (no thread had ended)',
+    );
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /trace written to/);
+  });
+});
