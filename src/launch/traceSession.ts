@@ -94,12 +94,14 @@ export class TraceSession {
           workerPath,
           this.folder.dir,
           this.folder.epochNs,
-          {},
+          { ringSeconds: request.tracer?.ringSeconds },
           (err) => warn(`The OS thread sampler failed: ${err.message}`),
         );
       } else {
         warn(`${workerPath} is missing: OS threads are sampled on this thread instead.`);
-        this.sampler = samplerOnThisThread(this.folder.dir, this.folder.epochNs);
+        this.sampler = samplerOnThisThread(this.folder.dir, this.folder.epochNs, {
+          ringSeconds: request.tracer?.ringSeconds,
+        });
       }
     }
     const spec: LaunchSpec = {

@@ -560,8 +560,8 @@ export class TraceModel implements TraceSink {
     this.touch(timeNs);
   }
 
-  discarded(stream: string, timeNs: number, keptNs: number): void {
-    this.threadState(stream);
+  discarded(_stream: string, timeNs: number, keptNs: number): void {
+    // No lane of its own: the sampler's stream has one too.
     this.ringWindowNs = Math.max(this.ringWindowNs, keptNs);
     if (!(timeNs <= this.discardedBeforeNs)) {
       this.discardedBeforeNs = timeNs;

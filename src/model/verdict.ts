@@ -251,7 +251,7 @@ export function verdictOf(
     ? ` Only part of the run was recorded: ${droppedEvents} events were not (the trace reached its size cap), so these figures cover the recorded part.`
     : '';
   const ring = model.ringWindowNs
-    ? ` ${flightRecorderText(model)}: the callbacks and operations are those of that window.`
+    ? ` ${flightRecorderText(model)}: every figure covers that window.`
     : '';
   return { kind, text: `${head}: ${concurrency}; ${parallelism}.${starved}${partial}${ring}` };
 }

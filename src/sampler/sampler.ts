@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { SAMPLER_FILE_NAME, type SamplerInfo } from '../shared/traceFormat';
 import { emptyReading, parseSchedstat, parseStat, type TaskReading } from './procParse';
 import { MachineStat } from './machineStat';
-import { SamplerRecordWriter } from './recordWriter';
+import { SamplerRecordWriter, samplerSegmentName } from './recordWriter';
 
 /** How the sampler runs. */
 export interface SamplerOptions {
@@ -14,6 +14,8 @@ export interface SamplerOptions {
   scanMs?: number;
   /** How often the stream file gets what was sampled (default 100 ms, like the tracer). */
   flushMs?: number;
+  /** Flight recorder: keep only about the last this many seconds of samples on disk. */
+  ringSeconds?: number;
 }
 
 /** One OS thread followed through kept-open descriptors. */
@@ -80,6 +82,9 @@ export class Sampler {
   /** The whole machine's busy time, on the same ticks: what other processes took. */
   private readonly machine = new MachineStat();
 
+  /** Flight recorder window, s (0: the whole run). */
+  private readonly ringSeconds: number;
+
   constructor(
     private readonly dir: string,
     private readonly epochNs: bigint,
@@ -88,6 +93,7 @@ export class Sampler {
     this.intervalNs = (options.intervalMs ?? 7) * 1e6;
     this.scanNs = (options.scanMs ?? 100) * 1e6;
     this.flushNs = (options.flushMs ?? 100) * 1e6;
+    this.ringSeconds = options.ringSeconds ?? 0;
     this.hasChildrenFiles =
       process.platform === 'linux' && fs.existsSync(`${PROC}/self/task/${process.pid}/children`);
   }
@@ -99,8 +105,10 @@ export class Sampler {
     }
     this.rootPid = pid;
     // A new file only this user can read ('ax' never opens an existing name or symlink).
-    this.fd = fs.openSync(path.join(this.dir, SAMPLER_FILE_NAME), 'ax', 0o600);
-    this.writer = new SamplerRecordWriter(this.fd, process.pid);
+    const ring = this.ringSeconds ? { dir: this.dir, windowNs: this.ringSeconds * 1e9 } : undefined;
+    const name = ring ? samplerSegmentName(0) : SAMPLER_FILE_NAME;
+    this.fd = fs.openSync(path.join(this.dir, name), 'ax', 0o600);
+    this.writer = new SamplerRecordWriter(this.fd, process.pid, ring);
     const now = this.nowNs();
     if (process.platform !== 'linux') {
       this.writer.samplerInfo(now, this.info(false));
@@ -160,6 +168,7 @@ export class Sampler {
       writer.samplerInfo(this.nowNs(), this.info(true));
     }
     writer.flush();
+    writer.close();
     for (const task of this.tasks.values()) {
       this.closeTask(task);
     }
