@@ -2,7 +2,7 @@
 // browser) on synthetic traces of 10k..5M spans over 8 threads. Measures time from data received
 // to first full paint, frame times over a scripted zoom/pan sequence, the renderer's memory and
 // the bytes that cross the host-webview boundary; prints a markdown table.
-// Usage: npm run bench:viewer [-- [--runs N] 10000 100000 1000000 5000000]
+// Usage: npm run bench:viewer [-- [--runs N] [--hours H] 10000 100000 1000000 5000000]
 // Chromium's V8 takes flags from CV_JS_FLAGS (e.g. "--trace-deopt"; shown with DEBUG=pw:browser).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,6 +35,10 @@ declare const KeyboardEvent: new (type: string, init: object) => unknown;
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const RUNS = runsAt >= 0 ? Math.max(1, Number(args.splice(runsAt, 2)[1]) || 1) : 1;
+// --hours H: the same spans spread over H hours (gaps between callbacks stretched): a run of a
+// day has buckets, tiles and overview bins over 24 h, not over seconds.
+const hoursAt = args.indexOf('--hours');
+const HOURS = hoursAt >= 0 ? Number(args.splice(hoursAt, 2)[1]) || 0 : 0;
 const SIZES = args.map(Number).filter((n) => n > 0);
 const sizes = SIZES.length ? SIZES : [10_000, 100_000, 1_000_000, 5_000_000];
 
@@ -189,7 +193,9 @@ async function scriptedFrames(page: Page): Promise<{ draws: number[]; frames: nu
 }
 
 async function benchOne(webviewJs: string, dir: string, spans: number): Promise<Row> {
-  const trace = generateTrace(spans, 8);
+  // Per thread spans/8 gaps of 200 ns + up to `range` (mean range/2) fill the hours.
+  const gapRangeNs = HOURS ? Math.round(((HOURS * 3600e9) / (spans / 8)) * 2) : undefined;
+  const trace = generateTrace(spans, 8, 1, gapRangeNs);
   const file = path.join(dir, `trace-${spans}.bin`);
   fs.writeFileSync(file, trace.bytes);
   const harness = await startHarness(webviewJs, {
@@ -325,7 +331,7 @@ async function main(): Promise<void> {
   const f = (n: number, d = 1): string => n.toFixed(d);
   const label = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
   console.log(
-    '| spans (8 threads) | trace bytes across the boundary | data received → first full paint | draw median / p95 | frame median / p95 | JS heap | renderer RSS | renderer private |',
+    `| spans (8 threads${HOURS ? `, ${HOURS} h` : ''}) | trace bytes across the boundary | data received → first full paint | draw median / p95 | frame median / p95 | JS heap | renderer RSS | renderer private |`,
   );
   console.log('|---|---|---|---|---|---|---|---|');
   if (RUNS > 1) {

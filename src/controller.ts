@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import { saveTraceAs } from './editor/saveTrace';
+import { ringOptions, saveRingWindow } from './editor/saveRingWindow';
 import { SourceHighlighter } from './editor/sourceHighlight';
 import type { TraceDocument } from './editor/traceEditor';
 import { LaunchError, resolveProgram, type ResolvedProgram } from './launch/config';
@@ -196,6 +197,17 @@ export class Controller implements vscode.Disposable {
    * The Save Trace As… command and the panels' Save button: `panel`'s trace, else the trace of
    * the panel or trace editor last in front.
    */
+  /** Save the Last N Seconds: the current flight recording's window, to a file opened read-only. */
+  saveRingWindow(): Promise<vscode.Uri | undefined> {
+    const session = this.current?.session;
+    const dir = session?.flightRecorder ? session.folder.dir : undefined;
+    return saveRingWindow(
+      dir ? () => readSessionTrace(dir) : undefined,
+      this.current?.panel,
+      this.log,
+    );
+  }
+
   saveTrace(panel?: TimelinePanel): Promise<vscode.Uri | undefined> {
     return saveTraceAs(panel ?? TimelinePanel.active ?? this.current?.panel, this.log);
   }
@@ -263,7 +275,10 @@ export class Controller implements vscode.Disposable {
         tracer: {
           maxBytes: settings.get<number>('maxTraceSizeMB', 1024) * 1024 * 1024,
           skipNodeModules: settings.get<boolean>('skipNodeModulesFrames', true),
+          ...ringOptions(settings),
         },
+        // Flight recorder: nothing is held while it runs; the window is read at the end.
+        live: !ringOptions(settings).ringSeconds,
       },
       {
         stdout: (d) => run.pty?.output(out.write(d)),

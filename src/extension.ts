@@ -18,6 +18,9 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('concurrencyVisualizer.stop', () => controller.stop()),
     vscode.commands.registerCommand('concurrencyVisualizer.runAgain', () => controller.runAgain()),
+    vscode.commands.registerCommand('concurrencyVisualizer.saveRingWindow', () =>
+      controller.saveRingWindow(),
+    ),
     vscode.commands.registerCommand('concurrencyVisualizer.saveTrace', () =>
       controller.saveTrace(),
     ),

@@ -69,6 +69,8 @@ export class TraceSession {
   /** OS threads and cores of the program, sampled from outside (Linux /proc), off this thread. */
   private readonly sampler?: SamplerHandle;
   private readonly live: boolean;
+  /** A flight recording (`ringSeconds`): the session folder holds only the last window. */
+  readonly flightRecorder: boolean;
   private timer?: ReturnType<typeof setInterval>;
   private stopRequested = false;
   /** Signals that came before the program was spawned (while the sampler booted). */
@@ -83,6 +85,7 @@ export class TraceSession {
     this.folder = createSession(request.tracerPath, root, request.tracer);
     this.tail = new SessionTail(this.folder.dir);
     this.live = request.live ?? true;
+    this.flightRecorder = !!request.tracer?.ringSeconds;
     if (request.sample ?? true) {
       // Started now, so that its thread has booted by the time the program is spawned.
       const warn = request.warn ?? ((m) => process.emitWarning(m));
