@@ -1,5 +1,6 @@
-// One switch over every record kind of the format, each with its checks: its size is the
-// format's, and splitting the switch would scatter how one record is read.
+// One switch over every record kind of the format, each with its checks, and the frame loop of
+// both format versions: its size is the format's, and splitting the switch would scatter how one
+// record is read. Version 2's frame numbers and the search past damage are in frameIntegrity.ts.
 import {
   checkSamplerInfo,
   checkThreadEnd,
@@ -20,6 +21,8 @@ import {
   type ThreadEnd,
   type ThreadInfo,
 } from '../shared/traceFormat';
+import { FrameIntegrity } from './frameIntegrity';
+import { TraceError } from './traceError';
 
 /** A source location as the trace defines it. */
 export interface TraceLocation {
@@ -63,16 +66,7 @@ export interface TraceSink {
   discarded?(stream: string, timeNs: number, keptNs: number): void;
 }
 
-/** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
-export class TraceError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(`${message} at byte offset ${offset}`);
-    this.name = 'TraceError';
-  }
-}
+export { TraceError };
 
 /**
  * Thrown by a sink for a decoded value it cannot hold (more threads or types than its columns
@@ -113,10 +107,6 @@ class FrameFault extends Error {
 interface StreamState {
   strings: string[];
   locations: (TraceLocation | undefined)[];
-  /** Version 2: the seq its next frame must carry. */
-  nextSeq: number;
-  /** Version 2: a frame of it was lost to corruption; its later frames are not believed. */
-  broken: boolean;
   /** A frame of it was decoded (a Discarded record after that is only a new segment). */
   opened?: boolean;
 }
@@ -138,16 +128,8 @@ export class TraceDecoder {
   private consumed = 0;
   /** The format version of the file header read (frames of version 2 carry seq and crc). */
   private version = TRACE_VERSION;
-  /** The first damaged frame not yet reported (version 2 reads on past it). */
-  private fault: { message: string; offset: number } | undefined;
-  /** Bytes checksummed while looking for the next whole frame past a damaged one, and the
-   * bytes given: the first stays below twice the second plus 1 MiB (linear time). */
-  private resyncBytes = 0;
-  private pushedBytes = 0;
-  /** Damaged frames found, and frames after them that were read / skipped (their stream had lost one). */
-  damagedFrames = 0;
-  framesReadPastDamage = 0;
-  framesSkipped = 0;
+  /** Version 2's frame numbers and damage (read on past a damaged frame, reported after). */
+  readonly integrity = new FrameIntegrity();
 
   constructor(private readonly sink: TraceSink) {}
 
@@ -225,7 +207,8 @@ export class TraceDecoder {
     const v2 = this.version >= 2;
     const headerBytes = this.frameHeaderBytes;
     let pos = 0;
-    this.pushedBytes += bytes.length;
+    const integrity = this.integrity;
+    integrity.given(bytes.length);
     try {
       while (pos < bytes.length) {
         let problem: string | undefined;
@@ -252,30 +235,33 @@ export class TraceDecoder {
           }
         }
         if (problem !== undefined) {
-          const next = v2 ? this.resync(bytes, view, pos, length, partial) : -1;
+          const next = v2 ? integrity.resync(bytes, view, pos, length, partial) : -1;
           if (next < 0) {
             throw this.takeDamage() ?? this.error(problem, this.consumed + pos);
           }
-          this.damagedFrames++;
-          this.fault ??= {
-            message: `${problem} (after ${this.frames} whole frames and ${this.records} records)`,
-            offset: this.consumed + pos,
-          };
+          integrity.damaged(`${problem} ${this.readSoFar()}`, this.consumed + pos);
           pos = next;
           continue;
         }
         const pid = view.getUint32(pos + 4, true);
         const threadId = view.getUint32(pos + 8, true);
         const start = pos + headerBytes;
-        const seq = v2 ? view.getUint32(pos + 12, true) : 0;
-        if (!v2 || this.inSequence(pid, threadId, seq, length ? bytes[start] : 0, pos)) {
+        const verdict = v2
+          ? integrity.inSequence(
+              `${pid}:${threadId}`,
+              view.getUint32(pos + 12, true),
+              length ? bytes[start] : 0,
+            )
+          : 'read';
+        if (typeof verdict === 'object') {
+          throw this.error(`Corrupt trace: ${verdict.outOfOrder}`, this.consumed + pos);
+        }
+        if (verdict === 'read') {
           if (length > 0) {
             this.decodeFrame(pid, threadId, bytes, start, start + length);
           }
           this.frames++;
-          if (this.damagedFrames) {
-            this.framesReadPastDamage++;
-          }
+          integrity.read();
         }
         pos = start + length;
       }
@@ -287,127 +273,9 @@ export class TraceDecoder {
     return pos;
   }
 
-  /**
-   * The first damage found and not yet reported, as the TraceError to show (its offset is the
-   * damaged frame's), saying how much was read past it; undefined if none.
-   */
+  /** The first damage found and not yet reported, as a TraceError; undefined if none. */
   takeDamage(): TraceError | undefined {
-    const fault = this.fault;
-    if (!fault) {
-      return undefined;
-    }
-    this.fault = undefined;
-    const past =
-      `; read on past it: ${this.framesReadPastDamage} frames of undamaged streams` +
-      (this.framesSkipped ? `, ${this.framesSkipped} frames of damaged streams left out` : '') +
-      (this.damagedFrames > 1 ? `, ${this.damagedFrames} damaged frames in all` : '');
-    return new TraceError(`${fault.message}${past}`, fault.offset);
-  }
-
-  /**
-   * Version 2: whether the frame of stream pid:threadId with `seq` at `pos` is the one its
-   * stream expects. A stream's first frame is seq 0 (or starts with a Discarded record: the
-   * flight recorder let the ones before go). Past damage, a stream out of sequence lost a
-   * frame and is left out from there on; with no damage before it, it is an error here.
-   */
-  private inSequence(
-    pid: number,
-    threadId: number,
-    seq: number,
-    firstKind: number,
-    pos: number,
-  ): boolean {
-    const key = `${pid}:${threadId}`;
-    let state = this.streams.get(key);
-    if (!state) {
-      state = { strings: [''], locations: [undefined], nextSeq: 0, broken: false };
-      this.streams.set(key, state);
-      if (seq !== 0 && firstKind === Rec.Discarded) {
-        state.nextSeq = seq;
-      } else if (seq !== 0) {
-        state.broken = true;
-      }
-    } else if (!state.broken && seq !== state.nextSeq) {
-      state.broken = true;
-    }
-    if (state.broken) {
-      if (this.damagedFrames === 0) {
-        throw this.error(
-          `Corrupt trace: stream ${key} has frame ${seq} where frame ${state.nextSeq} belongs`,
-          this.consumed + pos,
-        );
-      }
-      this.framesSkipped++;
-      return false;
-    }
-    state.nextSeq = seq + 1;
-    return true;
-  }
-
-  /**
-   * Where the next whole frame after the damaged one at `pos` starts, or -1: its header's
-   * claimed end when a valid frame is there (the damage was in the payload), else the first
-   * offset past `pos` holding a frame whose checksum holds and whose stream is known or starts
-   * there. The checksumming is bounded (twice the bytes given plus 1 MiB per call on average),
-   * so hostile bytes cost linear time.
-   */
-  private resync(
-    bytes: Uint8Array,
-    view: DataView,
-    pos: number,
-    length: number,
-    partial: boolean,
-  ): number {
-    const budget = 2 * this.pushedBytes + (1 << 20);
-    const validAt = (p: number): boolean => {
-      if (bytes.length - p < FRAME_HEADER_BYTES) {
-        return false;
-      }
-      const n = view.getUint32(p, true);
-      if (n > MAX_FRAME_PAYLOAD || p + FRAME_HEADER_BYTES + n > bytes.length) {
-        return false;
-      }
-      const seq = view.getUint32(p + 12, true);
-      const key = `${view.getUint32(p + 4, true)}:${view.getUint32(p + 8, true)}`;
-      if (seq !== 0 && !this.streams.has(key) && bytes[p + FRAME_HEADER_BYTES] !== Rec.Discarded) {
-        return false;
-      }
-      this.resyncBytes += FRAME_HEADER_BYTES + n;
-      return view.getUint32(p + 16, true) === frameCrc(bytes.subarray(p), n);
-    };
-    const claimed = pos + FRAME_HEADER_BYTES + length;
-    if (length <= MAX_FRAME_PAYLOAD && claimed < bytes.length) {
-      if (validAt(claimed) || (partial && this.maybeFrameAt(bytes, view, claimed))) {
-        return claimed;
-      }
-    }
-    for (let p = pos + 1; p < bytes.length; p++) {
-      if (this.resyncBytes > budget) {
-        return -1;
-      }
-      if (partial && this.maybeFrameAt(bytes, view, p)) {
-        // Past the bytes in hand: it is checked when the rest arrives.
-        return p;
-      }
-      if (validAt(p)) {
-        return p;
-      }
-    }
-    return partial ? bytes.length : -1;
-  }
-
-  /** Whether a frame that starts at `p` could end past the bytes in hand (reading in pieces). */
-  private maybeFrameAt(bytes: Uint8Array, view: DataView, p: number): boolean {
-    if (bytes.length - p < FRAME_HEADER_BYTES) {
-      return true;
-    }
-    const n = view.getUint32(p, true);
-    const key = `${view.getUint32(p + 4, true)}:${view.getUint32(p + 8, true)}`;
-    return (
-      n <= MAX_FRAME_PAYLOAD &&
-      p + FRAME_HEADER_BYTES + n > bytes.length &&
-      (view.getUint32(p + 12, true) === 0 || this.streams.has(key))
-    );
+    return this.integrity.takeDamage();
   }
 
   /** Frames and records decoded so far, for error messages and callers' progress. */
@@ -416,10 +284,11 @@ export class TraceDecoder {
 
   /** The error for bytes that cannot be read at `offset`, saying what was read before. */
   private error(message: string, offset: number): TraceError {
-    return new TraceError(
-      `${message} (after ${this.frames} whole frames and ${this.records} records)`,
-      offset,
-    );
+    return new TraceError(`${message} ${this.readSoFar()}`, offset);
+  }
+
+  private readSoFar(): string {
+    return `(after ${this.frames} whole frames and ${this.records} records)`;
   }
 
   private decodeFrame(
@@ -432,7 +301,7 @@ export class TraceDecoder {
     const stream = `${pid}:${threadId}`;
     let state = this.streams.get(stream);
     if (!state) {
-      state = { strings: [''], locations: [undefined], nextSeq: 0, broken: false };
+      state = { strings: [''], locations: [undefined] };
       this.streams.set(stream, state);
     }
     const sink = this.sink;

@@ -7,7 +7,8 @@
  * in start()'s closure as it was tuned (see git log -- src/tracer): the hot path did not move.
  * What runs once per thread, once per sample or once per frame lives in its own file: the clock (clock.ts), call-site sampling (siteSampler.ts), the size cap (sizeCap.ts),
  * the thread's end and signals (lifecycle.ts), the Thread record (threadInfo.ts), CPU estimates
- * (cpuEstimate.ts), promise hooks (promiseHooks.ts) and the worker rescue (workerRescue.ts).
+ * (cpuEstimate.ts), promise hooks (promiseHooks.ts), the worker rescue (workerRescue.ts) and the
+ * flight recorder's segments (ring.ts).
  */
 // Named imports: a namespace import's members are getters in the bundle (a megamorphic lookup
 // per call, in the hooks).
