@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSession, withTracerNodeOptions } from '../../src/launch/session';
 import { timelineHtml } from '../../src/panel/html';
 import { readSessionTrace } from '../../src/launch/tail';
+import { FRAME_HEADER_BYTES } from '../../src/shared/traceFormat';
 import type { PageWindow } from './pageGlobals';
 import { buildWebviewBundle } from '../../scripts/webviewBundle';
 import { chromiumPath, HEADLESS_ARGS } from '../../scripts/chromium';
@@ -83,8 +84,8 @@ export async function recordExample(
 export function frameEnds(trace: Uint8Array): number[] {
   const view = new DataView(trace.buffer, trace.byteOffset, trace.byteLength);
   const ends: number[] = [];
-  for (let pos = 8; pos + 12 <= trace.length;) {
-    pos += 12 + view.getUint32(pos, true);
+  for (let pos = 8; pos + FRAME_HEADER_BYTES <= trace.length;) {
+    pos += FRAME_HEADER_BYTES + view.getUint32(pos, true);
     ends.push(pos);
   }
   return ends;
