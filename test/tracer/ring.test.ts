@@ -55,6 +55,21 @@ describe('flight recorder (record --ring)', function () {
     assert.equal(s.threads[0].name, 'main', 'the Thread record came again with the segment');
   });
 
+  it('refuses a window that is not a positive number of seconds, before anything runs', () => {
+    for (const bad of ['0', '-1', 'abc', '']) {
+      const out = path.join(scratchDir(), 'never.cvtrace');
+      const r = spawnSync(
+        process.execPath,
+        [buildCli(), 'record', '--ring', bad, '--out', out, '--', process.execPath, PROGRAM],
+        { encoding: 'utf8' },
+      );
+      assert.equal(r.status, 2, `--ring "${bad}": ${r.stderr}`);
+      assert.match(r.stderr, /--ring needs a number of seconds greater than 0/);
+      assert.equal(r.stdout, '', 'the program did not run');
+      assert.ok(!fs.existsSync(out));
+    }
+  });
+
   it('writes the window out on SIGUSR2 while the program runs on', async () => {
     const out = path.join(scratchDir(), 'usr2.cvtrace');
     const child = spawn(
