@@ -290,6 +290,13 @@ export class Controller implements vscode.Disposable {
     run.session = session;
     this.current = run;
     this.log.info(`running ${commandLine} in ${program.cwd}; trace in ${session.folder.dir}`);
+    const ringSeconds = ringOptions(settings).ringSeconds;
+    if (ringSeconds) {
+      // The panel stays empty while a flight recording runs: say where the window comes from.
+      void vscode.window.showInformationMessage(
+        `Flight recorder: keeping the last ${ringSeconds} s of ${title}. The panel shows them when it ends or is stopped; Save the Last N Seconds saves them while it runs.`,
+      );
+    }
 
     run.terminal?.dispose();
     run.pty?.dispose();
