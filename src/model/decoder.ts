@@ -57,6 +57,8 @@ export interface TraceSink {
   /** What the sampler could do and what it cost. */
   samplerInfo?(timeNs: number, info: SamplerInfo): void;
   threadCpu?(stream: string, timeNs: number, cpuNs: number, periodNs: number, flags: number): void;
+  /** The program's own mark or measure (`kind`: MarkKind), `durationNs` 0 for a mark. */
+  mark?(stream: string, startNs: number, durationNs: number, name: string, kind: number): void;
 }
 
 /** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
@@ -109,6 +111,8 @@ class FrameFault extends Error {
 interface StreamState {
   strings: string[];
   locations: (TraceLocation | undefined)[];
+  /** Time of the last timed record of the stream's previous frame (for Rec.Continue). */
+  lastTimeNs: number;
 }
 
 const utf8 = new TextDecoder();
@@ -210,7 +214,7 @@ export class TraceDecoder {
     const stream = `${pid}:${threadId}`;
     let state = this.streams.get(stream);
     if (!state) {
-      state = { strings: [''], locations: [undefined] };
+      state = { strings: [''], locations: [undefined], lastTimeNs: 0 };
       this.streams.set(stream, state);
     }
     const sink = this.sink;
@@ -440,6 +444,25 @@ export class TraceDecoder {
             sink.spawn(stream, timeNs, asyncId, uv());
             break;
           }
+          case Rec.Mark: {
+            timeNs = timeAfter(timeNs, uv());
+            const name = state.strings[uv()];
+            const startNs = timeNs - zv();
+            const durationNs = uv();
+            const markKind = flag();
+            if (name === undefined) {
+              fail('a mark refers to an undefined string');
+            }
+            sink.mark?.(stream, startNs, durationNs, name, markKind);
+            break;
+          }
+          case Rec.Continue:
+            // Only as a frame's first record: its deltas go on from the previous frame's.
+            if (count !== 1) {
+              fail('a continuation in the middle of a frame');
+            }
+            timeNs = state.lastTimeNs;
+            break;
           default:
             pos--;
             fail(`unknown record kind ${kind}`);
@@ -461,6 +484,9 @@ export class TraceDecoder {
         );
       }
       throw err;
+    }
+    if (timeNs > 0) {
+      state.lastTimeNs = timeNs;
     }
     this.records += count;
   }

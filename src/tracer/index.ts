@@ -20,6 +20,7 @@ import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
 import { sessionClock } from './clock';
 import { cpuEstimator } from './cpuEstimate';
 import { watchThreadEnd } from './lifecycle';
+import { installMarks } from './marks';
 import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
 import { isUnnamedType, unnamedResourceType } from './nativeType';
 import { callSiteSampler, type SiteKey } from './siteSampler';
@@ -338,6 +339,19 @@ export function start(options: TracerOptions): void {
         flushIfDue,
       })
     : undefined;
+
+  // The program's performance.mark / measure and console.time / timeEnd (marks.ts).
+  installMarks({
+    writer,
+    now,
+    isRecording: () => !stopped,
+    onDropped: () => {
+      if (!ended) {
+        dropped++;
+      }
+    },
+    flushIfDue,
+  });
 
   const cpuEstimate =
     (options.cpuEstimates ?? process.platform !== 'linux') ? cpuEstimator(writer, now) : undefined;

@@ -466,6 +466,20 @@ export class FrameWriter {
     this.publish();
   }
 
+  /** A Mark record (see Rec.Mark); the times are integer ns. */
+  mark(timeNs: number, nameId: number, startNs: number, durationNs: number, kind: number): void {
+    this.room(RECORD_ROOM);
+    this.buf[this.pos++] = Rec.Mark;
+    this.lastKind = Rec.Mark;
+    this.dt(timeNs);
+    this.uv(nameId);
+    // From the time the record really has (dt never goes back).
+    this.zv(this.lastNs - startNs);
+    this.uv(durationNs);
+    this.buf[this.pos++] = kind;
+    this.publish();
+  }
+
   /** A record made of a kind, a time and a JSON document (Thread, End). */
   json(kind: number, timeNs: number, value: unknown): void {
     const data = utf8.encode(JSON.stringify(value));
