@@ -3,10 +3,28 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MarkKind } from '../../src/shared/traceFormat';
-import type { TraceModel } from '../../src/model/traceModel';
+import { rangeStats } from '../../src/model/rangeStats';
+import { TraceModel } from '../../src/model/traceModel';
+import type { ThreadInfo } from '../../src/shared/traceFormat';
 import { resourcesOfType, supportedNodes, traceProgram } from './helpers';
 
 const PROGRAMS = path.join(__dirname, 'programs');
+
+const threadInfoStub: ThreadInfo = {
+  pid: 1,
+  threadId: 0,
+  osTid: -1,
+  kind: 'main',
+  name: 'main',
+  parentPid: -1,
+  parentThreadId: -1,
+  nodeVersion: 'v20',
+  platform: 'linux',
+  arch: 'x64',
+  cores: 2,
+  argv: [],
+  startNs: 0,
+};
 const { nodes } = supportedNodes();
 
 interface MarkSeen {
@@ -105,3 +123,21 @@ for (const node of nodes) {
     });
   });
 }
+
+describe('marks in the range statistics', () => {
+  it('counts the measures that overlap a range by name, with their time inside it, and the marks in it', () => {
+    const model = new TraceModel();
+    const ms = 1e6;
+    model.thread('1:0', { ...threadInfoStub, pid: 1 }, 0);
+    model.mark('1:0', 10 * ms, 20 * ms, 'load', MarkKind.Measure); // 10-30
+    model.mark('1:0', 40 * ms, 5 * ms, 'load', MarkKind.Measure); // 40-45
+    model.mark('1:0', 50 * ms, 10 * ms, 'tick', MarkKind.ConsoleTime); // 50-60: outside
+    model.mark('1:0', 25 * ms, 0, 'here', MarkKind.Mark);
+    model.mark('1:0', 70 * ms, 0, 'later', MarkKind.Mark);
+    const stats = rangeStats(model, 20 * ms, 50 * ms);
+    assert.deepEqual(stats.measures, [
+      { name: 'load', count: 2, insideNs: 15 * ms, longestNs: 20 * ms },
+    ]);
+    assert.equal(stats.marks, 1);
+  });
+});
