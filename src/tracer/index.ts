@@ -20,6 +20,7 @@ import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
 import { sessionClock } from './clock';
 import { cpuEstimator } from './cpuEstimate';
 import { watchThreadEnd } from './lifecycle';
+import { isLiveFlushThread, allocateLiveFrame, startLiveFlush } from './liveFlush';
 import { installMarks } from './marks';
 import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
 import { isUnnamedType, unnamedResourceType } from './nativeType';
@@ -68,6 +69,9 @@ export function start(options: TracerOptions): void {
   }
   started = true;
   const isMainThread = onMainThread();
+  if (!isMainThread && isLiveFlushThread()) {
+    return; // the tracer's own helper thread (liveFlush.ts)
+  }
   const threadId = isMainThread ? 0 : workerThreads().threadId;
   if (isMainThread && isPackageManager(process.argv[1])) {
     // `npm run x`, `npx`, yarn, pnpm: the wrapper is not the user's program. Its children
@@ -78,7 +82,8 @@ export function start(options: TracerOptions): void {
   mkdirSync(options.dir, { recursive: true, mode: DIR_MODE });
   const fd = openSync(join(options.dir, streamFileName(pid, threadId)), 'a', FILE_MODE);
   // A worker's frame is shared, so that another thread can save it if the worker is killed.
-  const sharedFrame = isMainThread ? undefined : allocateSharedFrame();
+  // The main thread's is shared with the live-flush thread (liveFlush.ts).
+  const sharedFrame = isMainThread ? allocateLiveFrame() : allocateSharedFrame();
   const writer = new FrameWriter(fd, pid, threadId, sharedFrame);
   const now = sessionClock(options.epochNs);
 
@@ -399,7 +404,9 @@ export function start(options: TracerOptions): void {
   hook.enable();
   guard++;
   try {
-    if (sharedFrame) {
+    if (isMainThread) {
+      startLiveFlush(sharedFrame, fd, pid, threadId);
+    } else {
       // A worker announces its shared frame at once; the main thread listens from its first
       // worker on (every worker descends from one it started), so that a program without
       // workers never pays for the channel.

@@ -7,6 +7,7 @@
  */
 import { writeSync } from 'node:fs';
 import { FRAME_HEADER_BYTES, LocFlag, Rec } from '../shared/traceFormat';
+import { continuedFrameStart } from './liveFlush';
 
 /** Default frame buffer: large enough that a busy thread writes a few frames a second. */
 const FRAME_BYTES = 64 * 1024;
@@ -57,7 +58,12 @@ export const FrameState = {
   Flushing: 1,
   /** Closed: the owner ended, or another thread took the rest; nobody writes any more. */
   Closed: 2,
+  /** The live-flush thread is writing the records the owner has not flushed (liveFlush.ts). */
+  Live: 3,
 } as const;
+
+/** control[TAKEN_SLOT] of a live frame: where the records not yet written out start. */
+export const TAKEN_SLOT = 2;
 
 /** Allocates a shared frame. */
 export function allocateSharedFrame(): SharedFrame {
@@ -158,7 +164,14 @@ export class FrameWriter {
   flush(close = false): void {
     const control = this.control;
     if (control) {
-      if (Atomics.compareExchange(control, 1, FrameState.Open, FrameState.Flushing) !== 0) {
+      let state: number;
+      while (
+        (state = Atomics.compareExchange(control, 1, FrameState.Open, FrameState.Flushing)) ===
+        FrameState.Live
+      ) {
+        // The live-flush thread is writing this frame's first part: a write, microseconds.
+      }
+      if (state !== FrameState.Open) {
         // Another thread took the rest (the process is exiting): write nothing more.
         this.closed = true;
         this.pos = FRAME_HEADER_BYTES;
@@ -168,6 +181,8 @@ export class FrameWriter {
     this.writeFrame();
     if (control) {
       control[0] = FRAME_HEADER_BYTES;
+      // (A worker's frame has no such slot: the store is ignored.)
+      control[TAKEN_SLOT] = FRAME_HEADER_BYTES;
       Atomics.store(control, 1, close ? FrameState.Closed : FrameState.Open);
     }
   }
@@ -176,14 +191,26 @@ export class FrameWriter {
     if (this.pos === FRAME_HEADER_BYTES || this.closed) {
       return;
     }
-    this.view.setUint32(0, this.pos - FRAME_HEADER_BYTES, true);
-    this.view.setUint32(4, this.pid, true);
-    this.view.setUint32(8, this.threadId, true);
-    let off = 0;
+    // A live frame whose first part the live-flush thread wrote: the rest goes as a frame that
+    // continues it (liveFlush.ts), its header over bytes already written.
+    let off = this.control ? continuedFrameStart(this.buf, this.control, this.pos) : 0;
+    if (off < 0) {
+      this.frameWritten();
+      return;
+    }
+    this.view.setUint32(off, this.pos - off - FRAME_HEADER_BYTES, true);
+    this.view.setUint32(off + 4, this.pid, true);
+    this.view.setUint32(off + 8, this.threadId, true);
+    const first = off;
     while (off < this.pos) {
       off += writeSync(this.fd, this.buf, off, this.pos - off);
     }
-    this.bytesWritten += this.pos;
+    this.bytesWritten += this.pos - first;
+    this.frameWritten();
+  }
+
+  /** The frame is out: the next one starts empty, its deltas from 0. */
+  private frameWritten(): void {
     this.pos = FRAME_HEADER_BYTES;
     this.lastTimeNs = Math.max(this.lastTimeNs, this.lastNs);
     this.lastNs = 0;
