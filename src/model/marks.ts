@@ -53,17 +53,6 @@ export class MarkStore {
   isSpan(i: number): boolean {
     return this.kind.data[i] !== MarkKind.Mark;
   }
-
-  /** Whether thread `lane` made any. */
-  hasThread(lane: number): boolean {
-    const threads = this.thread.data;
-    for (let i = 0; i < this.count; i++) {
-      if (threads[i] === lane) {
-        return true;
-      }
-    }
-    return false;
-  }
 }
 
 /** The measures of one name in a range. */
