@@ -22,6 +22,8 @@ export interface SessionOptions {
   skipNodeModules?: boolean;
   /** The tracer estimates each thread's CPU itself (default: where no sampler runs). */
   cpuEstimates?: boolean;
+  /** A blocked main thread's records still reach the files (a live view; default false). */
+  liveFlush?: boolean;
 }
 
 /** The folder name of the sessions root in the OS temp folder (per user on POSIX). */

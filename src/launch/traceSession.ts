@@ -80,9 +80,13 @@ export class TraceSession {
   ) {
     const root =
       request.sessionsRoot ?? privateSessionsRoot(request.warn ?? ((m) => process.emitWarning(m)));
-    this.folder = createSession(request.tracerPath, root, request.tracer);
-    this.tail = new SessionTail(this.folder.dir);
     this.live = request.live ?? true;
+    // Someone watches live: a main thread stuck in a callback still shows it (liveFlush.ts).
+    this.folder = createSession(request.tracerPath, root, {
+      ...request.tracer,
+      liveFlush: request.tracer?.liveFlush ?? this.live,
+    });
+    this.tail = new SessionTail(this.folder.dir);
     if (request.sample ?? true) {
       // Started now, so that its thread has booted by the time the program is spawned.
       const warn = request.warn ?? ((m) => process.emitWarning(m));

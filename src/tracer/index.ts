@@ -45,6 +45,9 @@ export interface TracerOptions {
   /** Record each thread's CPU time every ~100 ms (ThreadCpu): the estimate where no sampler
    * reads /proc. Default: on everywhere but Linux. */
   cpuEstimates?: boolean;
+  /** Start the live-flush thread (liveFlush.ts), so a blocked main thread's records still
+   * reach the file: for a live view (the extension's panel). Default false. */
+  liveFlush?: boolean;
 }
 
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
@@ -82,8 +85,13 @@ export function start(options: TracerOptions): void {
   mkdirSync(options.dir, { recursive: true, mode: DIR_MODE });
   const fd = openSync(join(options.dir, streamFileName(pid, threadId)), 'a', FILE_MODE);
   // A worker's frame is shared, so that another thread can save it if the worker is killed.
-  // The main thread's is shared with the live-flush thread (liveFlush.ts).
-  const sharedFrame = isMainThread ? allocateLiveFrame() : allocateSharedFrame();
+  // With live flush, the main thread's is shared with its helper thread (liveFlush.ts).
+  const liveFlush = isMainThread && options.liveFlush === true;
+  const sharedFrame = isMainThread
+    ? liveFlush
+      ? allocateLiveFrame()
+      : undefined
+    : allocateSharedFrame();
   const writer = new FrameWriter(fd, pid, threadId, sharedFrame);
   const now = sessionClock(options.epochNs);
 
@@ -405,8 +413,10 @@ export function start(options: TracerOptions): void {
   guard++;
   try {
     if (isMainThread) {
-      startLiveFlush(sharedFrame, fd, pid, threadId);
-    } else {
+      if (liveFlush && sharedFrame) {
+        startLiveFlush(sharedFrame, fd, pid, threadId);
+      }
+    } else if (sharedFrame) {
       // A worker announces its shared frame at once; the main thread listens from its first
       // worker on (every worker descends from one it started), so that a program without
       // workers never pays for the channel.

@@ -6,11 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StreamBuilder, traceFile } from '../fixtures/traceBuilder';
 import { createSession, withTracerNodeOptions } from '../../src/launch/session';
-import { readSessionTrace } from '../../src/launch/tail';
+import { readSessionTrace, traceFileHeader } from '../../src/launch/tail';
+import { TraceSession } from '../../src/launch/traceSession';
 import { TraceDecoder, TraceError } from '../../src/model/decoder';
 import { TraceModel } from '../../src/model/traceModel';
 import { FILE_HEADER_BYTES, FRAME_HEADER_BYTES, Rec } from '../../src/shared/traceFormat';
 import {
+  buildCli,
   buildTracer,
   resourcesOfType,
   runProgram,
@@ -123,7 +125,7 @@ for (const node of nodes) {
     this.timeout(60_000);
 
     it('shows a 2 s blocking callback as an open span before it ends', async () => {
-      const session = createSession(buildTracer(), scratchDir());
+      const session = createSession(buildTracer(), scratchDir(), { liveFlush: true });
       const env = {
         ...process.env,
         NODE_OPTIONS: withTracerNodeOptions(undefined, session.preloadPath),
@@ -171,12 +173,43 @@ for (const node of nodes) {
       );
     });
 
-    it('loses and repeats nothing across the frames the live-flush thread wrote', async () => {
+    it('records nothing of its own helper thread', async () => {
+      const session = createSession(buildTracer(), scratchDir(), { liveFlush: true });
+      const env = {
+        ...process.env,
+        NODE_OPTIONS: withTracerNodeOptions(undefined, session.preloadPath),
+      };
+      const run = await runProgram(path.join(PROGRAMS, 'empty.js'), { env, node: node.path });
+      assert.equal(run.code, 0, run.stderr);
+      const model = modelOfSession(session.dir)!;
+      assert.equal(model.threads.length, 1, 'no lane for the helper');
+      assert.deepEqual(resourcesOfType(model, 'WORKER'), []);
+      assert.deepEqual(resourcesOfType(model, 'MESSAGEPORT'), []);
+      assert.equal(model.spanCount, 1, 'only the main script');
+    });
+
+    it('is off unless asked for: no continuation frames', async () => {
       const run = await traceProgram(path.join(PROGRAMS, 'blocked-churn.js'), { node: node.path });
       assert.equal(run.code, 0, run.stderr);
+      assert.equal(continuedFrames(run.bytes), 0);
+      assert.equal(resourcesOfType(run.model, 'Immediate').length, 2000);
+    });
+
+    it('loses and repeats nothing across the frames the live-flush thread wrote', async () => {
+      const session = createSession(buildTracer(), scratchDir(), { liveFlush: true });
+      const env = {
+        ...process.env,
+        NODE_OPTIONS: withTracerNodeOptions(undefined, session.preloadPath),
+      };
+      const run = await runProgram(path.join(PROGRAMS, 'blocked-churn.js'), {
+        env,
+        node: node.path,
+      });
+      assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /done/);
-      assert.ok(continuedFrames(run.bytes) >= 1, 'the live-flush thread wrote part of a frame');
-      const model = run.model;
+      const bytes = readSessionTrace(session.dir);
+      assert.ok(continuedFrames(bytes) >= 1, 'the live-flush thread wrote part of a frame');
+      const model = modelOfSession(session.dir)!;
       const immediates = resourcesOfType(model, 'Immediate');
       assert.equal(immediates.length, 2000);
       let previousEndNs = 0;
@@ -193,3 +226,59 @@ for (const node of nodes) {
     });
   });
 }
+
+describe("live flush in the extension's own pipeline", function () {
+  this.timeout(60_000);
+
+  it('delivers a blocking callback as an open span that grows while it runs', async () => {
+    buildCli(); // dist/tracer.js and dist/samplerWorker.js beside it, as the extension has them
+    const model = new TraceModel();
+    const decoder = new TraceDecoder(model);
+    decoder.pushHeader(traceFileHeader());
+    let seenNs = NaN;
+    let openStartNs = NaN;
+    /** model.endNs at each delivery while the span was open. */
+    const liveEdges: number[] = [];
+    let session: TraceSession | undefined;
+    const sessionNowNs = (): number => Number(process.hrtime.bigint() - session!.folder.epochNs);
+    await new Promise<void>((resolve) => {
+      session = new TraceSession(
+        {
+          command: process.execPath,
+          args: [path.join(PROGRAMS, 'blocked.js')],
+          cwd: PROGRAMS,
+          env: { ...process.env },
+          tracerPath: buildTracer(),
+          sessionsRoot: scratchDir(),
+        },
+        {
+          // Each delivery, as the panel gets it (the poller's 100 ms).
+          frames: (chunk) => {
+            decoder.pushFrames(chunk);
+            const span = openTimeoutSpan(model);
+            if (span >= 0) {
+              if (Number.isNaN(seenNs)) {
+                seenNs = sessionNowNs();
+                openStartNs = model.spanStartNs.data[span];
+              }
+              liveEdges.push(model.endNs);
+            }
+          },
+          exit: () => resolve(),
+        },
+      );
+      session.start();
+    });
+    const [timer] = resourcesOfType(model, 'Timeout');
+    const span = model.resFirstSpan.data[timer];
+    const endNs = model.spanEndNs.data[span];
+    assert.ok(endNs - model.spanStartNs.data[span] >= 1.9e9, 'the callback blocked for 2 s');
+    assert.ok(seenNs < endNs, `the open span was delivered (${seenNs}) before it ended (${endNs})`);
+    // While it ran, the live edge the panel draws it to moved on (the sampler's records).
+    assert.ok(liveEdges.length >= 2, `${liveEdges.length} deliveries while it was open`);
+    assert.ok(liveEdges[liveEdges.length - 1] > liveEdges[0], 'the open span grew');
+    console.log(
+      `      live lag (callback start to its open span in the host's model, 100 ms poll included): ${((seenNs - openStartNs) / 1e6).toFixed(0)} ms`,
+    );
+  });
+});
