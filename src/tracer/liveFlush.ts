@@ -71,9 +71,9 @@ interface HelperData {
 /**
  * The helper's code: plain JavaScript (it runs as a worker's eval source), node: built-ins
  * only. A timer rather than Atomics.wait: a worker in a timer ends at once when the process
- * exits.
+ * exits. Made when used: writer.ts imports this file, whose constants are read here.
  */
-const HELPER_SOURCE = `'use strict';
+const helperSource = (): string => `'use strict';
 const { workerData } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
 const { buffer, control, fd, pid, threadId } = workerData[${JSON.stringify(MARKER)}];
@@ -142,7 +142,7 @@ export function startLiveFlush(
   try {
     const { Worker } = workerThreads();
     const data: HelperData = { buffer: frame.buffer, control: frame.control, fd, pid, threadId };
-    const worker = new Worker(HELPER_SOURCE, {
+    const worker = new Worker(helperSource(), {
       eval: true,
       workerData: { [MARKER]: data },
       // Its output is never the program's (it prints nothing); no pipes into the program's.
