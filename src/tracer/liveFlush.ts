@@ -4,10 +4,12 @@
  * main thread's records go into a shared frame (as a worker's do, for the rescue), and a small
  * thread of the tracer's own writes the records its owner has not flushed once the owner has
  * written nothing for QUIET_MS: the Before of the blocking callback reaches the file, and the
- * panel draws the open span growing to the live edge.
+ * panel draws the open span growing to the live edge (which the sampler's records move on,
+ * on Linux; where no sampler runs, the edge waits for the thread's next records).
  *
- * The owner's hot path does not change (a worker's records already publish their end in the
- * shared frame). The two never write the file at once: the helper takes the frame's state from
+ * Only in live runs (TracerOptions.liveFlush: the extension's panel). The main thread's hot
+ * path then becomes a worker's: one more store per record, of the end it published in the
+ * shared frame. The two never write the file at once: the helper takes the frame's state from
  * Open to Live, writes the records from control[TAKEN_SLOT] to the published end and moves
  * TAKEN_SLOT there; the owner's flush waits for Open, then writes only the records after
  * TAKEN_SLOT, as a frame that starts with Rec.Continue (its deltas go on from the part written
