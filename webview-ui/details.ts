@@ -133,6 +133,16 @@ export class DetailsPanel {
         `${stats.coresBusy.toFixed(2)} on average${stats.coresSource === 'js threads' ? ' (JS callbacks only: no CPU samples)' : ''}`,
       ],
     ];
+    // The program's own measures (performance.measure, console.time): count and time inside.
+    for (const m of stats.measures.slice(0, 10)) {
+      rows.push([
+        `Measure ${m.name}`,
+        `${m.count}× ${formatDuration(m.insideNs)} in range, longest ${formatDuration(m.longestNs)}`,
+      ]);
+    }
+    if (stats.marks > 0) {
+      rows.push(['Marks', String(stats.marks)]);
+    }
     const body = el('tbody');
     for (const t of stats.threads) {
       const pct = stats.durationNs > 0 ? (100 * t.busyNs) / stats.durationNs : 0;

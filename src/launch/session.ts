@@ -24,6 +24,8 @@ export interface SessionOptions {
   cpuEstimates?: boolean;
   /** Flight recorder: each thread keeps only about the last this many seconds on disk. */
   ringSeconds?: number;
+  /** A blocked main thread's records still reach the files (a live view; default false). */
+  liveFlush?: boolean;
 }
 
 /** The folder name of the sessions root in the OS temp folder (per user on POSIX). */

@@ -82,10 +82,15 @@ export class TraceSession {
   ) {
     const root =
       request.sessionsRoot ?? privateSessionsRoot(request.warn ?? ((m) => process.emitWarning(m)));
-    this.folder = createSession(request.tracerPath, root, request.tracer);
-    this.tail = new SessionTail(this.folder.dir);
     this.live = request.live ?? true;
     this.flightRecorder = !!request.tracer?.ringSeconds;
+    // Someone watches live: a main thread stuck in a callback still shows it (liveFlush.ts);
+    // not in a flight recording, whose panel fills in only at the end.
+    this.folder = createSession(request.tracerPath, root, {
+      ...request.tracer,
+      liveFlush: request.tracer?.liveFlush ?? (this.live && !this.flightRecorder),
+    });
+    this.tail = new SessionTail(this.folder.dir);
     if (request.sample ?? true) {
       // Started now, so that its thread has booted by the time the program is spawned.
       const warn = request.warn ?? ((m) => process.emitWarning(m));

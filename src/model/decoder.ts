@@ -64,6 +64,8 @@ export interface TraceSink {
   threadCpu?(stream: string, timeNs: number, cpuNs: number, periodNs: number, flags: number): void;
   /** The flight recorder let this stream's events before `timeNs` go (it kept `keptNs`). */
   discarded?(stream: string, timeNs: number, keptNs: number): void;
+  /** The program's own mark or measure (`kind`: MarkKind), `durationNs` 0 for a mark. */
+  mark?(stream: string, startNs: number, durationNs: number, name: string, kind: number): void;
 }
 
 export { TraceError };
@@ -109,6 +111,8 @@ interface StreamState {
   locations: (TraceLocation | undefined)[];
   /** A frame of it was decoded (a Discarded record after that is only a new segment). */
   opened?: boolean;
+  /** Time of the last timed record of the stream's previous frame (for Rec.Continue). */
+  lastTimeNs: number;
 }
 
 /** The first version this reader opens (version 1: frames without seq or checksum). */
@@ -301,7 +305,7 @@ export class TraceDecoder {
     const stream = `${pid}:${threadId}`;
     let state = this.streams.get(stream);
     if (!state) {
-      state = { strings: [''], locations: [undefined] };
+      state = { strings: [''], locations: [undefined], lastTimeNs: 0 };
       this.streams.set(stream, state);
     }
     const sink = this.sink;
@@ -543,6 +547,25 @@ export class TraceDecoder {
             }
             break;
           }
+          case Rec.Mark: {
+            timeNs = timeAfter(timeNs, uv());
+            const name = state.strings[uv()];
+            const startNs = timeNs - zv();
+            const durationNs = uv();
+            const markKind = flag();
+            if (name === undefined) {
+              fail('a mark refers to an undefined string');
+            }
+            sink.mark?.(stream, startNs, durationNs, name, markKind);
+            break;
+          }
+          case Rec.Continue:
+            // Only as a frame's first record: its deltas go on from the previous frame's.
+            if (count !== 1) {
+              fail('a continuation in the middle of a frame');
+            }
+            timeNs = state.lastTimeNs;
+            break;
           default:
             pos--;
             fail(`unknown record kind ${kind}`);
@@ -564,6 +587,9 @@ export class TraceDecoder {
         );
       }
       throw err;
+    }
+    if (timeNs > 0) {
+      state.lastTimeNs = timeNs;
     }
     this.records += count;
     state.opened = true;

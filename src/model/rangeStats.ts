@@ -1,4 +1,5 @@
 /** What happened in a range of time: callbacks and busy time per thread, operations, cores. */
+import { measuresInRange, type MeasureRangeStats } from './marks';
 import { meanCoresBusy } from './parallelism';
 import type { TraceModel } from './traceModel';
 
@@ -26,6 +27,10 @@ export interface RangeStats {
   coresBusy: number;
   /** Where `coresBusy` comes from: the sampler's CPU samples, or JS callback time alone. */
   coresSource: 'cpu samples' | 'js threads';
+  /** The program's own measures (performance.measure, console.time) in the range, by name. */
+  measures: MeasureRangeStats[];
+  /** The program's own marks (performance.mark) in the range. */
+  marks: number;
 }
 
 /** Computes a range's statistics in one pass over spans and operations (O(n), no allocation per item). */
@@ -78,5 +83,6 @@ export function rangeStats(model: TraceModel, startNs: number, endNs: number): R
     opsFinished,
     coresBusy: samples ? meanCoresBusy(model, a, b) : durationNs > 0 ? busyNs / durationNs : 0,
     coresSource: samples ? 'cpu samples' : 'js threads',
+    ...measuresInRange(model.marks, a, b),
   };
 }

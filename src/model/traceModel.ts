@@ -16,6 +16,7 @@ import {
 import { Column, f64, i32, IdColumn, type Resizable, u16, u32 } from './columns';
 import { TraceRejection, type TraceLocation, type TraceSink } from './decoder';
 import { IdIndex } from './idIndex';
+import { MarkStore } from './marks';
 import { OP_KINDS, opKindOf } from './opKinds';
 import { OsThreadStore } from './osThreads';
 
@@ -119,6 +120,8 @@ export class TraceModel implements TraceSink {
   version = 0;
   /** OS threads and CPU samples from the sampler's stream (no JS lane is made for it). */
   readonly os = new OsThreadStore();
+  /** The program's own marks and measures (performance.mark / measure, console.time). */
+  readonly marks = new MarkStore();
   /** Async events decoded: init, before, after, promiseResolve and destroy records. */
   eventCount = 0;
   /** Flight recorder: the window kept, ns (0: the whole run was recorded). */
@@ -649,6 +652,11 @@ export class TraceModel implements TraceSink {
       state: THREAD_STATE_RUNNING,
     });
     this.touch(timeNs);
+  }
+
+  mark(stream: string, startNs: number, durationNs: number, name: string, kind: number): void {
+    this.marks.add(this.threadState(stream).row.index, startNs, durationNs, name, kind);
+    this.touch(startNs + durationNs);
   }
 
   dropped(stream: string, timeNs: number, count: number): void {

@@ -145,6 +145,27 @@ export const Rec = {
    * Thread record and the strings and locations its later frames use are written again after
    * it. Readers before it stop at it. */
   Discarded: 30,
+  /** `dt:uv name:uv(string id) startBackNs:zv durationNs:uv kind:u8` The program's own mark
+   * (`performance.mark`), measure (`performance.measure`) or `console.time`/`timeEnd` span
+   * (kind: MarkKind), written when the call returned: it starts `startBackNs` before the
+   * record's time (a measure may start earlier, a mark given a startTime even later) and lasts
+   * `durationNs` (0 for a mark). Readers before it stop at it. */
+  Mark: 25,
+  /** (no fields) First record of a frame whose records continue the stream's previous frame:
+   * their deltas start from the time of that frame's last record, not from 0. Written when the
+   * tracer's live-flush thread wrote the first part of a frame that its blocked owner had not
+   * flushed (see src/tracer/liveFlush.ts). Readers before it stop at it. */
+  Continue: 32,
+} as const;
+
+/** What a Mark record is: its kind byte. */
+export const MarkKind = {
+  /** `performance.mark(name)`: a point in time. */
+  Mark: 0,
+  /** `performance.measure(name, ...)`: a span. */
+  Measure: 1,
+  /** `console.time(label)` to `console.timeEnd(label)`: a span. */
+  ConsoleTime: 2,
 } as const;
 
 /** A record kind. */

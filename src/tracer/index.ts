@@ -21,6 +21,8 @@ import { Rec, streamFileName, type ThreadEnd } from '../shared/traceFormat';
 import { sessionClock } from './clock';
 import { cpuEstimator } from './cpuEstimate';
 import { watchThreadEnd } from './lifecycle';
+import { isLiveFlushThread, allocateLiveFrame, startLiveFlush } from './liveFlush';
+import { installMarks } from './marks';
 import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
 import { isUnnamedType, unnamedResourceType } from './nativeType';
 import { callSiteSampler, type SiteKey } from './siteSampler';
@@ -47,6 +49,9 @@ export interface TracerOptions {
   cpuEstimates?: boolean;
   /** Flight recorder: keep only about the last this many seconds of events on disk (ring.ts). */
   ringSeconds?: number;
+  /** Start the live-flush thread (liveFlush.ts), so a blocked main thread's records still
+   * reach the file: for a live view (the extension's panel). Default false. */
+  liveFlush?: boolean;
 }
 
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
@@ -71,6 +76,9 @@ export function start(options: TracerOptions): void {
   }
   started = true;
   const isMainThread = onMainThread();
+  if (!isMainThread && isLiveFlushThread()) {
+    return; // the tracer's own helper thread (liveFlush.ts)
+  }
   const threadId = isMainThread ? 0 : workerThreads().threadId;
   if (isMainThread && isPackageManager(process.argv[1])) {
     // `npm run x`, `npx`, yarn, pnpm: the wrapper is not the user's program. Its children
@@ -88,7 +96,13 @@ export function start(options: TracerOptions): void {
     ? ring.open(now())
     : openSync(join(options.dir, streamFileName(pid, threadId)), 'a', FILE_MODE);
   // A worker's frame is shared, so that another thread can save it if the worker is killed.
-  const sharedFrame = isMainThread ? undefined : allocateSharedFrame();
+  // With live flush, the main thread's is shared with its helper thread (liveFlush.ts).
+  const liveFlush = isMainThread && options.liveFlush === true;
+  const sharedFrame = isMainThread
+    ? liveFlush
+      ? allocateLiveFrame()
+      : undefined
+    : allocateSharedFrame();
   const writer = new FrameWriter(fd, pid, threadId, sharedFrame);
 
   let guard = 0; // > 0 while the tracer itself runs code that may create async resources
@@ -350,6 +364,19 @@ export function start(options: TracerOptions): void {
       })
     : undefined;
 
+  // The program's performance.mark / measure and console.time / timeEnd (marks.ts).
+  installMarks({
+    writer,
+    now,
+    isRecording: () => !stopped,
+    onDropped: () => {
+      if (!ended) {
+        dropped++;
+      }
+    },
+    flushIfDue,
+  });
+
   const cpuEstimate =
     (options.cpuEstimates ?? process.platform !== 'linux') ? cpuEstimator(writer, now) : undefined;
 
@@ -400,7 +427,11 @@ export function start(options: TracerOptions): void {
   hook.enable();
   guard++;
   try {
-    if (sharedFrame) {
+    if (isMainThread) {
+      if (liveFlush && sharedFrame) {
+        startLiveFlush(sharedFrame, fd, pid, threadId);
+      }
+    } else if (sharedFrame) {
       // A worker announces its shared frame at once; the main thread listens from its first
       // worker on (every worker descends from one it started), so that a program without
       // workers never pays for the channel.

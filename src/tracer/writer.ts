@@ -7,6 +7,7 @@
  */
 import { writeSync } from 'node:fs';
 import { FRAME_HEADER_BYTES, LocFlag, Rec, sealFrame } from '../shared/traceFormat';
+import { continuedFrameStart } from './liveFlush';
 
 /** Default frame buffer: large enough that a busy thread writes a few frames a second. */
 const FRAME_BYTES = 64 * 1024;
@@ -45,7 +46,8 @@ function uv28(view: DataView, pos: number, value: number): number {
 export interface SharedFrame {
   /** The frame buffer (a SharedArrayBuffer). */
   buffer: SharedArrayBuffer;
-  /** [0]: end of the last complete record; [1]: FrameState; [2]: the stream's next frame seq. */
+  /** [0]: end of the last complete record; [1]: FrameState; [2]: the stream's next frame seq;
+   * [3] (live frames only, TAKEN_SLOT): where the records not yet written out start. */
   control: SharedArrayBuffer;
 }
 
@@ -57,7 +59,12 @@ export const FrameState = {
   Flushing: 1,
   /** Closed: the owner ended, or another thread took the rest; nobody writes any more. */
   Closed: 2,
+  /** The live-flush thread is writing the records the owner has not flushed (liveFlush.ts). */
+  Live: 3,
 } as const;
+
+/** control[TAKEN_SLOT] of a live frame: where the records not yet written out start. */
+export const TAKEN_SLOT = 3;
 
 /** Allocates a shared frame. */
 export function allocateSharedFrame(): SharedFrame {
@@ -162,7 +169,14 @@ export class FrameWriter {
   flush(close = false): void {
     const control = this.control;
     if (control) {
-      if (Atomics.compareExchange(control, 1, FrameState.Open, FrameState.Flushing) !== 0) {
+      let state: number;
+      while (
+        (state = Atomics.compareExchange(control, 1, FrameState.Open, FrameState.Flushing)) ===
+        FrameState.Live
+      ) {
+        // The live-flush thread is writing this frame's first part: a write, microseconds.
+      }
+      if (state !== FrameState.Open) {
         // Another thread took the rest (the process is exiting): write nothing more.
         this.closed = true;
         this.pos = FRAME_HEADER_BYTES;
@@ -172,6 +186,8 @@ export class FrameWriter {
     this.writeFrame();
     if (control) {
       control[0] = FRAME_HEADER_BYTES;
+      // (A worker's frame has no such slot: the store is ignored.)
+      control[TAKEN_SLOT] = FRAME_HEADER_BYTES;
       Atomics.store(control, 1, close ? FrameState.Closed : FrameState.Open);
     }
   }
@@ -180,16 +196,37 @@ export class FrameWriter {
     if (this.pos === FRAME_HEADER_BYTES || this.closed) {
       return;
     }
-    sealFrame(this.buf, this.pos - FRAME_HEADER_BYTES, this.pid, this.threadId, this.seq++);
+    // A live frame whose first part the live-flush thread wrote: the rest goes as a frame that
+    // continues it (liveFlush.ts), its header over bytes already written.
+    let off = this.control ? continuedFrameStart(this.buf, this.control, this.pos) : 0;
+    if (off < 0) {
+      this.frameWritten();
+      return;
+    }
+    // A shared frame's seq lives in control[2]: the live-flush thread numbers the frames it
+    // writes there, and a thread that takes a terminated worker's rest numbers its after them.
+    const seq = this.control ? Atomics.load(this.control, 2) : this.seq;
+    sealFrame(
+      this.buf.subarray(off),
+      this.pos - off - FRAME_HEADER_BYTES,
+      this.pid,
+      this.threadId,
+      seq,
+    );
+    this.seq = seq + 1;
     if (this.control) {
-      // A thread that takes the rest of a terminated worker's frame numbers it after this one.
       Atomics.store(this.control, 2, this.seq);
     }
-    let off = 0;
+    const first = off;
     while (off < this.pos) {
       off += writeSync(this.fd, this.buf, off, this.pos - off);
     }
-    this.bytesWritten += this.pos;
+    this.bytesWritten += this.pos - first;
+    this.frameWritten();
+  }
+
+  /** The frame is out: the next one starts empty, its deltas from 0. */
+  private frameWritten(): void {
     this.pos = FRAME_HEADER_BYTES;
     this.lastTimeNs = Math.max(this.lastTimeNs, this.lastNs);
     this.lastNs = 0;
@@ -509,6 +546,20 @@ export class FrameWriter {
       this.buf[this.pos++] = this.inferredTwin[loc] === loc ? LocFlag.Inferred : 0;
       this.publish();
     }
+  }
+
+  /** A Mark record (see Rec.Mark); the times are integer ns. */
+  mark(timeNs: number, nameId: number, startNs: number, durationNs: number, kind: number): void {
+    this.room(RECORD_ROOM);
+    this.buf[this.pos++] = Rec.Mark;
+    this.lastKind = Rec.Mark;
+    this.dt(timeNs);
+    this.uv(nameId);
+    // From the time the record really has (dt never goes back).
+    this.zv(this.lastNs - startNs);
+    this.uv(durationNs);
+    this.buf[this.pos++] = kind;
+    this.publish();
   }
 
   /** A record made of a kind, a time and a JSON document (Thread, End). */
