@@ -3,7 +3,7 @@
  * thread, name, Node and machine), and whether the process is a package manager's wrapper
  * that is left out of the trace.
  */
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import type { ThreadInfo } from '../shared/traceFormat';
 import { workerThreads } from './threads';
@@ -28,7 +28,51 @@ export function describeThread(
     cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
     argv: isMainThread ? process.argv.slice() : [],
     startNs: now(),
+    ...(isMainThread ? startUpThreads() : {}),
   };
+}
+
+/**
+ * What tells the main thread's OS threads apart on Node 18 and 20, which name none of them:
+ * the threads already there when the tracer starts (V8's platform threads and the inspector's
+ * signal thread start before any script), and the sizes of V8's and libuv's pools.
+ */
+function startUpThreads(): Pick<ThreadInfo, 'startTids' | 'threadpoolSize' | 'v8PoolSize'> {
+  let startTids: number[] = [];
+  try {
+    startTids = readdirSync('/proc/self/task')
+      .map(Number)
+      .filter((tid) => Number.isSafeInteger(tid) && tid !== process.pid)
+      .sort((a, b) => a - b);
+  } catch {
+    // Not Linux: no thread lanes either.
+  }
+  return {
+    startTids,
+    threadpoolSize: threadpoolSize(process.env.UV_THREADPOOL_SIZE),
+    v8PoolSize: v8PoolSize([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]),
+  };
+}
+
+/** libuv's pool size for a UV_THREADPOOL_SIZE value, as libuv reads it (4; 1 to 1024). */
+export function threadpoolSize(value: string | undefined): number {
+  // libuv: atoi of the value when set (0, and so any non-number, is 1), at most 1024.
+  return value === undefined ? 4 : Math.min(1024, Math.max(1, parseInt(value, 10) || 0));
+}
+
+/** V8's platform workers for Node's options: the last `--v8-pool-size`, else 4. */
+export function v8PoolSize(args: string[]): number {
+  let size = 4;
+  args.forEach((arg, i) => {
+    const m = /^--v8[-_]pool[-_]size(?:=(\d+))?$/.exec(arg);
+    if (m) {
+      const n = Number(m[1] ?? args[i + 1]);
+      if (Number.isSafeInteger(n) && n >= 0) {
+        size = n;
+      }
+    }
+  });
+  return size;
 }
 
 /** True for the script of a package manager that runs the user's program as a child. */

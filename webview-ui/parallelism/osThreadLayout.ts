@@ -31,6 +31,8 @@ export const BASIS_TEXT: Record<KindBasis, string> = {
   trace: 'reported by its own JS thread',
   pid: 'first thread of its process (tid = pid)',
   name: 'named so by Node.js',
+  birth:
+    "from its birth: before the script (V8's platform, the inspector), in libuv's burst of UV_THREADPOOL_SIZE threads, or later by native code",
   activity: 'inferred: it ran only while threadpool requests were in flight',
   none: 'nothing identifies it, so its kind is unknown',
 };

@@ -1,0 +1,136 @@
+/**
+ * Thread identity from birth, where Node names no thread (18, 20; 22 names only some): the
+ * threads a process had when its tracer started were born before the script (V8's delayed-task
+ * scheduler, then its platform workers, then the inspector's signal thread, in tid order), and
+ * libuv starts its whole pool as one burst of UV_THREADPOOL_SIZE threads at its first request.
+ * Any other thread born after the script started, neither a JS thread nor in that burst, was
+ * started by native code (an addon such as libvips).
+ */
+import type { OsThreadRow } from './osThreads';
+import type { OsThreadKind } from './threadKinds';
+import type { TraceModel } from './traceModel';
+
+/** A thread's kind from its birth. */
+export interface BirthClass {
+  kind: OsThreadKind;
+  label: string;
+}
+
+/** Threads first seen at most this far apart were born together (and at least 25 ms). */
+const BURST_TICKS = 3;
+const BURST_MIN_NS = 25e6;
+
+/**
+ * Kinds from birth for the OS threads (indexes into `model.os.threads`) of every process whose
+ * main thread's tracer listed its start-up threads. `skip(i)` is true for threads known better
+ * (JS threads, first threads, threads Node names). Threads of other processes are left out.
+ */
+export function classifyByBirth(
+  model: TraceModel,
+  skip: (osThread: number) => boolean,
+  firstThreadpoolNs: Map<number, number>,
+): Map<number, BirthClass> {
+  const out = new Map<number, BirthClass>();
+  const os = model.os;
+  const intervalNs = os.info?.intervalNs || 7e6;
+  const burstNs = Math.max(BURST_MIN_NS, BURST_TICKS * intervalNs);
+  for (const thread of model.threads) {
+    const info = thread.info;
+    if (info.kind !== 'main' || !info.startTids) {
+      continue;
+    }
+    const rows = os.threads.filter((row) => row.pid === info.pid);
+    // The pool is named on Node 22+: there the names tell, not the burst.
+    const poolNamed = rows.some((row) => row.name === 'libuv-worker');
+    const startTids = info.startTids;
+    const startIndex = new Map(startTids.map((tid, i) => [tid, i]));
+    const v8Pool = info.v8PoolSize ?? 4;
+    // Born after the script started, in birth (tid) order.
+    const later: OsThreadRow[] = [];
+    for (const row of rows) {
+      if (skip(row.index)) {
+        continue;
+      }
+      const at = startIndex.get(row.tid);
+      if (at !== undefined) {
+        out.set(row.index, startUpClass(at, startTids.length, v8Pool));
+      } else if (row.tid !== row.pid) {
+        later.push(row);
+      }
+    }
+    later.sort((a, b) => a.tid - b.tid);
+    const pool = poolNamed
+      ? []
+      : poolBurst(later, info.threadpoolSize ?? 4, burstNs, firstThreadpoolNs.get(info.pid));
+    for (const row of pool) {
+      out.set(row.index, {
+        kind: 'libuv',
+        label: `libuv threadpool (one of ${pool.length} born together)`,
+      });
+    }
+    const inPool = new Set(pool);
+    for (const row of later) {
+      if (!inPool.has(row)) {
+        out.set(row.index, {
+          kind: 'native',
+          label: `native addon thread ("${row.name}")`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The start-up thread at position `at` of `count` (tid order), with V8's pool of `v8Pool`. */
+function startUpClass(at: number, count: number, v8Pool: number): BirthClass {
+  // Node's platform starts its delayed-task scheduler, then its workers; the inspector's
+  // signal thread comes after them (absent in builds without the inspector).
+  if (at === count - 1 && count === v8Pool + 2) {
+    return { kind: 'other', label: 'inspector signal thread' };
+  }
+  if (at === 0 && count >= 2) {
+    return { kind: 'v8', label: 'V8 helper: delayed-task scheduler' };
+  }
+  return {
+    kind: 'v8',
+    label: 'V8 helper: platform worker (garbage collection, compilation)',
+  };
+}
+
+/**
+ * libuv's pool among threads born after the script (tid order): `size` threads in a row, first
+ * seen within `burstNs` of each other; the first such run born at or after the process's first
+ * threadpool request when it has one, else the first run. None when no run fits.
+ */
+function poolBurst(
+  later: OsThreadRow[],
+  size: number,
+  burstNs: number,
+  firstRequestNs: number | undefined,
+): OsThreadRow[] {
+  const runAt = (i: number): boolean => {
+    if (i + size > later.length) {
+      return false;
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = i; k < i + size; k++) {
+      lo = Math.min(lo, later[k].firstNs);
+      hi = Math.max(hi, later[k].firstNs);
+    }
+    return hi - lo <= burstNs;
+  };
+  if (firstRequestNs !== undefined) {
+    for (let i = 0; i < later.length; i++) {
+      if (later[i].firstNs >= firstRequestNs - burstNs && runAt(i)) {
+        return later.slice(i, i + size);
+      }
+    }
+  }
+  for (let i = 0; i < later.length; i++) {
+    if (runAt(i)) {
+      return later.slice(i, i + size);
+    }
+  }
+  return [];
+}
