@@ -6,6 +6,7 @@
  * Any other thread born after the script started, neither a JS thread nor in that burst, was
  * started by native code (an addon such as libvips).
  */
+import type { ThreadEnd } from '../shared/traceFormat';
 import type { OsThreadRow } from './osThreads';
 import type { OsThreadKind } from './threadKinds';
 import type { TraceModel } from './traceModel';
@@ -59,9 +60,12 @@ export function classifyByBirth(
       }
     }
     later.sort((a, b) => a.tid - b.tid);
+    const ends = model.threads.filter((t) => t.info.pid === info.pid && t.end).map((t) => t.end!);
+    const size = info.threadpoolSize ?? 4;
     const pool = poolNamed
       ? []
-      : poolBurst(later, info.threadpoolSize ?? 4, burstNs, firstThreadpoolNs.get(info.pid));
+      : (poolAfterRequest(later, size, ends, firstThreadpoolNs.get(info.pid)) ??
+        poolBurst(later, size, burstNs, firstThreadpoolNs.get(info.pid)));
     for (const row of pool) {
       out.set(row.index, {
         kind: 'libuv',
@@ -69,16 +73,68 @@ export function classifyByBirth(
       });
     }
     const inPool = new Set(pool);
+    // Which native addons the process loaded (its main thread's End says; absent if cut off).
+    const addons = thread.end?.nativeAddons;
     for (const row of later) {
       if (!inPool.has(row)) {
-        out.set(row.index, {
-          kind: 'native',
-          label: `native addon thread ("${row.name}")`,
-        });
+        out.set(row.index, laterClass(row.name, addons));
       }
     }
   }
   return out;
+}
+
+/**
+ * A thread born after the script, neither a JS thread nor libuv's: an addon's when the process
+ * loaded one; else Node's own (no addon could have started it); unknown when the trace ended
+ * before saying which addons were loaded.
+ */
+function laterClass(name: string, addons: string[] | undefined): BirthClass {
+  if (addons === undefined) {
+    return {
+      kind: 'unknown',
+      label: `unknown ("${name}"): born after the script, and the trace was cut before it said which native addons the process loaded`,
+    };
+  }
+  if (addons.length === 0) {
+    return {
+      kind: 'other',
+      label: `Node.js thread ("${name}") started after the script (no native addon was loaded)`,
+    };
+  }
+  return {
+    kind: 'native',
+    label: `native addon thread ("${name}"; the process loaded ${addons.slice(0, 3).join(', ')}${addons.length > 3 ? '…' : ''})`,
+  };
+}
+
+/**
+ * libuv's pool from the tracer's list of the process's threads just before its first
+ * threadpool request (the earliest any of its JS threads made): the first `size` threads born
+ * after that list. Undefined without such a list, or when it is not of the first request.
+ */
+function poolAfterRequest(
+  later: OsThreadRow[],
+  size: number,
+  ends: ThreadEnd[],
+  firstRequestNs: number | undefined,
+): OsThreadRow[] | undefined {
+  let first: ThreadEnd | undefined;
+  for (const end of ends) {
+    if (end.requestTids && end.requestNs !== undefined) {
+      if (!first || end.requestNs < first.requestNs!) {
+        first = end;
+      }
+    }
+  }
+  // A request the tracer saw earlier than this list (in a thread cut off before its End)
+  // may have started the pool already: then the list proves nothing.
+  if (!first || (firstRequestNs !== undefined && firstRequestNs < first.requestNs! - 1e6)) {
+    return undefined;
+  }
+  const before = new Set(first.requestTids);
+  const born = later.filter((row) => !before.has(row.tid));
+  return born.length >= size ? born.slice(0, size) : undefined;
 }
 
 /** The start-up thread at position `at` of `count` (tid order), with V8's pool of `v8Pool`. */

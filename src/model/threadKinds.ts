@@ -1,3 +1,4 @@
+import { isThreadpoolType } from '../shared/threadpoolTypes';
 import { classifyByBirth } from './threadBirth';
 import type { TraceModel } from './traceModel';
 
@@ -59,20 +60,7 @@ const ACTIVITY_SHARE = 0.9;
 /** And the least CPU that evidence needs, ns. */
 const ACTIVITY_MIN_NS = 1e6;
 
-/** True for the async resource types whose work libuv's threadpool does. */
-export function isThreadpoolType(type: string): boolean {
-  return (
-    type.startsWith('FSREQ') ||
-    type === 'ZLIB' ||
-    type === 'GETADDRINFOREQWRAP' ||
-    type === 'GETNAMEINFOREQWRAP' ||
-    // N-API async work (node-addon-api's AsyncWorker; unnamed work, which the tracer calls
-    // NAPI) runs on the pool too.
-    type.startsWith('NAPI') ||
-    type.includes('AsyncWork') ||
-    (type.endsWith('REQUEST') && !type.startsWith('HTTP'))
-  );
-}
+export { isThreadpoolType };
 
 /** The kind a thread name alone tells (Node 22 and 24 name their threads), if any. */
 export function kindOfName(name: string): { kind: OsThreadKind; label: string } | undefined {

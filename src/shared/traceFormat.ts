@@ -196,6 +196,15 @@ export interface ThreadEnd {
   exitCode?: number;
   /** Signal name (e.g. 'SIGINT') when the end was caused by one. */
   signal?: string;
+  /**
+   * Linux: when this thread made its first threadpool request (ns since the epoch) and the
+   * process's OS threads just before it (tid order): libuv's pool is born at the process's
+   * first request, so the threads born after the earliest such list and in a burst are it.
+   */
+  requestNs?: number;
+  requestTids?: number[];
+  /** Main threads: the native addons (.node files, base names) the process loaded. */
+  nativeAddons?: string[];
 }
 
 /** The name of the file a stream writes in the session folder. */
@@ -359,6 +368,9 @@ export function checkThreadEnd(value: unknown): ThreadEnd | string {
     reason: ['string', 'unknown'],
     exitCode: ['code', undefined],
     signal: ['string', undefined],
+    requestNs: ['number', undefined],
+    requestTids: ['counts', undefined],
+    nativeAddons: ['strings', undefined],
   });
 }
 

@@ -25,7 +25,7 @@ import { isUnnamedType, unnamedResourceType } from './nativeType';
 import { callSiteSampler, type SiteKey } from './siteSampler';
 import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
-import { describeThread, isPackageManager } from './threadInfo';
+import { describeThread, endEvidence, isPackageManager, noteResourceType } from './threadInfo';
 import { onMainThread, workerThreads } from './threads';
 import { WorkerRescue } from './workerRescue';
 import { allocateSharedFrame, FrameWriter } from './writer';
@@ -105,6 +105,7 @@ export function start(options: TracerOptions): void {
     }
     lastType = type;
     lastTypeId = typeId;
+    noteResourceType(type, now);
     return typeId;
   };
   const promiseTypeId = writer.stringId('PROMISE');
@@ -357,7 +358,7 @@ export function start(options: TracerOptions): void {
     if (dropped > 0) {
       writer.event(Rec.Dropped, t, dropped);
     }
-    writer.json(Rec.End, t, end);
+    writer.json(Rec.End, t, { ...end, ...endEvidence(isMainThread) });
     ended = true;
     stopped = true;
     hook.disable();

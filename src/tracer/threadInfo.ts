@@ -5,7 +5,9 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import type { ThreadInfo } from '../shared/traceFormat';
+import Module from 'node:module';
+import type { ThreadEnd, ThreadInfo } from '../shared/traceFormat';
+import { isThreadpoolType } from '../shared/threadpoolTypes';
 import { workerThreads } from './threads';
 
 /** The Thread record of this thread, started now (on the tracer's clock `now`). */
@@ -38,20 +40,50 @@ export function describeThread(
  * signal thread start before any script), and the sizes of V8's and libuv's pools.
  */
 function startUpThreads(): Pick<ThreadInfo, 'startTids' | 'threadpoolSize' | 'v8PoolSize'> {
-  let startTids: number[] = [];
+  return {
+    startTids: otherTids() ?? [],
+    threadpoolSize: threadpoolSize(process.env.UV_THREADPOOL_SIZE),
+    v8PoolSize: v8PoolSize([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]),
+  };
+}
+
+/** The process's OS threads but its first, in tid order; undefined where not Linux. */
+function otherTids(): number[] | undefined {
   try {
-    startTids = readdirSync('/proc/self/task')
+    return readdirSync('/proc/self/task')
       .map(Number)
       .filter((tid) => Number.isSafeInteger(tid) && tid !== process.pid)
       .sort((a, b) => a - b);
   } catch {
-    // Not Linux: no thread lanes either.
+    return undefined; // not Linux: no thread lanes either
   }
-  return {
-    startTids,
-    threadpoolSize: threadpoolSize(process.env.UV_THREADPOOL_SIZE),
-    v8PoolSize: v8PoolSize([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]),
-  };
+}
+
+/** This thread's first threadpool request: its time and the threads before it. */
+let firstRequest: Pick<ThreadEnd, 'requestNs' | 'requestTids'> | undefined;
+
+/**
+ * Called with each new resource type this thread sees: at the first threadpool type, lists
+ * the process's threads (once; ~30 µs) before libuv's pool may be born, to tell it apart.
+ */
+export function noteResourceType(type: string, now: () => number): void {
+  if (firstRequest === undefined && isThreadpoolType(type)) {
+    const tids = otherTids();
+    firstRequest = tids ? { requestNs: now(), requestTids: tids } : {};
+  }
+}
+
+/** What the End record adds to tell threads apart: the first request, the addons loaded. */
+export function endEvidence(isMainThread: boolean): Partial<ThreadEnd> {
+  const out: Partial<ThreadEnd> = { ...firstRequest };
+  if (isMainThread) {
+    const cache = (Module as unknown as { _cache?: Record<string, unknown> })._cache ?? {};
+    out.nativeAddons = Object.keys(cache)
+      .filter((file) => file.endsWith('.node'))
+      .map((file) => file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1))
+      .slice(0, 32);
+  }
+  return out;
 }
 
 /** libuv's pool size for a UV_THREADPOOL_SIZE value, as libuv reads it (4; 1 to 1024). */

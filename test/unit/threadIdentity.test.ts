@@ -7,15 +7,26 @@ import { processesOf, shortCommand, shortPath } from '../../src/model/processes'
 import { summarize } from '../../src/model/summary';
 import { classifyOsThreads } from '../../src/model/threadKinds';
 import { TraceModel } from '../../src/model/traceModel';
-import { THREAD_STATE_RUNNING, type ThreadInfo } from '../../src/shared/traceFormat';
+import {
+  THREAD_STATE_RUNNING,
+  type ThreadEnd,
+  type ThreadInfo,
+} from '../../src/shared/traceFormat';
 import { threadpoolSize, v8PoolSize } from '../../src/tracer/threadInfo';
 import { StreamBuilder, traceFile } from '../fixtures/traceBuilder';
 import { assertFiguresAgree } from './figuresAgree';
 
 const MS = 1e6;
 
-/** A process's main thread (pid 100) with `info`, a threadpool request at `requestMs`. */
-function traced(info: Partial<ThreadInfo>, requestMs?: number): TraceModel {
+/**
+ * A process's main thread (pid 100) with `info`, a threadpool request at `requestMs`, ending
+ * with `end` (by default: it loaded the addon sharp.node).
+ */
+function traced(
+  info: Partial<ThreadInfo>,
+  requestMs?: number,
+  end: Partial<ThreadEnd> = { nativeAddons: ['sharp.node'] },
+): TraceModel {
   const s = new StreamBuilder(100, 0, 1 << 16);
   s.thread(10 * MS, 'main', { osTid: 100, argv: ['/usr/bin/node', '/w/app.js'], ...info });
   if (requestMs !== undefined) {
@@ -24,7 +35,7 @@ function traced(info: Partial<ThreadInfo>, requestMs?: number): TraceModel {
     s.before((requestMs + 40) * MS, 5);
     s.after((requestMs + 41) * MS, 5);
   }
-  s.end(900 * MS, { reason: 'exit', exitCode: 0 });
+  s.end(900 * MS, { reason: 'exit', exitCode: 0, ...end });
   s.cut(true);
   const model = new TraceModel();
   new TraceDecoder(model).pushFile(traceFile(s.frames));
@@ -98,6 +109,36 @@ describe('thread identity from birth', () => {
     born(model, 110, [109, 110]);
     const k = kinds(model);
     assert.deepEqual([k[107], k[108], k[109], k[110]], ['native', 'native', 'libuv', 'libuv']);
+  });
+
+  it("takes the pool from the tracer's thread list at the first request, over timing", () => {
+    // An addon's two threads and the pool of 3, all first seen in the same tick.
+    const model = traced(startUp, 100, {
+      nativeAddons: ['threads.node'],
+      requestNs: 100 * MS,
+      requestTids: [...startUp.startTids, 107, 108],
+    });
+    born(model, 1, [100, 101, 102, 103, 104, 105, 106]);
+    born(model, 105, [107, 108, 109, 110, 111]);
+    const k = kinds(model);
+    assert.deepEqual(
+      [107, 108, 109, 110, 111].map((t) => k[t]),
+      ['native', 'native', 'libuv', 'libuv', 'libuv'],
+    );
+  });
+
+  it("calls a later thread Node's own when no addon was loaded, unknown when not told", () => {
+    for (const [end, kind] of [
+      [{ nativeAddons: [] }, 'other'],
+      [{}, 'unknown'],
+    ] as const) {
+      const model = traced(startUp, undefined, end);
+      born(model, 1, [100, 101, 102, 103, 104, 105, 106]);
+      born(model, 300, [107]);
+      const classes = classifyOsThreads(model);
+      assert.equal(kinds(model)[107], kind);
+      assert.match(classes[7].label, kind === 'other' ? /no native addon/ : /cut before/);
+    }
   });
 
   it('has no libuv thread where no burst of the pool size was born', () => {
