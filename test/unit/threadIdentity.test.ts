@@ -128,10 +128,11 @@ describe('thread identity from birth', () => {
   });
 
   it("calls a later thread Node's own when no addon was loaded, unknown when not told", () => {
-    for (const [end, kind] of [
+    const cases: Array<[Partial<ThreadEnd>, string]> = [
       [{ nativeAddons: [] }, 'other'],
       [{}, 'unknown'],
-    ] as const) {
+    ];
+    for (const [end, kind] of cases) {
       const model = traced(startUp, undefined, end);
       born(model, 1, [100, 101, 102, 103, 104, 105, 106]);
       born(model, 300, [107]);
