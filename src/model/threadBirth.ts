@@ -2,9 +2,10 @@
  * Thread identity from birth, where Node names no thread (18, 20; 22 names only some): the
  * threads a process had when its tracer started were born before the script (V8's delayed-task
  * scheduler, then its platform workers, then the inspector's signal thread, in tid order), and
- * libuv starts its whole pool as one burst of UV_THREADPOOL_SIZE threads at its first request.
+ * libuv starts its whole pool as one burst of UV_THREADPOOL_SIZE threads at its first request
+ * (the tracer lists the threads just before it; without that list, the burst's timing tells).
  * Any other thread born after the script started, neither a JS thread nor in that burst, was
- * started by native code (an addon such as libvips).
+ * started by a native addon (libvips...) when the process loaded one, else by Node itself.
  */
 import type { ThreadEnd } from '../shared/traceFormat';
 import type { OsThreadRow } from './osThreads';
@@ -86,14 +87,14 @@ export function classifyByBirth(
 
 /**
  * A thread born after the script, neither a JS thread nor libuv's: an addon's when the process
- * loaded one; else Node's own (no addon could have started it); unknown when the trace ended
- * before saying which addons were loaded.
+ * loaded one; else Node's own (no addon could have started it); unknown until the process's
+ * End record says which addons were loaded (live, or cut off by SIGKILL).
  */
 function laterClass(name: string, addons: string[] | undefined): BirthClass {
   if (addons === undefined) {
     return {
       kind: 'unknown',
-      label: `unknown ("${name}"): born after the script, and the trace was cut before it said which native addons the process loaded`,
+      label: `unknown ("${name}"): born after the script; whether by a native addon is told when the process ends, and the trace has no end for it`,
     };
   }
   if (addons.length === 0) {

@@ -138,7 +138,7 @@ describe('thread identity from birth', () => {
       born(model, 300, [107]);
       const classes = classifyOsThreads(model);
       assert.equal(kinds(model)[107], kind);
-      assert.match(classes[7].label, kind === 'other' ? /no native addon/ : /cut before/);
+      assert.match(classes[7].label, kind === 'other' ? /no native addon/ : /has no end for it/);
     }
   });
 
