@@ -102,10 +102,12 @@ export function start(options: TracerOptions): void {
       if (type === 'WORKER') {
         workerTypeId = typeId;
       }
+      noteResourceType(type, now);
+    } else if (typeId === fsReqPromiseTypeId) {
+      noteResourceType(type, now); // interned up front, so never new here
     }
     lastType = type;
     lastTypeId = typeId;
-    noteResourceType(type, now);
     return typeId;
   };
   const promiseTypeId = writer.stringId('PROMISE');
