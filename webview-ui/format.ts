@@ -1,6 +1,7 @@
 /** Text formatting for the panel: durations, times, thread names, source locations. */
 import type { ProgramStatus } from '../src/shared/protocol';
 import type { TraceLocation } from '../src/model/decoder';
+import { shortCommand } from '../src/model/processes';
 import type { ThreadRow } from '../src/model/traceModel';
 
 /** A duration in ns as short readable text, e.g. "850 ns", "12.3 µs", "4.56 ms", "2.1 s". */
@@ -28,11 +29,13 @@ function trim(value: number): string {
   return String(Number(value.toFixed(digits)));
 }
 
-/** The label of a thread's lane, e.g. "main (pid 123)" or "worker 1". */
+/** The label of a thread's lane, e.g. "main · pbkdf2.js 2000 (pid 123)" or "worker 1". */
 export function threadLabel(thread: ThreadRow): string {
   const { name, kind, pid, threadId } = thread.info;
   if (kind === 'main') {
-    return `${name || 'main'} (pid ${pid})`;
+    // A process by its command, so the lanes of several processes tell which is which.
+    const command = thread.info.argv.length > 1 ? shortCommand(thread.info.argv) : '';
+    return `${name || 'main'}${command ? ` · ${command}` : ''} (pid ${pid})`;
   }
   const fallback = `worker ${threadId}`;
   return !name || name === fallback ? fallback : `${name} (worker ${threadId})`;

@@ -24,6 +24,17 @@ export function formatSummary(s: TraceSummary): string {
       `  ${t.name.padEnd(18)} pid ${t.pid} thread ${t.threadId} tid ${t.osTid}: ${t.callbacks} callbacks, peak ${t.peakInFlight} in flight, ${end}`,
     );
   }
+  if (s.processes && s.processes.length > 1) {
+    lines.push(`Processes (${s.processes.length}):`);
+    for (const p of s.processes) {
+      const ended = p.signal
+        ? `killed by ${p.signal}`
+        : p.exitCode !== null
+          ? `exit code ${p.exitCode}`
+          : 'end not recorded';
+      lines.push(`  pid ${p.pid} (parent ${p.ppid}) ${p.command}: ${ended}`);
+    }
+  }
   lines.push('');
   lines.push(`Operations by type:`);
   for (const [type, n] of Object.entries(s.operationsByType).sort((a, b) => b[1] - a[1])) {
@@ -52,6 +63,10 @@ export function formatSummary(s: TraceSummary): string {
   lines.push(
     `Cores${c.estimate ? ' (estimated)' : ''}: ${c.meanBusy} of ${c.machine} busy on average, peak ${c.peakBusy}; ${c.parallelMs} ms with 1.5+ busy; run-queue wait ${c.runQueueWaitMs} ms`,
   );
+  if (c.cpuMsByKind && !c.estimate) {
+    const kinds = Object.entries(c.cpuMsByKind).filter(([, v]) => v > 0);
+    lines.push(`CPU by thread kind: ${kinds.map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+  }
   if (c.otherMeasured) {
     lines.push(
       `Other processes: ${c.otherBusyMean} of ${c.machine} cores busy on average, peak ${c.otherBusyPeak}; ${c.otherBusyWhileBusy} while the program computed`,

@@ -1,6 +1,7 @@
 // summarize() and the sweeps behind its in-flight figures: one pass per figure over columns of
 // millions of rows; its size is those passes, kept beside the one interface they fill.
 import { eventLoopUtilization, osThreadUsage, spanCpu, sweepIntervals } from './parallelism';
+import { processesOf, type ProcessSummary } from './processes';
 import type { TraceModel } from './traceModel';
 import {
   coresFigures,
@@ -81,6 +82,8 @@ export interface TraceSummary {
   verdict: Verdict;
   /** What the sampler could do and what it cost. */
   sampler: SummarySampler;
+  /** Every process: pid, parent, short command line, how it ended. */
+  processes: ProcessSummary[];
   /** Why the trace could not be read to its end, if it could not. */
   error?: string;
 }
@@ -322,6 +325,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     blocking,
     verdict: verdictOf(model, cores),
     sampler,
+    processes: processesOf(model),
     ...(decodeError !== undefined ? { error: decodeError } : {}),
   };
 }

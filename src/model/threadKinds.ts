@@ -1,7 +1,17 @@
+import { isThreadpoolType } from '../shared/threadpoolTypes';
+import { classifyByBirth } from './threadBirth';
 import type { TraceModel } from './traceModel';
 
 /** What an OS thread is, in legend order. */
-export const OS_THREAD_KINDS = ['main', 'worker', 'libuv', 'v8', 'other', 'unknown'] as const;
+export const OS_THREAD_KINDS = [
+  'main',
+  'worker',
+  'libuv',
+  'native',
+  'v8',
+  'other',
+  'unknown',
+] as const;
 
 /** What an OS thread is. */
 export type OsThreadKind = (typeof OS_THREAD_KINDS)[number];
@@ -14,7 +24,12 @@ export type KindBasis =
   | 'pid'
   /** Its name says so (Node 22+ names libuv and V8 threads). */
   | 'name'
-  /** It ran (almost) only while threadpool requests were in flight (Node 18/20 name nothing). */
+  /**
+   * When it was born (Node 18/20 name nothing, 22 little): before the script (V8's platform,
+   * the inspector), in libuv's burst of UV_THREADPOOL_SIZE, or later by native code.
+   */
+  | 'birth'
+  /** It ran (almost) only while threadpool requests were in flight (traces without births). */
   | 'activity'
   /** Nothing tells: the kind is 'unknown'. */
   | 'none';
@@ -34,6 +49,7 @@ export const OS_THREAD_KIND_LABELS: Record<OsThreadKind, string> = {
   main: 'Main thread',
   worker: 'Worker thread',
   libuv: 'libuv threadpool',
+  native: 'Native addon thread',
   v8: 'V8 helper',
   other: 'Other Node.js thread',
   unknown: 'Unknown',
@@ -44,23 +60,14 @@ const ACTIVITY_SHARE = 0.9;
 /** And the least CPU that evidence needs, ns. */
 const ACTIVITY_MIN_NS = 1e6;
 
-/** True for the async resource types whose work libuv's threadpool does. */
-export function isThreadpoolType(type: string): boolean {
-  return (
-    type.startsWith('FSREQ') ||
-    type === 'ZLIB' ||
-    type === 'GETADDRINFOREQWRAP' ||
-    type === 'GETNAMEINFOREQWRAP' ||
-    (type.endsWith('REQUEST') && !type.startsWith('HTTP'))
-  );
-}
+export { isThreadpoolType };
 
 /** The kind a thread name alone tells (Node 22 and 24 name their threads), if any. */
 export function kindOfName(name: string): { kind: OsThreadKind; label: string } | undefined {
   if (name === 'libuv-worker') {
     return { kind: 'libuv', label: 'libuv threadpool' };
   }
-  if (name.startsWith('V8') || name === 'DelayedTaskSche') {
+  if (name.startsWith('V8') || name.startsWith('v8:') || name === 'DelayedTaskSche') {
     return { kind: 'v8', label: `V8 helper (${name})` };
   }
   if (name === 'SignalInspector') {
@@ -174,22 +181,26 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
     }
   });
   const os = model.os;
-  let windowsOf: Map<number, Float64Array> | undefined;
   const cumOf = new Map<Float64Array, Float64Array>();
   const none = new Float64Array(0);
   // Each thread's CPU inside its process's threadpool windows, spread evenly over a sample.
   const inside = new Float64Array(os.threads.length);
   // ...against its CPU in the same samples (as stored: clipped to their spans).
   const sampled = new Float64Array(os.threads.length);
-  const needsActivity = os.threads.map(
-    (row) => !jsByTid.has(`${row.pid}:${row.tid}`) && row.tid !== row.pid && !kindOfName(row.name),
-  );
+  const knownBetter = (i: number): boolean => {
+    const row = os.threads[i];
+    return jsByTid.has(`${row.pid}:${row.tid}`) || row.tid === row.pid || !!kindOfName(row.name);
+  };
+  const windowsOf = threadpoolWindowsByPid(model);
+  const firstRequestNs = new Map([...windowsOf].map(([pid, w]) => [pid, w[0]]));
+  const byBirth = classifyByBirth(model, knownBetter, firstRequestNs);
+  const needsActivity = os.threads.map((_, i) => !knownBetter(i) && !byBirth.has(i));
+  const traced = new Set(model.threads.map((t) => t.info.pid));
   for (let s = 0; s < os.sampleCount; s++) {
     const t = os.sampleThread.data[s];
     if (!needsActivity[t]) {
       continue;
     }
-    windowsOf ??= threadpoolWindowsByPid(model);
     const windows = windowsOf.get(os.threads[t].pid) ?? none;
     let cum = cumOf.get(windows);
     if (!cum) {
@@ -218,6 +229,10 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
     if (named) {
       return { ...named, basis: 'name', jsThread: -1 };
     }
+    const born = byBirth.get(i);
+    if (born) {
+      return { ...born, basis: 'birth', jsThread: -1 };
+    }
     if (inside[i] >= ACTIVITY_MIN_NS && inside[i] >= ACTIVITY_SHARE * sampled[i]) {
       return {
         kind: 'libuv',
@@ -226,6 +241,15 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
         jsThread: -1,
       };
     }
-    return { kind: 'unknown', basis: 'none', label: `unknown ("${row.name}")`, jsThread: -1 };
+    // Why nothing tells, for the hover.
+    const why = !traced.has(row.pid)
+      ? 'in a process the tracer did not run in (not Node.js, or not traced)'
+      : 'Node.js did not name it and the trace has no start-up thread list (an older trace, or not Linux)';
+    return {
+      kind: 'unknown',
+      basis: 'none',
+      label: `unknown ("${row.name}"): ${why}`,
+      jsThread: -1,
+    };
   });
 }

@@ -1,5 +1,6 @@
 import { forBusyBuckets } from './busyBuckets';
 import { machineCores, waitingOverlap, type WaitingOverlap } from './parallelism';
+import { OS_THREAD_KINDS, type OsThreadKind } from './threadKinds';
 import { osThreadClasses } from './timeIndex';
 import type { TraceModel } from './traceModel';
 
@@ -75,7 +76,15 @@ export interface CoresFigures {
   otherMeasured: boolean;
   /** The thread most starved of CPU by other processes, when one was. */
   starvation?: Starvation;
+  /**
+   * CPU time of the OS threads of each kind over the run, ms (all 0 without OS samples): the
+   * program's own (main, worker, libuv, native) beside the runtime's helpers (v8, other).
+   */
+  cpuMsByKind: Record<OsThreadKind, number>;
 }
+
+/** Thread kinds that are the runtime's helpers, not parallelism the program asked for. */
+const HELPER_KINDS: ReadonlySet<OsThreadKind> = new Set<OsThreadKind>(['v8', 'other']);
 
 /** The verdict a teacher can read out. */
 export interface Verdict {
@@ -91,6 +100,7 @@ export function coresFigures(model: TraceModel): CoresFigures {
   const estimate = model.os.sampleCount === 0 || !!model.os.info?.estimate;
   const otherMeasured = model.os.machineEndNs.length > 0;
   const waitNs = model.os.threads.reduce((n, t) => n + t.waitNs, 0);
+  const cpuMsByKind = cpuByKind(model);
   if (!(to > from)) {
     return {
       machine,
@@ -105,6 +115,7 @@ export function coresFigures(model: TraceModel): CoresFigures {
       otherBusyPeak: 0,
       otherBusyWhileBusy: 0,
       otherMeasured,
+      cpuMsByKind,
     };
   }
   // Runs of buckets, never an array of them all: a run of days has millions. Each bucket's
@@ -152,8 +163,134 @@ export function coresFigures(model: TraceModel): CoresFigures {
     otherBusyWhileBusy: round2(otherBusyWhileBusy),
     otherMeasured,
     ...starvationOf(model, machine, otherMeasured ? otherBusyWhileBusy : 0),
+    cpuMsByKind,
   };
 }
+
+/** CPU time per OS-thread kind, ms (OS samples only: 0 everywhere without them). */
+function cpuByKind(model: TraceModel): Record<OsThreadKind, number> {
+  const out = Object.fromEntries(OS_THREAD_KINDS.map((k) => [k, 0])) as Record<
+    OsThreadKind,
+    number
+  >;
+  if (model.os.threads.length === 0) {
+    return out;
+  }
+  const classes = osThreadClasses(model);
+  model.os.threads.forEach((row, i) => {
+    out[classes[i].kind] += row.runNs / 1e6;
+  });
+  for (const k of OS_THREAD_KINDS) {
+    out[k] = round2(out[k]);
+  }
+  return out;
+}
+
+/**
+ * Parallel time and computing time of the program's own threads only (not V8's helpers nor
+ * the inspector's), ms, from the same 10 ms buckets as coresFigures, kept sparse (only buckets
+ * a sample reaches). Undefined without OS samples: then only JS threads count anyway.
+ */
+function ownParallelism(
+  model: TraceModel,
+  machine: number,
+): { parallelMs: number; busyMs: number } | undefined {
+  const os = model.os;
+  const from = model.startNs;
+  const to = model.endNs;
+  if (os.sampleCount === 0 || !(to > from)) {
+    return undefined;
+  }
+  const classes = osThreadClasses(model);
+  const own = classes.map((c) => !HELPER_KINDS.has(c.kind));
+  const count = Math.max(1, Math.ceil((to - from) / BUCKET_NS));
+  const run = new Map<number, number>();
+  const wait = new Map<number, number>();
+  const spread = (into: Map<number, number>, start: number, end: number, amountNs: number) => {
+    const first = Math.max(0, Math.floor((start - from) / BUCKET_NS));
+    const last = Math.min(count - 1, Math.floor((end - from) / BUCKET_NS));
+    // A sample spans a sampler period; one over many buckets is corrupt: spread it no further.
+    if (!(end > start) || amountNs <= 0 || last - first > MAX_SAMPLE_BUCKETS) {
+      return;
+    }
+    const rate = amountNs / (end - start);
+    for (let b = first; b <= last; b++) {
+      const s = Math.max(start, from + b * BUCKET_NS);
+      const e = Math.min(end, from + (b + 1) * BUCKET_NS);
+      if (e > s) {
+        into.set(b, (into.get(b) ?? 0) + (rate * (e - s)) / BUCKET_NS);
+      }
+    }
+  };
+  for (let s = 0; s < os.sampleCount; s++) {
+    if (own[os.sampleThread.data[s]]) {
+      const start = os.sampleStartNs.data[s];
+      const end = os.sampleEndNs.data[s];
+      spread(run, start, end, os.sampleRunNs.data[s]);
+      spread(wait, start, end, os.sampleWaitNs.data[s]);
+    }
+  }
+  let parallelNs = 0;
+  let busyNs = 0;
+  for (const b of new Set([...run.keys(), ...wait.keys()])) {
+    const cores = Math.min(machine, run.get(b) ?? 0);
+    const width = Math.min(BUCKET_NS, to - (from + b * BUCKET_NS));
+    if (cores + (wait.get(b) ?? 0) >= BUSY_CORES) {
+      busyNs += width;
+    }
+    if (cores >= PARALLEL_CORES) {
+      parallelNs += width;
+    }
+  }
+  return { parallelMs: parallelNs / 1e6, busyMs: busyNs / 1e6 };
+}
+
+/** Buckets one sample may spread over (a sampler period is a few ms; 10 s is corrupt). */
+const MAX_SAMPLE_BUCKETS = 1000;
+
+/** True when parallel time meets the verdict's bar: 50 ms and 10% of the computing time. */
+function isParallel(parallelMs: number, busyMs: number): boolean {
+  return parallelMs * 1e6 >= PARALLEL_MIN_NS && parallelMs >= PARALLEL_MIN_SHARE * busyMs;
+}
+
+/**
+ * The verdict's words on the program's own parallelism and the runtime's helpers: what ran
+ * beside what (JS threads, libuv's pool, native threads, child processes), and the CPU V8's
+ * helper threads used, which is not parallelism the program asked for.
+ */
+function ownCodeText(model: TraceModel, cores: CoresFigures, ownParallel: boolean): string {
+  const byKind = cores.cpuMsByKind;
+  const jsThreads = model.threads.filter((t) => t.info.kind === 'main' || t.info.kind === 'worker');
+  const pids = new Set([
+    ...jsThreads.map((t) => t.info.pid),
+    ...model.os.threads.map((t) => t.pid),
+  ]);
+  const workers = jsThreads.filter((t) => t.info.kind === 'worker').length;
+  const parts = [
+    jsThreads.length === 1
+      ? 'one JavaScript thread'
+      : `${jsThreads.length} JavaScript threads${workers ? ` (${workers} of them workers)` : ''}`,
+  ];
+  if (pids.size > 1) {
+    parts.push(`${pids.size} processes`);
+  }
+  if (byKind.libuv >= OWN_MIN_MS) {
+    parts.push(`libuv's threadpool ${cpuTime(byKind.libuv)} of CPU`);
+  }
+  if (byKind.native >= OWN_MIN_MS) {
+    parts.push(`native addon threads ${cpuTime(byKind.native)} of CPU`);
+  }
+  const own = `${ownParallel ? 'parallel' : 'not parallel'} in your code: ${parts.join(', ')}`;
+  const helperMs = byKind.v8 + byKind.other;
+  const helpers =
+    helperMs >= OWN_MIN_MS
+      ? `; V8's helper threads (garbage collection, compilation) used ${cpuTime(helperMs)} of CPU beside it`
+      : '';
+  return `${own}${helpers}`;
+}
+
+/** CPU a kind must have used to be mentioned in the verdict, ms. */
+const OWN_MIN_MS = 10;
 
 /**
  * The thread of ours that waited longest for a core, when it waited at least 50 ms and a
@@ -214,9 +351,12 @@ export function verdictOf(
   waiting: WaitingOverlap = waitingOverlap(model),
 ): Verdict {
   const concurrent = waiting.peak >= 2 && waiting.overlapNs >= CONCURRENT_MIN_NS;
-  const parallel =
-    cores.parallelMs * 1e6 >= PARALLEL_MIN_NS &&
-    cores.parallelMs >= PARALLEL_MIN_SHARE * cores.busyMs;
+  // Parallel in the program's own code: V8's helpers beside one JS thread are not (tsc keeps
+  // 1.5 cores busy with garbage collection and compilation while its code runs on one).
+  const own = ownParallelism(model, cores.machine);
+  const parallel = own
+    ? isParallel(own.parallelMs, own.busyMs)
+    : isParallel(cores.parallelMs, cores.busyMs);
   const kind = concurrent ? (parallel ? 'both' : 'concurrent') : parallel ? 'parallel' : 'neither';
   const where =
     waiting.thread >= 0
@@ -253,7 +393,16 @@ export function verdictOf(
   const ring = model.ringWindowNs
     ? ` ${flightRecorderText(model)}: every figure covers that window.`
     : '';
-  return { kind, text: `${head}: ${concurrency}; ${parallelism}.${starved}${partial}${ring}` };
+  const ownText = model.os.sampleCount > 0 ? `; ${ownCodeText(model, cores, parallel)}` : '';
+  return {
+    kind,
+    text: `${head}: ${concurrency}; ${parallelism}${ownText}.${starved}${partial}${ring}`,
+  };
+}
+
+/** CPU time for people: ms below a second, else seconds ("2.4 s"). */
+function cpuTime(xMs: number): string {
+  return xMs >= 1000 ? `${(xMs / 1000).toFixed(1)} s` : ms(xMs);
 }
 
 function ms(x: number): string {

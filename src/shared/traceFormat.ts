@@ -240,6 +240,16 @@ export interface ThreadInfo {
   argv: string[];
   /** Time of the tracer's start in this thread, ns since the session epoch. */
   startNs: number;
+  /**
+   * Main threads on Linux: the process's other OS threads when the tracer started (before the
+   * main script), in tid order: V8's platform threads and the inspector's signal thread, born
+   * at start-up; the evidence that names them on Node 18 and 20 (empty where not read).
+   */
+  startTids?: number[];
+  /** Main threads: libuv's threadpool size as the process's environment set it (1 to 1024). */
+  threadpoolSize?: number;
+  /** Main threads: V8's platform worker threads (`--v8-pool-size`, else 4). */
+  v8PoolSize?: number;
 }
 
 /** Why and how a thread ended, in its End record. */
@@ -252,6 +262,15 @@ export interface ThreadEnd {
   exitCode?: number;
   /** Signal name (e.g. 'SIGINT') when the end was caused by one. */
   signal?: string;
+  /**
+   * Linux: when this thread made its first threadpool request (ns since the epoch) and the
+   * process's OS threads just before it (tid order): libuv's pool is born at the process's
+   * first request, so the threads born after the earliest such list and in a burst are it.
+   */
+  requestNs?: number;
+  requestTids?: number[];
+  /** Main threads: the native addons (.node files, base names) the process loaded. */
+  nativeAddons?: string[];
 }
 
 /** The name of the file a stream writes in the session folder. */
@@ -296,10 +315,14 @@ export interface SamplerInfo {
 // fresh object with only the known fields, each of its declared type; a field that is absent or
 // null takes a default (older traces lack some), one of the wrong type is an error.
 
+/** Most thread ids a Thread record's startTids may list (a corrupt one cannot cost more). */
+const MAX_LISTED_TIDS = 4096;
+
 /** Most logical cores a reader believes (Linux's own limit): core lanes are drawn per core. */
 export const MAX_CORES = 8192;
 
-type FieldKind = 'string' | 'int' | 'count' | 'number' | 'boolean' | 'strings' | 'cores' | 'code';
+type FieldKind =
+  'string' | 'int' | 'count' | 'number' | 'boolean' | 'strings' | 'cores' | 'code' | 'counts';
 
 /** Checks `value` against `fields`; returns the checked copy or what is wrong with it. */
 function checkRecord<T>(
@@ -325,7 +348,12 @@ function checkRecord<T>(
     if (!fieldOk(kind, v)) {
       return `${what}'s ${name} is not ${FIELD_NAMES[kind]}`;
     }
-    out[name] = kind === 'strings' ? [...(v as string[])] : kind === 'code' ? Number(v) : v;
+    out[name] =
+      kind === 'strings' || kind === 'counts'
+        ? [...(v as unknown[])]
+        : kind === 'code'
+          ? Number(v)
+          : v;
   }
   return out as T;
 }
@@ -339,6 +367,7 @@ const FIELD_NAMES: Record<FieldKind, string> = {
   strings: 'a list of strings',
   cores: `a number of cores (0 to ${MAX_CORES})`,
   code: 'an exit code',
+  counts: 'a list of whole numbers',
 };
 
 function fieldOk(kind: FieldKind, v: unknown): boolean {
@@ -357,6 +386,12 @@ function fieldOk(kind: FieldKind, v: unknown): boolean {
       return Array.isArray(v) && v.every((s) => typeof s === 'string');
     case 'cores':
       return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_CORES;
+    case 'counts':
+      return (
+        Array.isArray(v) &&
+        v.length <= MAX_LISTED_TIDS &&
+        v.every((x) => Number.isSafeInteger(x) && (x as number) >= 0)
+      );
     case 'code':
       // Node 18 let process.exitCode be a string of digits, and 'exit' passes it on.
       return Number.isSafeInteger(typeof v === 'string' && /^-?\d{1,10}$/.test(v) ? Number(v) : v);
@@ -383,6 +418,9 @@ export function checkThreadInfo(
     cores: ['cores', 0],
     argv: ['strings', []],
     startNs: ['number', NaN],
+    startTids: ['counts', undefined],
+    threadpoolSize: ['count', undefined],
+    v8PoolSize: ['count', undefined],
   });
   if (typeof info !== 'string' && info.kind !== 'main' && info.kind !== 'worker') {
     return `the thread record's kind is not "main" or "worker"`;
@@ -396,6 +434,9 @@ export function checkThreadEnd(value: unknown): ThreadEnd | string {
     reason: ['string', 'unknown'],
     exitCode: ['code', undefined],
     signal: ['string', undefined],
+    requestNs: ['number', undefined],
+    requestTids: ['counts', undefined],
+    nativeAddons: ['strings', undefined],
   });
 }
 

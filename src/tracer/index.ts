@@ -28,7 +28,7 @@ import { isUnnamedType, unnamedResourceType } from './nativeType';
 import { callSiteSampler, type SiteKey } from './siteSampler';
 import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
-import { describeThread, isPackageManager } from './threadInfo';
+import { describeThread, endEvidence, isPackageManager, noteResourceType } from './threadInfo';
 import { onMainThread, workerThreads } from './threads';
 import { RingSegments } from './ring';
 import { WorkerRescue } from './workerRescue';
@@ -126,6 +126,9 @@ export function start(options: TracerOptions): void {
       if (type === 'WORKER') {
         workerTypeId = typeId;
       }
+      noteResourceType(type, now);
+    } else if (typeId === fsReqPromiseTypeId) {
+      noteResourceType(type, now); // interned up front, so never new here
     }
     lastType = type;
     lastTypeId = typeId;
@@ -395,7 +398,7 @@ export function start(options: TracerOptions): void {
     if (dropped > 0) {
       writer.event(Rec.Dropped, t, dropped);
     }
-    writer.json(Rec.End, t, end);
+    writer.json(Rec.End, t, { ...end, ...endEvidence(isMainThread) });
     ended = true;
     stopped = true;
     hook.disable();

@@ -1,9 +1,9 @@
 /** Rows of the OS-threads track: a header per process, then one lane per OS thread. */
 import type { OsThreadRow } from '../../src/model/osThreads';
+import { shortCommand } from '../../src/model/processes';
 import { OS_THREAD_KINDS, type KindBasis, type OsThreadClass } from '../../src/model/threadKinds';
 import { osThreadClasses } from '../../src/model/timeIndex';
 import type { TraceModel } from '../../src/model/traceModel';
-import { basename } from '../format';
 
 /** Height of a process header row, CSS px. */
 export const HEADER_PX = 20;
@@ -31,6 +31,8 @@ export const BASIS_TEXT: Record<KindBasis, string> = {
   trace: 'reported by its own JS thread',
   pid: 'first thread of its process (tid = pid)',
   name: 'named so by Node.js',
+  birth:
+    "from its birth: before the script (V8's platform, the inspector), in libuv's burst of UV_THREADPOOL_SIZE threads, or later by native code",
   activity: 'inferred: it ran only while threadpool requests were in flight',
   none: 'nothing identifies it, so its kind is unknown',
 };
@@ -41,13 +43,14 @@ export function laneText(row: OsThreadRow, cls: OsThreadClass): string {
   return `${cls.kind}: ${name} (tid ${row.tid})`;
 }
 
-/** The command of a process as its main JS thread saw it, e.g. "node pbkdf2.js 2000". */
+/** The command of a process, shortened ("pbkdf2.js 2000", "npm run start"), or its OS name. */
 export function processCommand(model: TraceModel, pid: number): string {
   const js = model.threads.find((t) => t.info.pid === pid && t.info.kind === 'main');
-  if (!js || !js.info.argv.length) {
-    return '';
+  if (js) {
+    return shortCommand(js.info.argv);
   }
-  return js.info.argv.map((a) => (a.includes('/') || a.includes('\\') ? basename(a) : a)).join(' ');
+  const first = model.os.rowOfTid(pid);
+  return first && first.pid === pid ? first.name : '';
 }
 
 /**
@@ -117,7 +120,7 @@ export class OsThreadLayout {
         );
       const command = processCommand(model, pid);
       const ppid = members[0].ppid;
-      const parent = os.threads.some((t) => t.pid === ppid) ? `, child of ${ppid}` : '';
+      const parent = ppid > 0 ? `, child of ${ppid}` : '';
       push({
         type: 'process',
         heightPx: HEADER_PX,
