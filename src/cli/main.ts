@@ -2,6 +2,7 @@
  * The command line, for traces without VS Code:
  *   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] -- <command...>
  *   concurrency-visualizer summary FILE [--json]
+ *   concurrency-visualizer export --format chrome FILE -o OUT
  * `record` runs any command (node app.js, npm test...) with the tracer injected into every Node
  * process it starts, passes stdio through and exits with the program's own status (128+N for
  * signal N); `summary` prints what a trace holds. Started by bin/concurrency-visualizer, which
@@ -10,6 +11,7 @@
 import * as inspector from 'node:inspector';
 import type { TraceSession } from '../launch/traceSession';
 import { CliError } from './errors';
+import { exportCommand } from './export/command';
 import { recordCommand } from './record';
 import { summaryCommand } from './summary';
 import { terminalSafe } from './terminalText';
@@ -24,7 +26,10 @@ const USAGE = `usage:
       --no-sampler: no OS thread sampling (/proc); the tracer estimates CPU per JS thread,
       as it does where /proc is not available.
   concurrency-visualizer summary FILE [--json]
-      Prints the threads, operations, callbacks and longest callbacks of a trace.`;
+      Prints the threads, operations, callbacks and longest callbacks of a trace.
+  concurrency-visualizer export --format chrome FILE -o OUT[.gz]
+      Writes the trace in the Chrome Trace Event Format (Perfetto, chrome://tracing), gzipped
+      when OUT ends in .gz. Exits 1 when the trace is damaged (what could be read is written).`;
 
 /** sysexits' EX_SOFTWARE: a bug of ours, not of the program or of the trace. */
 const INTERNAL_ERROR_EXIT = 70;
@@ -50,6 +55,8 @@ async function main(): Promise<number> {
         return await recordCommand(rest, (s) => (session = s));
       case 'summary':
         return summaryCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
       case undefined:
       case '-h':
       case '--help':
