@@ -3,6 +3,7 @@
  *   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] -- <command...>
  *   concurrency-visualizer summary FILE [--json]
  *   concurrency-visualizer export --format chrome FILE -o OUT
+ *   concurrency-visualizer compare A B [--json] [--fail-if EXPR]...
  * `record` runs any command (node app.js, npm test...) with the tracer injected into every Node
  * process it starts, passes stdio through and exits with the program's own status (128+N for
  * signal N); `summary` prints what a trace holds. Started by bin/concurrency-visualizer, which
@@ -10,6 +11,7 @@
  */
 import * as inspector from 'node:inspector';
 import type { TraceSession } from '../launch/traceSession';
+import { compareCommand } from './compare';
 import { CliError } from './errors';
 import { exportCommand } from './export/command';
 import { recordCommand } from './record';
@@ -29,7 +31,12 @@ const USAGE = `usage:
       Prints the threads, operations, callbacks and longest callbacks of a trace.
   concurrency-visualizer export --format chrome FILE -o OUT[.gz]
       Writes the trace in the Chrome Trace Event Format (Perfetto, chrome://tracing), gzipped
-      when OUT ends in .gz. Exits 1 when the trace is damaged (what could be read is written).`;
+      when OUT ends in .gz. Exits 1 when the trace is damaged (what could be read is written).
+  concurrency-visualizer compare A B [--json] [--fail-if EXPR]...
+      Compares run B with baseline A: wall time, callbacks, operations per type, blocking
+      callbacks by line, cores, verdict, each with its delta. EXPR is FIGURE[.a|.b|.delta|.ratio]
+      OP NUMBER, e.g. 'blocking.maxMs>100' (B's figure) or 'wallMs.ratio>1.2'. Exits 3 when
+      an EXPR holds, 1 when a trace is damaged, 2 on wrong usage.`;
 
 /** sysexits' EX_SOFTWARE: a bug of ours, not of the program or of the trace. */
 const INTERNAL_ERROR_EXIT = 70;
@@ -57,6 +64,8 @@ async function main(): Promise<number> {
         return summaryCommand(rest);
       case 'export':
         return await exportCommand(rest);
+      case 'compare':
+        return compareCommand(rest);
       case undefined:
       case '-h':
       case '--help':
