@@ -2,7 +2,7 @@
  * The command line, for traces without VS Code:
  *   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] -- <command...>
  *   concurrency-visualizer summary FILE [--json]
- *   concurrency-visualizer export --format chrome FILE -o OUT
+ *   concurrency-visualizer export --format chrome|html FILE -o OUT
  *   concurrency-visualizer compare A B [--json] [--fail-if EXPR]...
  * `record` runs any command (node app.js, npm test...) with the tracer injected into every Node
  * process it starts, passes stdio through and exits with the program's own status (128+N for

@@ -11,9 +11,10 @@ import { UsageError } from '../errors';
 import { readTrace } from '../summary';
 import { terminalSafe } from '../terminalText';
 import { chromeTraceChunks } from './chrome';
+import { htmlExportChunks } from './html';
 
 /** The formats `export` writes. */
-const FORMATS = ['chrome'] as const;
+const FORMATS = ['chrome', 'html'] as const;
 
 /** Writes text chunks to `file` as they come (with backpressure), gzipped for `.gz`. */
 export async function writeChunks(chunks: Iterable<string>, file: string): Promise<void> {
@@ -70,7 +71,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const model = new TraceModel();
   const problem = readTrace(args.input, model);
   model.compact();
-  const chunks = chromeTraceChunks(model);
+  const chunks =
+    args.format === 'chrome' ? chromeTraceChunks(model) : htmlExportChunks(args.input, model);
   await writeChunks(chunks, args.output);
   process.stderr.write(`concurrency-visualizer: ${terminalSafe(args.output)} written\n`);
   if (problem) {
