@@ -20,13 +20,15 @@ import { terminalSafe } from './terminalText';
 
 const USAGE = `usage:
   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] [--no-sampler]
-                                -- <command...>
+                                [--embed-sources] -- <command...>
       Runs the command with the tracer in every Node.js process it starts and writes one
       trace file (default: trace.cvtrace). Exits with the command's own exit status (128+N
       when signal N ended it; 127 when it cannot be started). SIGINT, SIGTERM and SIGHUP
       sent to record are passed on to the command.
       --no-sampler: no OS thread sampling (/proc); the tracer estimates CPU per JS thread,
       as it does where /proc is not available.
+      --embed-sources: the trace carries the lines of code around every creation site, so
+      the details show them where the files do not exist.
   concurrency-visualizer summary FILE [--json]
       Prints the threads, operations, callbacks and longest callbacks of a trace.
   concurrency-visualizer export --format chrome FILE -o OUT[.gz]

@@ -5,6 +5,7 @@ import { isatty } from 'node:tty';
 import { listStreamFiles } from '../launch/session';
 import { TraceSession } from '../launch/traceSession';
 import { SAMPLER_FILE_NAME } from '../shared/traceFormat';
+import { withEmbeddedSources } from './export/embedSources';
 import { CliError, UsageError } from './errors';
 import { terminalSafe } from './terminalText';
 
@@ -21,6 +22,8 @@ interface RecordOptions {
   skipNodeModules: boolean;
   sample: boolean;
   command: string[];
+  /** Append the code around every creation site to the trace (--embed-sources). */
+  embedSources?: boolean;
 }
 
 /** Parses `record`'s arguments; every problem is a UsageError, before the program starts. */
@@ -58,6 +61,8 @@ export function parseRecordArgs(argv: string[]): RecordOptions {
       parsed.skipNodeModules = false;
     } else if (o === '--no-sampler') {
       parsed.sample = false;
+    } else if (o === '--embed-sources') {
+      parsed.embedSources = true;
     } else {
       throw new UsageError(`unknown option ${o}`);
     }
@@ -149,7 +154,8 @@ export function recordCommand(
         }
         const traced = listStreamFiles(dir).some((f) => path.basename(f) !== SAMPLER_FILE_NAME);
         try {
-          fs.writeFileSync(opts.out, session.trace());
+          const trace = session.trace();
+          fs.writeFileSync(opts.out, opts.embedSources ? withEmbeddedSources(trace) : trace);
           say(`trace written to ${opts.out}`);
         } catch (err) {
           say(`could not write ${opts.out}: ${(err as Error).message}`);

@@ -57,6 +57,8 @@ export interface TraceSink {
   /** What the sampler could do and what it cost. */
   samplerInfo?(timeNs: number, info: SamplerInfo): void;
   threadCpu?(stream: string, timeNs: number, cpuNs: number, periodNs: number, flags: number): void;
+  /** Lines `firstLine`.. of source `file`, embedded when the trace was saved. */
+  sourceLines?(file: string, firstLine: number, lines: string[]): void;
 }
 
 /** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
@@ -432,6 +434,21 @@ export class TraceDecoder {
             const cpuNs = uv();
             const periodNs = uv();
             sink.threadCpu?.(stream, timeNs, cpuNs, periodNs, flag());
+            break;
+          }
+          case Rec.SourceLines: {
+            const file = state.strings[uv()];
+            const firstLine = uv();
+            const count = uv();
+            // Each line takes a byte at least: a count past the frame is corrupt, not a loop.
+            if (file === undefined || firstLine < 1 || count > end - pos) {
+              fail('unreadable source lines');
+            }
+            const lines: string[] = [];
+            for (let i = 0; i < count; i++) {
+              lines.push(text());
+            }
+            sink.sourceLines?.(file, firstLine, lines);
             break;
           }
           case Rec.Spawn: {

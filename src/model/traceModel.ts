@@ -15,6 +15,7 @@ import {
 } from '../shared/traceFormat';
 import { Column, f64, i32, IdColumn, type Resizable, u16, u32 } from './columns';
 import { TraceRejection, type TraceLocation, type TraceSink } from './decoder';
+import { EmbeddedSources } from './embeddedSources';
 import { IdIndex } from './idIndex';
 import { OP_KINDS, opKindOf } from './opKinds';
 import { OsThreadStore } from './osThreads';
@@ -121,6 +122,8 @@ export class TraceModel implements TraceSink {
   readonly os = new OsThreadStore();
   /** Async events decoded: init, before, after, promiseResolve and destroy records. */
   eventCount = 0;
+  /** Source lines embedded in the trace (`record --embed-sources`). */
+  readonly sources = new EmbeddedSources();
 
   private readonly state = new Map<string, ThreadState>();
   /**
@@ -636,6 +639,11 @@ export class TraceModel implements TraceSink {
       state: THREAD_STATE_RUNNING,
     });
     this.touch(timeNs);
+  }
+
+  sourceLines(file: string, firstLine: number, lines: string[]): void {
+    this.sources.add(file, firstLine, lines);
+    this.version++;
   }
 
   dropped(stream: string, timeNs: number, count: number): void {

@@ -3,6 +3,7 @@
 // page's CSP is the panel's with hashes, and a hostile trace (markup and quotes in names, paths
 // and source lines) runs nothing and adds no element.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +14,7 @@ import { TraceDecoder } from '../../src/model/decoder';
 import { TraceModel } from '../../src/model/traceModel';
 import { chromiumPath, HEADLESS_ARGS } from '../../scripts/chromium';
 import { StreamBuilder, traceFile } from '../fixtures/traceBuilder';
+import { buildCli } from '../tracer/helpers';
 import { buildTracer, buildWebview, recordExample, RESULTS, ROOT, tempDir } from './harness';
 import type { PageDocument } from './pageGlobals';
 
@@ -144,6 +146,32 @@ describe('export --format html in headless Chromium from file://', function () {
     assert.deepEqual(errors, []);
     assert.deepEqual(requests, []);
     assert.deepEqual(dialogs, []);
+    await page.context().close();
+  });
+
+  it('shows the code a trace carries (record --embed-sources) when its file is gone', async () => {
+    const work = tempDir('cv-embed-');
+    const program = path.join(work, 'gone.js');
+    fs.writeFileSync(program, "// first\nsetTimeout(() => console.log('embedded'), 1);\n");
+    const input = path.join(work, 'gone.cvtrace');
+    const r = spawnSync(
+      process.execPath,
+      [buildCli(), 'record', '--embed-sources', '--out', input, '--', process.execPath, program],
+      { cwd: work, encoding: 'utf8', timeout: 60000 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    fs.rmSync(program);
+    const bytes = fs.readFileSync(input);
+    const out = path.join(work, 'gone.html');
+    await writeChunks(htmlExportChunks(input, modelOf(bytes), assets), out);
+    const { page, errors } = await openExport(browser, out);
+    await spansDrawn(page, 1);
+    // The export found no file to read: the viewer's own model supplies the lines.
+    assert.match(
+      await clickSpan(page, 'Timeout'),
+      /setTimeout\(\(\) => console\.log\('embedded'\)/,
+    );
+    assert.deepEqual(errors, []);
     await page.context().close();
   });
 
