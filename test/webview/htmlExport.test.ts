@@ -42,6 +42,7 @@ async function openExport(
 ): Promise<{ page: Page; requests: string[]; errors: string[]; dialogs: string[] }> {
   const context = await browser.newContext({
     offline: true,
+    acceptDownloads: true,
     viewport: { width: 1100, height: 700 },
     deviceScaleFactor: 1,
   });
@@ -142,6 +143,11 @@ describe('export --format html in headless Chromium from file://', function () {
     assert.match(line, /setTimeout\(/);
     assert.match((await page.textContent('#tooltip')) ?? '', /timers\.js:/);
     await page.screenshot({ path: path.join(RESULTS, 'html-export.png') });
+    // Save… downloads the very trace the file embeds.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    assert.equal(download.suggestedFilename(), 'timers.cvtrace');
+    const saved = await download.path();
+    assert.ok(saved && Buffer.from(bytes).equals(fs.readFileSync(saved)));
     assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
     assert.deepEqual(errors, []);
     assert.deepEqual(requests, []);

@@ -42,7 +42,7 @@ export const HOST_SHIM = `(() => {
       } else if (message.type === 'save') {
         const a = document.createElement('a');
         a.href = URL.createObjectURL(new Blob([traceBytes()], { type: 'application/octet-stream' }));
-        a.download = session.title.replace(/\\.html?$/i, '') + '.cvtrace';
+        a.download = session.title.replace(/\\.(cvtrace|html?)$/i, '') + '.cvtrace';
         a.click();
         setTimeout(() => URL.revokeObjectURL(a.href), 1000);
       }
