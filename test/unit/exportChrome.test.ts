@@ -23,6 +23,7 @@ interface TraceEvent {
   name: string;
   cat?: string;
   id?: number;
+  bp?: string;
   args?: Record<string, unknown>;
 }
 
@@ -38,7 +39,8 @@ const ns = (us: number): number => Math.round(us * 1000);
 /**
  * Checks the format's rules and returns the events: names everywhere, integer pids and tids,
  * X events with dur >= 0 in start order on each thread and properly nested, flows paired by id
- * (one s, one f, same name and cat), s inside a slice of its thread and f at a slice's start.
+ * (one s, one f, same name and cat), s inside a slice of its thread and f (bp e) at the start of
+ * a slice written before it.
  */
 function checkRules(events: TraceEvent[]): void {
   const slices = new Map<string, Array<[number, number]>>();
@@ -82,6 +84,12 @@ function checkRules(events: TraceEvent[]): void {
       stacks.set(key, stack);
     } else if (e.ph === 's' || e.ph === 'f') {
       assert.ok(Number.isInteger(e.id) && e.id! > 0, JSON.stringify(e));
+      if (e.ph === 'f') {
+        // Bound to the enclosing slice, which comes before it (at equal times, file order).
+        assert.equal(e.bp, 'e', JSON.stringify(e));
+        const starts = (slices.get(key) ?? []).some(([start]) => start === ns(e.ts!));
+        assert.ok(starts, `flow ${e.id} ends before its callback's slice is written`);
+      }
       const pair = flows.get(e.id!) ?? {};
       assert.equal(pair[e.ph], undefined, `flow ${e.id} has two ${e.ph} events`);
       pair[e.ph] = e;

@@ -5,10 +5,10 @@
  *
  * What maps to what: a process per traced process (`M` process_name), a thread per JS thread
  * (`M` thread_name, its OS tid when known), a complete event (`X`) per callback, nested as it ran;
- * a flow (`s` at the operation's creation, inside the callback that created it, `f` binding to
- * the callback it led to) per callback, so Perfetto draws the trigger arrows; counters (`C`) for
- * each OS thread's CPU (cores) and the run's cores busy (ours, waiting for a core, other
- * processes). Times are µs (ns / 1000, three decimals: exact).
+ * a flow (`s` at the operation's creation, inside the callback that created it, `f` with
+ * `bp: e` binding to the callback it led to) per callback, so Perfetto draws the trigger arrows;
+ * counters (`C`) for each OS thread's CPU (cores) and the run's cores busy (ours, waiting for a
+ * core, other processes). Times are µs (ns / 1000, three decimals: exact).
  */
 import { forBusyBuckets } from '../../model/busyBuckets';
 import { OP_KINDS } from '../../model/opKinds';
@@ -132,6 +132,7 @@ export function* chromeTraceChunks(model: TraceModel): Generator<string> {
   // Ends are clamped into the parent's (an open span ends with its thread, or the run).
   const typeText = model.types.map((type) => JSON.stringify(type));
   const catText = model.types.map((_, i) => JSON.stringify(OP_KINDS[model.kindOfType[i]]));
+  const syntheticType = model.types.map((type) => SYNTHETIC.has(type));
   const openEnds = threads.map(() => [] as number[]);
   const n = model.spanCount;
   const sThread = model.spanThread.data;
@@ -163,33 +164,28 @@ export function* chromeTraceChunks(model: TraceModel): Generator<string> {
     if (chunk) {
       yield chunk;
     }
-  }
-
-  // Flows: from the operation's creation (inside the callback that was running on its thread)
-  // to each callback of it. `f` binds to the next slice at its time: the callback itself.
-  for (let s = 0; s < n; s++) {
-    const r = sRes[s];
-    if (SYNTHETIC.has(model.types[model.resType.data[r]])) {
-      continue;
-    }
-    const creator = model.resThread.data[r];
-    const initNs = model.resInitNs.data[r];
-    if (enclosingTopSpan(model, creator, initNs) < 0 || initNs > sStart[s]) {
-      continue;
-    }
-    const t = sThread[s];
-    const id = s + 1;
-    let chunk = chunker.add(
-      `{"ph":"s","id":${id},"name":"trigger","cat":"async","pid":${threads[creator].info.pid},"tid":${tids[creator]},"ts":${us(initNs)}}`,
-    );
-    if (chunk) {
-      yield chunk;
-    }
-    chunk = chunker.add(
-      `{"ph":"f","id":${id},"name":"trigger","cat":"async","pid":${threads[t].info.pid},"tid":${tids[t]},"ts":${us(sStart[s])}}`,
-    );
-    if (chunk) {
-      yield chunk;
+    // Its arrow, from the operation's creation (inside the callback then running on the
+    // creating thread) to this callback: `f` binds to the slice enclosing its time, written
+    // right after that slice so that, at equal times, an importer that keeps file order (as
+    // Perfetto's sorter does) has the slice open when it reads the flow's end.
+    if (!syntheticType[type]) {
+      const creator = model.resThread.data[r];
+      const initNs = model.resInitNs.data[r];
+      if (initNs <= startNs && enclosingTopSpan(model, creator, initNs) >= 0) {
+        const flow = `"id":${s + 1},"name":"trigger","cat":"async"`;
+        const begin = chunker.add(
+          `{"ph":"s",${flow},"pid":${threads[creator].info.pid},"tid":${tids[creator]},"ts":${us(initNs)}}`,
+        );
+        if (begin) {
+          yield begin;
+        }
+        const finish = chunker.add(
+          `{"ph":"f","bp":"e",${flow},"pid":${thread.info.pid},"tid":${tids[t]},"ts":${us(startNs)}}`,
+        );
+        if (finish) {
+          yield finish;
+        }
+      }
     }
   }
 
