@@ -76,6 +76,12 @@ export default tseslint.config(
     'src/cli/: src/shared/, src/model/, src/launch/, src/sampler/ and node: (no vscode)',
   ),
   layer(
+    ['src/cli/*/**/*.ts'],
+    '^(?!\\./|\\.\\./(?!\\.\\./)|\\.\\./\\.\\./(shared|model|launch|sampler)/|\\.\\./\\.\\./panel/html$|node:)',
+    // The HTML export reuses the panel's page and CSP (src/panel/html.ts is pure).
+    'src/cli/*/: src/cli/, src/shared/, src/model/, src/launch/, src/sampler/, src/panel/html and node:',
+  ),
+  layer(
     ['src/panel/**/*.ts', 'src/editor/**/*.ts', 'src/lessons/**/*.ts'],
     '^(?!\\./|\\.\\./(shared|model)/|node:|vscode$)',
     'the panel and editor: src/shared/, src/model/, node: and vscode',

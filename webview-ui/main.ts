@@ -62,7 +62,12 @@ function apply(message: ToWebviewMessage): void {
       toolbar.showError(message.message);
       break;
     case 'sourceText':
-      view.sourceText(message);
+      // No file to read (a trace from another machine): the lines the trace carries, if any.
+      view.sourceText(
+        message.lines.length
+          ? message
+          : { ...message, ...store.model.sources.excerpt(message.file, message.firstLine) },
+      );
       break;
     default:
       assertNever(message);

@@ -2,6 +2,8 @@
  * The command line, for traces without VS Code:
  *   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] -- <command...>
  *   concurrency-visualizer summary FILE [--json]
+ *   concurrency-visualizer export --format chrome|html FILE -o OUT
+ *   concurrency-visualizer compare A B [--json] [--fail-if EXPR]...
  * `record` runs any command (node app.js, npm test...) with the tracer injected into every Node
  * process it starts, passes stdio through and exits with the program's own status (128+N for
  * signal N); `summary` prints what a trace holds. Started by bin/concurrency-visualizer, which
@@ -9,14 +11,16 @@
  */
 import * as inspector from 'node:inspector';
 import type { TraceSession } from '../launch/traceSession';
+import { compareCommand } from './compare';
 import { CliError } from './errors';
+import { exportCommand } from './export/command';
 import { recordCommand } from './record';
 import { summaryCommand } from './summary';
 import { terminalSafe } from './terminalText';
 
 const USAGE = `usage:
   concurrency-visualizer record [--out FILE] [--max-size MB] [--library-frames] [--no-sampler]
-                                [--ring SECONDS]
+                                [--ring SECONDS] [--embed-sources]
                                 -- <command...>
       Runs the command with the tracer in every Node.js process it starts and writes one
       trace file (default: trace.cvtrace). Exits with the command's own exit status (128+N
@@ -26,8 +30,18 @@ const USAGE = `usage:
       as it does where /proc is not available.
       --ring SECONDS: flight recorder: keep only about the last SECONDS of every thread on
       disk; written out at the end, and on SIGUSR2 to record while the command runs on.
+      --embed-sources: the trace carries the lines of code around every creation site, so
+      the details show them where the files do not exist.
   concurrency-visualizer summary FILE [--json]
-      Prints the threads, operations, callbacks and longest callbacks of a trace.`;
+      Prints the threads, operations, callbacks and longest callbacks of a trace.
+  concurrency-visualizer export --format chrome FILE -o OUT[.gz]
+      Writes the trace in the Chrome Trace Event Format (Perfetto, chrome://tracing), gzipped
+      when OUT ends in .gz. Exits 1 when the trace is damaged (what could be read is written).
+  concurrency-visualizer compare A B [--json] [--fail-if EXPR]...
+      Compares run B with baseline A: wall time, callbacks, operations per type, blocking
+      callbacks by line, cores, verdict, each with its delta. EXPR is FIGURE[.a|.b|.delta|.ratio]
+      OP NUMBER, e.g. 'blocking.maxMs>100' (B's figure) or 'wallMs.ratio>1.2'. Exits 3 when
+      an EXPR holds, 1 when a trace is damaged, 2 on wrong usage.`;
 
 /** sysexits' EX_SOFTWARE: a bug of ours, not of the program or of the trace. */
 const INTERNAL_ERROR_EXIT = 70;
@@ -53,6 +67,10 @@ async function main(): Promise<number> {
         return await recordCommand(rest, (s) => (session = s));
       case 'summary':
         return summaryCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
+      case 'compare':
+        return compareCommand(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -6,6 +6,7 @@ import { listStreamFiles } from '../launch/session';
 import { readSessionTrace } from '../launch/tail';
 import { TraceSession } from '../launch/traceSession';
 import { SAMPLER_FILE_NAME } from '../shared/traceFormat';
+import { withEmbeddedSources } from './export/embedSources';
 import { CliError, UsageError } from './errors';
 import { terminalSafe } from './terminalText';
 
@@ -24,6 +25,8 @@ interface RecordOptions {
   /** Flight recorder: keep only about the last this many seconds (`--ring`). */
   ringSeconds?: number;
   command: string[];
+  /** Append the code around every creation site to the trace (--embed-sources). */
+  embedSources?: boolean;
 }
 
 /** Parses `record`'s arguments; every problem is a UsageError, before the program starts. */
@@ -70,6 +73,8 @@ export function parseRecordArgs(argv: string[]): RecordOptions {
       parsed.skipNodeModules = false;
     } else if (o === '--no-sampler') {
       parsed.sample = false;
+    } else if (o === '--embed-sources') {
+      parsed.embedSources = true;
     } else {
       throw new UsageError(`unknown option ${o}`);
     }
@@ -166,7 +171,8 @@ export function recordCommand(
           (f) => !path.basename(f).startsWith(SAMPLER_FILE_NAME.replace(/cvt$/, '')),
         );
         try {
-          fs.writeFileSync(opts.out, session.trace());
+          const trace = session.trace();
+          fs.writeFileSync(opts.out, opts.embedSources ? withEmbeddedSources(trace) : trace);
           say(`trace written to ${opts.out}`);
         } catch (err) {
           say(`could not write ${opts.out}: ${(err as Error).message}`);

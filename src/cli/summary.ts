@@ -15,7 +15,7 @@ const CHUNK_BYTES = 1024 * 1024;
  * its offset) or undefined. Only a regular file is read: a device (/dev/zero) or a FIFO could be
  * endless, and opening a FIFO would wait for a writer (hence O_NONBLOCK until it is refused).
  */
-function readTrace(file: string, model: TraceModel): string | undefined {
+export function readTrace(file: string, model: TraceModel): string | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));

@@ -66,6 +66,8 @@ export interface TraceSink {
   discarded?(stream: string, timeNs: number, keptNs: number): void;
   /** The program's own mark or measure (`kind`: MarkKind), `durationNs` 0 for a mark. */
   mark?(stream: string, startNs: number, durationNs: number, name: string, kind: number): void;
+  /** Lines `firstLine`.. of source `file`, embedded when the trace was saved. */
+  sourceLines?(file: string, firstLine: number, lines: string[]): void;
 }
 
 export { TraceError };
@@ -527,6 +529,21 @@ export class TraceDecoder {
             const cpuNs = uv();
             const periodNs = uv();
             sink.threadCpu?.(stream, timeNs, cpuNs, periodNs, flag());
+            break;
+          }
+          case Rec.SourceLines: {
+            const file = state.strings[uv()];
+            const firstLine = uv();
+            const count = uv();
+            // Each line takes a byte at least: a count past the frame is corrupt, not a loop.
+            if (file === undefined || firstLine < 1 || count > end - pos) {
+              fail('unreadable source lines');
+            }
+            const lines: string[] = [];
+            for (let i = 0; i < count; i++) {
+              lines.push(text());
+            }
+            sink.sourceLines?.(file, firstLine, lines);
             break;
           }
           case Rec.Spawn: {

@@ -15,6 +15,7 @@ import {
 } from '../shared/traceFormat';
 import { Column, f64, i32, IdColumn, type Resizable, u16, u32 } from './columns';
 import { TraceRejection, type TraceLocation, type TraceSink } from './decoder';
+import { EmbeddedSources } from './embeddedSources';
 import { IdIndex } from './idIndex';
 import { MarkStore } from './marks';
 import { OP_KINDS, opKindOf } from './opKinds';
@@ -128,6 +129,8 @@ export class TraceModel implements TraceSink {
   ringWindowNs = 0;
   /** Flight recorder: the latest time before which some thread's events were let go (NaN: none). */
   discardedBeforeNs = NaN;
+  /** Source lines embedded in the trace (`record --embed-sources`). */
+  readonly sources = new EmbeddedSources();
 
   private readonly state = new Map<string, ThreadState>();
   /**
@@ -657,6 +660,11 @@ export class TraceModel implements TraceSink {
   mark(stream: string, startNs: number, durationNs: number, name: string, kind: number): void {
     this.marks.add(this.threadState(stream).row.index, startNs, durationNs, name, kind);
     this.touch(startNs + durationNs);
+  }
+
+  sourceLines(file: string, firstLine: number, lines: string[]): void {
+    this.sources.add(file, firstLine, lines);
+    this.version++;
   }
 
   dropped(stream: string, timeNs: number, count: number): void {

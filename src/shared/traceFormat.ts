@@ -156,6 +156,11 @@ export const Rec = {
    * tracer's live-flush thread wrote the first part of a frame that its blocked owner had not
    * flushed (see src/tracer/liveFlush.ts). Readers before it stop at it. */
   Continue: 32,
+  /** `file:uv(string id) firstLine:uv count:uv (byteLength:uv utf8)*count` Lines `firstLine`..
+   * of `file` (1-based), read when the trace was saved (`record --embed-sources`), so that a
+   * viewer without the file still shows the code around a creation site. Written in the stream
+   * of SOURCES_THREAD_ID (pid 0, no Thread record). Readers before it stop at it. */
+  SourceLines: 34,
 } as const;
 
 /** What a Mark record is: its kind byte. */
@@ -280,6 +285,8 @@ export function streamFileName(pid: number, threadId: number): string {
 
 /** The threadId in the frame headers of the sampler's stream (no JS thread has it). */
 export const SAMPLER_THREAD_ID = 0xffffffff;
+/** The threadId in the frame headers of the embedded source lines' stream (pid 0). */
+export const SOURCES_THREAD_ID = 0xfffffffe;
 /** The sampler's stream file in the session folder. */
 export const SAMPLER_FILE_NAME = 'sampler.cvt';
 
