@@ -226,8 +226,10 @@ export function queuesAt(
         continue;
       }
       const entry = waitingEntry(model, res, queue, timeNs);
-      // A handle never called back (a stdout pipe, a listening server) holds no callback.
-      if (!entry || (queue === 'io' && Number.isNaN(entry.runsAtNs))) {
+      // A handle never called back (a stdout pipe, a listening server) or a request that was
+      // done synchronously (crypto.randomBytes without a callback) holds no callback.
+      const offThread = queue === 'io' || queue === 'poolWaiting';
+      if (!entry || (offThread && Number.isNaN(entry.runsAtNs))) {
         continue;
       }
       if (queue === 'poolWaiting') {

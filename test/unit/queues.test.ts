@@ -129,6 +129,9 @@ describe('queues at an instant', () => {
       'the last two made wait',
     );
     assert.equal(at(m, 1350).poolRunning?.length, 2, 'four called back, two left');
+    // A request never called back (crypto.randomBytes without a callback runs synchronously).
+    m.init(S, 60, 30, 1, 1, 'RANDOMBYTESREQUEST', undefined);
+    assert.equal(at(m, 500).poolWaiting?.length, 2, 'not counted as waiting');
   });
 
   it('names the callbacks running at the instant, outermost first', () => {

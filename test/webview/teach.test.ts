@@ -288,6 +288,11 @@ describe('webview: teaching (replay, step, queues, presenter)', function () {
       true,
       'a lesson with steps turns presenter mode on',
     );
+    assert.deepEqual(
+      await page.evaluate(() => window.__posted.filter((m) => m.type === 'presenter')),
+      [{ type: 'presenter', on: true }],
+      'and tells the host, whose setting follows',
+    );
     await page.click('#lesson-next');
     await nextFrames(page);
     assert.equal(await caption(page), 'The file read calls back.');

@@ -77,7 +77,8 @@ export function installTeach(
     playing: (playing) => bar.setPlaying(playing),
     post,
   });
-  const lesson = new LessonPlayer(r, view, presenter, (text) => {
+  const presenterOn = (): void => post({ type: 'presenter', on: true });
+  const lesson = new LessonPlayer(r, view, presenter, presenterOn, (text) => {
     bar.caption.textContent = text;
   });
   lesson.onChange((text) => bar.setLesson(text));

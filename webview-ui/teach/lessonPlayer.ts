@@ -42,6 +42,8 @@ export class LessonPlayer {
     private readonly replay: Replay,
     private readonly view: TimelineView,
     private readonly presenter: Presenter,
+    /** Tells the host that presenter mode is on (the setting follows what the user sees). */
+    private readonly presenterOn: () => void,
     private readonly caption: (text: string) => void,
   ) {}
 
@@ -57,6 +59,7 @@ export class LessonPlayer {
     this.index = -1;
     if (this.steps.length && !this.presenter.enabled) {
       this.presenter.set(true);
+      this.presenterOn();
     }
     this.changed();
   }
