@@ -205,6 +205,11 @@ export function queuesAt(
   poolSize = DEFAULT_POOL_SIZE,
 ): ThreadQueues[] {
   const out: ThreadQueues[] = [];
+  // The queue of each interned type, looked up once (a cursor move scans thousands of ops).
+  const queueOfTypeIndex = model.types.map(queueOfType);
+  const typeData = model.resType.data;
+  const firstSpan = model.resFirstSpan.data;
+  const startNs = model.spanStartNs.data;
   const poolByPid = new Map<number, QueueEntry[]>();
   const ownerOf = new Map<QueueEntry, ThreadQueues>();
   for (const row of model.threads) {
@@ -221,8 +226,10 @@ export function queuesAt(
     tq.truncated = stop > 0;
     for (let i = end - 1; i >= stop; i--) {
       const res = ops[i];
-      const queue = queueOfType(model.typeOf(res));
-      if (!queue) {
+      const queue = queueOfTypeIndex[typeData[res]];
+      // Most operations ran before t and are done: only a timer may wait again after a run.
+      const first = firstSpan[res];
+      if (!queue || (queue !== 'timers' && first >= 0 && startNs[first] <= timeNs)) {
         continue;
       }
       const entry = waitingEntry(model, res, queue, timeNs);
