@@ -112,8 +112,9 @@ function itemOf(model: TraceModel, entry: QueueEntry, turn: number | undefined):
     item.append(el('span', { className: 'queue-turn', text: `#${turn} ` }));
     item.dataset.turn = String(turn);
   }
-  item.append(document.createTextNode(entryText(model, entry.res)));
+  // Short enough for a column in presenter mode: the type and its line; the file in the title.
   const loc = model.locationOf(entry.res);
+  item.append(document.createTextNode(loc ? `${entry.type} :${loc.line}` : entry.type));
   if (loc) {
     item.dataset.line = String(loc.line);
   }
@@ -122,7 +123,7 @@ function itemOf(model: TraceModel, entry: QueueEntry, turn: number | undefined):
   const runsIn = Number.isNaN(entry.runsAtNs)
     ? 'never ran in the trace'
     : `ran ${formatDuration(entry.runsAtNs - entry.sinceNs)} after it was queued`;
-  item.title = runsIn;
+  item.title = `${entryText(model, entry.res)}: ${runsIn}`;
   if (entry.inferred) {
     item.append(el('span', { className: 'inferred', text: ' (inferred)' }));
   }
