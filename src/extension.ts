@@ -3,6 +3,7 @@ import { Controller } from './controller';
 import { TRACE_EDITOR_VIEW_TYPE, TraceEditorProvider } from './editor/traceEditor';
 import { cleanOldSessions } from './launch/session';
 import { openLesson } from './lessons/openLesson';
+import { setLessonFor, togglePresenterMode } from './panel/presenterSetting';
 import { TIMELINE_VIEW_TYPE } from './panel/timelinePanel';
 import type { PersistedState } from './shared/protocol';
 
@@ -30,7 +31,10 @@ export function activate(context: vscode.ExtensionContext): void {
       { supportsMultipleEditorsPerDocument: true },
     ),
     vscode.commands.registerCommand('concurrencyVisualizer.openLesson', () =>
-      openLesson(context.extensionUri),
+      openLesson(context.extensionUri, setLessonFor),
+    ),
+    vscode.commands.registerCommand('concurrencyVisualizer.togglePresenterMode', () =>
+      togglePresenterMode(),
     ),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state: PersistedState | undefined) =>

@@ -2,6 +2,7 @@
 import { assertNever, type ToWebviewMessage } from '../src/shared/protocol';
 import { el } from './dom';
 import { installParallelism } from './parallelism';
+import { installTeach } from './teach';
 import { installTestHooks } from './testHooks';
 import { watchTheme } from './theme';
 import { MarksTrack } from './timeline/marksTrack';
@@ -40,6 +41,7 @@ function apply(message: ToWebviewMessage): void {
       toolbar.showError(error);
       view.setModel(store.model);
       view.setStatus(message.status);
+      teach.reset();
       // After the first paint (the frame's draw runs first; the timeout after the frame).
       const model = store.model;
       requestAnimationFrame(() => setTimeout(() => store.compactIfFinished(model), 0));
@@ -69,6 +71,12 @@ function apply(message: ToWebviewMessage): void {
           : { ...message, ...store.model.sources.excerpt(message.file, message.firstLine) },
       );
       break;
+    case 'presenter':
+      teach.setPresenter(message.on);
+      break;
+    case 'lesson':
+      teach.setLesson(message.title, message.steps);
+      break;
     default:
       assertNever(message);
   }
@@ -92,6 +100,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
 watchTheme(() => view.refreshTheme());
 const parallelism = installParallelism(view, app, (message) => host.post(message));
 view.addTrack(new MarksTrack());
+const teach = installTeach(view, toolbar.root, (message) => host.post(message));
 if (CV_TEST_HOOKS) {
   installTestHooks(store, view, parallelism);
 }

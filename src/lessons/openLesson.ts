@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { parseLessonSteps, type LessonMessage, type LessonStep } from '../shared/lessonSteps';
 
 /** One lesson as examples/lessons/lessons.json lists it. */
 export interface Lesson {
@@ -8,6 +9,8 @@ export interface Lesson {
   title: string;
   /** One line: what the lesson shows. */
   description: string;
+  /** A guided script the panel plays in presenter mode (examples/lessons/README.md). */
+  steps?: LessonStep[];
 }
 
 /** The lessons folder inside the installed extension (examples/ ships in the .vsix). */
@@ -21,7 +24,7 @@ export function parseLessons(text: string): Lesson[] {
   if (!Array.isArray(data)) {
     return [];
   }
-  return data.filter(
+  const lessons = data.filter(
     (l): l is Lesson =>
       typeof l === 'object' &&
       l !== null &&
@@ -31,14 +34,28 @@ export function parseLessons(text: string): Lesson[] {
       typeof l.title === 'string' &&
       typeof l.description === 'string',
   );
+  // Only checked steps reach the panel; a lesson without valid ones has none.
+  return lessons.map((l) => {
+    const steps = parseLessonSteps(l.steps);
+    return {
+      file: l.file,
+      title: l.title,
+      description: l.description,
+      ...(steps.length ? { steps } : {}),
+    };
+  });
 }
 
 /**
  * Concurrency Visualizer: Open Lesson. Lists the lessons with their one-line descriptions,
  * opens the chosen one in the editor and visualizes it (which, like any run, needs a trusted
- * workspace).
+ * workspace). A lesson with `steps` is handed to `showSteps` first, so its panel plays them in
+ * presenter mode once the program has run.
  */
-export async function openLesson(extensionUri: vscode.Uri): Promise<void> {
+export async function openLesson(
+  extensionUri: vscode.Uri,
+  showSteps?: (programPath: string, lesson: LessonMessage) => void,
+): Promise<void> {
   const folder = lessonsFolder(extensionUri);
   let lessons: Lesson[];
   try {
@@ -56,6 +73,13 @@ export async function openLesson(extensionUri: vscode.Uri): Promise<void> {
     return;
   }
   const uri = vscode.Uri.joinPath(folder, picked.lesson.file);
+  if (picked.lesson.steps) {
+    showSteps?.(uri.fsPath, {
+      type: 'lesson',
+      title: picked.lesson.title,
+      steps: picked.lesson.steps,
+    });
+  }
   await vscode.window.showTextDocument(uri, { preview: false });
   await vscode.commands.executeCommand('concurrencyVisualizer.visualize', uri);
 }

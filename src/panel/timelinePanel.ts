@@ -11,6 +11,12 @@ import {
   type ToWebviewMessage,
 } from '../shared/protocol';
 import { timelineHtml } from './html';
+import {
+  lessonFor,
+  onPresenterModeChange,
+  presenterMode,
+  setPresenterMode,
+} from './presenterSetting';
 import type { Insights } from '../shared/insights';
 
 /** The webview panel's view type (also the serializer's key in package.json). */
@@ -78,6 +84,7 @@ export class TimelinePanel {
         }
       }),
       panel.onDidDispose(() => this.dispose()),
+      onPresenterModeChange((on) => this.post({ type: 'presenter', on })),
     );
     if (panel.active) {
       TimelinePanel.active = this;
@@ -174,6 +181,11 @@ export class TimelinePanel {
       chunks: [...this.source.chunks],
       persist,
     });
+    this.post({ type: 'presenter', on: presenterMode() });
+    const lesson = lessonFor(this.programPath);
+    if (lesson) {
+      this.post(lesson);
+    }
   }
 
   private post(message: ToWebviewMessage): void {
@@ -206,6 +218,9 @@ export class TimelinePanel {
         return;
       case 'insights':
         this.handler.insights?.(this, message.insights);
+        return;
+      case 'presenter':
+        void setPresenterMode(message.on);
         return;
       case 'source':
         this.post({

@@ -8,6 +8,9 @@
  */
 
 import type { Insights } from './insights';
+import type { LessonMessage, PresenterMessage } from './lessonSteps';
+
+export type { LessonStep } from './lessonSteps';
 
 //#region to webview
 
@@ -78,7 +81,13 @@ export interface SourceTextMessage {
 
 /** Messages the host posts to the webview. */
 export type ToWebviewMessage =
-  HydrateMessage | AppendMessage | StatusMessage | ErrorMessage | SourceTextMessage;
+  | HydrateMessage
+  | AppendMessage
+  | StatusMessage
+  | ErrorMessage
+  | SourceTextMessage
+  | PresenterMessage
+  | LessonMessage;
 
 //#endregion
 
@@ -142,7 +151,8 @@ export type FromWebviewMessage =
   | JumpMessage
   | ControlMessage
   | SourceRequestMessage
-  | InsightsMessage;
+  | InsightsMessage
+  | PresenterMessage;
 
 //#endregion
 

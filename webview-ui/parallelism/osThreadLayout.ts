@@ -14,6 +14,9 @@ export const NOTE_PX = 22;
 /** While a live model changes, classify its threads at most this often. */
 const RECLASSIFY_MS = 500;
 
+/** How the lanes are chosen: presenter mode folds away OS threads that never ran. */
+export const osLaneOptions = { foldIdle: false };
+
 /** One row of the track. */
 export interface OsRow {
   type: 'process' | 'thread' | 'note';
@@ -73,6 +76,7 @@ export class OsThreadLayout {
   private version = -1;
   private threadCount = -1;
   private classifiedAt = 0;
+  private folded = false;
 
   /** Recomputes if the model changed; returns true when it did. */
   update(model: TraceModel): boolean {
@@ -81,6 +85,7 @@ export class OsThreadLayout {
     const stale =
       model !== this.model ||
       os.threads.length !== this.threadCount ||
+      osLaneOptions.foldIdle !== this.folded ||
       (model.version !== this.version && now - this.classifiedAt >= RECLASSIFY_MS);
     if (!stale) {
       return false;
@@ -89,6 +94,7 @@ export class OsThreadLayout {
     this.version = model.version;
     this.threadCount = os.threads.length;
     this.classifiedAt = now;
+    this.folded = osLaneOptions.foldIdle;
     this.classes = osThreadClasses(model);
     this.kindOfThread = Int32Array.from(this.classes, (c) => OS_THREAD_KINDS.indexOf(c.kind));
     this.laneOfThread = new Int32Array(os.threads.length).fill(-1);
@@ -109,8 +115,10 @@ export class OsThreadLayout {
       }
     }
     for (const pid of pids) {
-      const members = os.threads
-        .filter((t) => t.pid === pid)
+      const all = os.threads.filter((t) => t.pid === pid);
+      // Folded: threads never seen on a CPU (the idle V8 and pool threads).
+      const members = all
+        .filter((t) => !this.folded || t.runNs > 0)
         .sort(
           (a, b) =>
             this.kindOfThread[a.index] - this.kindOfThread[b.index] ||
@@ -119,14 +127,15 @@ export class OsThreadLayout {
             a.tid - b.tid,
         );
       const command = processCommand(model, pid);
-      const ppid = members[0].ppid;
+      const ppid = all[0].ppid;
+      const hidden = all.length - members.length;
       const parent = ppid > 0 ? `, child of ${ppid}` : '';
       push({
         type: 'process',
         heightPx: HEADER_PX,
         pid,
         thread: -1,
-        text: `process ${pid}${command ? `: ${command}` : ''} (${members.length} OS threads${parent})`,
+        text: `process ${pid}${command ? `: ${command}` : ''} (${all.length} OS threads${parent}${hidden ? `; ${hidden} that never ran folded` : ''})`,
       });
       for (const t of members) {
         this.laneOfThread[t.index] = this.rows.length;

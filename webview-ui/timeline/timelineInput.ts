@@ -9,7 +9,7 @@ import type { TrackPointer } from './pointer';
 import type { TimeScale } from './timeScale';
 import type { TimeWindow } from './timeWindow';
 import type { TrackHit, TrackQuery } from './track';
-import type { MountedTrack } from './trackMount';
+import { magnified, type MountedTrack } from './trackMount';
 
 /** What the input needs of the timeline. */
 export interface TimelineInputHost {
@@ -17,6 +17,8 @@ export interface TimelineInputHost {
   pointer: TrackPointer;
   /** The model, its indexes and the scale the canvases were last drawn with. */
   query(): TrackQuery;
+  /** The tracks' magnification (RenderContext.uiScale). */
+  uiScale(): number;
   overview(): Overview;
   redraw(): void;
   /** The user zoomed or panned. */
@@ -75,8 +77,14 @@ export class TimelineInput {
   bindTrack(mount: MountedTrack): void {
     const hitAt = (xPx: number, yPx: number): TrackHit | undefined => {
       const query = this.host.query();
-      const contentPx = mount.track.heightPx(query.model);
-      return mount.track.hitTest?.(query, xPx, yPx + mount.viewport.topPx(contentPx));
+      const s = this.host.uiScale();
+      const contentPx = mount.track.heightPx(query.model) * s;
+      const yContentPx = yPx + mount.viewport.topPx(contentPx);
+      if (s === 1) {
+        return mount.track.hitTest?.(query, xPx, yContentPx);
+      }
+      const unscaled = { ...query, scale: magnified(query.scale, s) };
+      return mount.track.hitTest?.(unscaled, xPx / s, yContentPx / s);
     };
     const pointer = this.host.pointer;
     const input = this.input(

@@ -59,6 +59,8 @@ export class TimelineView implements TimelineHost {
   private theme: Theme;
   private scale = new TimeScale(0, 1e9, GUTTER_PX, 1000);
   private showFlows = true;
+  /** Presenter mode's magnification of the tracks (RenderContext.uiScale). */
+  private uiScale = 1;
   private live = false;
   private readonly loop: FrameLoop;
   private readonly listeners: ((change: WindowChange) => void)[] = [];
@@ -139,6 +141,7 @@ export class TimelineView implements TimelineHost {
       window: this.window,
       pointer: this.pointer,
       query: () => this.query(),
+      uiScale: () => this.uiScale,
       overview: () => this.overview,
       redraw,
       moved: () => this.moved(),
@@ -226,6 +229,22 @@ export class TimelineView implements TimelineHost {
   /** Draws now if a redraw is pending (so automation sees what the user would). */
   flush(): void {
     this.loop.flush();
+  }
+
+  /** Magnifies the tracks `uiScale` times (presenter mode); the window and selection stay. */
+  setUiScale(uiScale: number): void {
+    this.uiScale = uiScale;
+    this.requestRedraw();
+  }
+
+  /** Selects callback `span`, shows its details and brings it into view (replay steps). */
+  showSpan(span: number): void {
+    this.select(span, this.model.spanRes.data[span], true);
+  }
+
+  /** Selects nothing and closes the details (replay's "what runs next?"). */
+  unselect(): void {
+    this.clearSelection();
   }
 
   /** The model, its indexes and the scale of the last draw: what tracks are hit-tested with. */
@@ -347,7 +366,7 @@ export class TimelineView implements TimelineHost {
       const visible = m.track.visible(model);
       setIfChanged(m.section.root, 'hidden', !visible);
       if (visible) {
-        m.viewport.layout(m.track.heightPx(model));
+        m.viewport.layout(m.track.heightPx(model) * this.uiScale);
       }
       if (m.count && m.track.countText) {
         setIfChanged(m.count, 'textContent', m.track.countText(model));
@@ -386,6 +405,7 @@ export class TimelineView implements TimelineHost {
       selection: this.selection,
       options: { showFlows: this.showFlows },
       warmUp: this.loop.warming,
+      uiScale: this.uiScale,
     };
     for (const m of this.mounts) {
       if (!m.section.root.hidden && m.section.expanded) {

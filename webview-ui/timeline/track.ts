@@ -57,6 +57,12 @@ export interface RenderContext extends TrackQuery {
    * it, but must leave what it shows as it was.
    */
   warmUp: boolean;
+  /**
+   * Magnification of the tracks (presenter mode: 2; else 1). drawMountedTrack applies it to
+   * `ctx` and gives the track its scale, sizes and times in unmagnified px, so painters draw
+   * as always and come out larger; hit tests get the pointer in the same unmagnified px.
+   */
+  uiScale: number;
 }
 
 /**

@@ -9,7 +9,7 @@ import { Section } from '../section';
 import { CanvasSurface } from './canvasSurface';
 import { drawRange } from './rangeOverlay';
 import { drawGrid } from './ruler';
-import type { Tick } from './timeScale';
+import { TimeScale, type Tick } from './timeScale';
 import type { RenderContext, TimelineTrack } from './track';
 
 /** How a track's content rows meet its canvas. */
@@ -81,6 +81,14 @@ export function mountAddedTrack(track: TimelineTrack, onToggle: () => void): Mou
   };
 }
 
+/**
+ * The time scale a track magnified `uiScale` times draws with: the same times at the same
+ * screen x, in px that the context's scale multiplies by `uiScale`.
+ */
+export function magnified(scale: TimeScale, uiScale: number): TimeScale {
+  return new TimeScale(scale.startNs, scale.endNs, scale.startPx / uiScale, scale.endPx / uiScale);
+}
+
 /** What every track's draw in one frame shares (RenderContext without the canvas's own). */
 export type TrackFrame = Omit<RenderContext, 'ctx' | 'widthPx' | 'topPx' | 'heightPx'>;
 
@@ -94,9 +102,9 @@ export function drawMountedTrack(
   ticks: Tick[],
   fullWidthPx: number,
 ): void {
-  const { scale, theme } = frame;
+  const { scale, theme, uiScale } = frame;
   try {
-    const contentPx = m.track.heightPx(frame.model);
+    const contentPx = m.track.heightPx(frame.model) * uiScale;
     const widthPx = m.viewport.box.clientWidth || fullWidthPx;
     const heightPx = m.viewport.heightPx(contentPx);
     const ctx = m.surface.begin(widthPx, heightPx, theme.background);
@@ -107,7 +115,19 @@ export function drawMountedTrack(
     }
     const topPx = m.viewport.topPx(contentPx);
     ctx.save();
-    m.track.draw({ ...frame, ctx, widthPx, topPx, heightPx });
+    if (uiScale === 1) {
+      m.track.draw({ ...frame, ctx, widthPx, topPx, heightPx });
+    } else {
+      ctx.scale(uiScale, uiScale);
+      m.track.draw({
+        ...frame,
+        scale: magnified(scale, uiScale),
+        ctx,
+        widthPx: widthPx / uiScale,
+        topPx: topPx / uiScale,
+        heightPx: heightPx / uiScale,
+      });
+    }
     ctx.restore();
     if (m.rangeShaded) {
       drawRange(ctx, scale, theme, frame.selection.range, heightPx, false);

@@ -25,7 +25,7 @@ import type {
 const TITLE_PX = 18;
 const RIGHT_MARGIN_PX = 8;
 /** The preview draws no flows and never warms up. */
-const DRAW = { options: { showFlows: false }, warmUp: false };
+const DRAW = { options: { showFlows: false }, warmUp: false, uiScale: 1 };
 
 /** Draws tracks stacked under one time axis; `window` can be set, or follows the model. */
 export class PreviewHost implements TimelineHost {
