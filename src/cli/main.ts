@@ -23,6 +23,8 @@ const USAGE = `usage:
       sent to record are passed on to the command.
       --no-sampler: no OS thread sampling (/proc); the tracer estimates CPU per JS thread,
       as it does where /proc is not available.
+      --stacks, --no-stacks, --stacks-interval MS: sample every thread's JavaScript stacks
+      (every MS ms, default 1), or not.
   concurrency-visualizer summary FILE [--json]
       Prints the threads, operations, callbacks and longest callbacks of a trace.`;
 

@@ -5,6 +5,7 @@ import { isatty } from 'node:tty';
 import { listStreamFiles } from '../launch/session';
 import { TraceSession } from '../launch/traceSession';
 import { SAMPLER_FILE_NAME } from '../shared/traceFormat';
+import { DEFAULT_STACK_INTERVAL_US, STACKS_BY_DEFAULT } from '../shared/stacks';
 import { CliError, UsageError } from './errors';
 import { terminalSafe } from './terminalText';
 
@@ -20,6 +21,8 @@ interface RecordOptions {
   maxBytes?: number;
   skipNodeModules: boolean;
   sample: boolean;
+  /** Sample JavaScript stacks every this many µs (0: off). */
+  stacksUs: number;
   command: string[];
 }
 
@@ -35,6 +38,7 @@ export function parseRecordArgs(argv: string[]): RecordOptions {
     out: 'trace.cvtrace',
     skipNodeModules: true,
     sample: true,
+    stacksUs: STACKS_BY_DEFAULT ? DEFAULT_STACK_INTERVAL_US : 0,
     command: sep >= 0 ? argv.slice(sep + 1) : argv,
   };
   for (let i = 0; i < opts.length; i++) {
@@ -58,6 +62,19 @@ export function parseRecordArgs(argv: string[]): RecordOptions {
       parsed.skipNodeModules = false;
     } else if (o === '--no-sampler') {
       parsed.sample = false;
+    } else if (o === '--stacks') {
+      parsed.stacksUs ||= DEFAULT_STACK_INTERVAL_US;
+    } else if (o === '--no-stacks') {
+      parsed.stacksUs = 0;
+    } else if (o === '--stacks-interval') {
+      const value = opts[++i];
+      const ms = Number(value);
+      if (value === undefined || value.trim() === '' || !(ms >= 0.1 && ms <= 1000)) {
+        throw new UsageError(
+          `--stacks-interval needs a time in ms from 0.1 to 1000 (got ${value === undefined ? 'nothing' : `"${value}"`})`,
+        );
+      }
+      parsed.stacksUs = Math.round(ms * 1000);
     } else {
       throw new UsageError(`unknown option ${o}`);
     }
@@ -126,6 +143,7 @@ export function recordCommand(
       tracer: {
         maxBytes: opts.maxBytes,
         skipNodeModules: opts.skipNodeModules,
+        stacks: opts.stacksUs,
         ...(opts.sample ? {} : { cpuEstimates: true }),
       },
       stdio: 'inherit',

@@ -22,6 +22,8 @@ export interface SessionOptions {
   skipNodeModules?: boolean;
   /** The tracer estimates each thread's CPU itself (default: where no sampler runs). */
   cpuEstimates?: boolean;
+  /** Sample each thread's JavaScript stacks every this many µs; 0 or absent: off. */
+  stacks?: number;
 }
 
 /** The folder name of the sessions root in the OS temp folder (per user on POSIX). */

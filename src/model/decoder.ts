@@ -2,6 +2,7 @@
 // format's, and splitting the switch would scatter how one record is read.
 import {
   checkSamplerInfo,
+  checkStackInfo,
   checkThreadEnd,
   checkThreadInfo,
   FILE_HEADER_BYTES,
@@ -15,6 +16,7 @@ import {
   type CpuSample,
   type MachineCpu,
   type SamplerInfo,
+  type StackInfo,
   type ThreadEnd,
   type ThreadInfo,
 } from '../shared/traceFormat';
@@ -57,6 +59,20 @@ export interface TraceSink {
   /** What the sampler could do and what it cost. */
   samplerInfo?(timeNs: number, info: SamplerInfo): void;
   threadCpu?(stream: string, timeNs: number, cpuNs: number, periodNs: number, flags: number): void;
+  /** Stack frame `id` of the stream: `name` at file:line:column, called from frame `parent`. */
+  stackFrame?(
+    stream: string,
+    id: number,
+    parent: number,
+    name: string,
+    file: string,
+    line: number,
+    column: number,
+  ): void;
+  /** A sampled stack: frame `frameId` (the leaf) stood for `durationNs` from `startNs`. */
+  stackSample?(stream: string, startNs: number, durationNs: number, frameId: number): void;
+  /** Whether the stream's stacks are sampled, and why not. */
+  stackInfo?(stream: string, timeNs: number, info: StackInfo): void;
 }
 
 /** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
@@ -440,6 +456,38 @@ export class TraceDecoder {
             sink.spawn(stream, timeNs, asyncId, uv());
             break;
           }
+          case Rec.StackFrame: {
+            const id = uv();
+            const parent = uv();
+            const name = state.strings[uv()];
+            const file = state.strings[uv()];
+            const line = uv();
+            const column = uv();
+            if (name === undefined || file === undefined || parent >= id) {
+              fail(`stack frame ${id} refers to an undefined string or frame`);
+            }
+            sink.stackFrame?.(stream, id, parent, name, file, line, column);
+            break;
+          }
+          case Rec.StackSamples: {
+            timeNs = timeAfter(timeNs, uv());
+            let startUs = uv();
+            const samples = uv();
+            for (let i = 0; i < samples; i++) {
+              startUs += zv();
+              const frameId = uv();
+              const durationUs = uv();
+              if (startUs < 0 || startUs * 1000 > MAX_TIME_NS) {
+                fail('a stack sample out of time');
+              }
+              sink.stackSample?.(stream, startUs * 1000, durationUs * 1000, frameId);
+            }
+            break;
+          }
+          case Rec.StackInfo:
+            timeNs = timeAfter(timeNs, uv());
+            sink.stackInfo?.(stream, timeNs, json(checkStackInfo));
+            break;
           default:
             pos--;
             fail(`unknown record kind ${kind}`);
