@@ -10,6 +10,7 @@ import {
   type CpuSample,
   type MachineCpu,
   type SamplerInfo,
+  type StackInfo,
   type ThreadEnd,
   type ThreadInfo,
 } from '../shared/traceFormat';
@@ -18,6 +19,7 @@ import { TraceRejection, type TraceLocation, type TraceSink } from './decoder';
 import { IdIndex } from './idIndex';
 import { OP_KINDS, opKindOf } from './opKinds';
 import { OsThreadStore } from './osThreads';
+import { StackStore } from './stacks';
 
 /** One JS thread (an event loop): the main thread of a process or a worker. */
 export interface ThreadRow {
@@ -119,6 +121,8 @@ export class TraceModel implements TraceSink {
   version = 0;
   /** OS threads and CPU samples from the sampler's stream (no JS lane is made for it). */
   readonly os = new OsThreadStore();
+  /** Sampled JavaScript stacks per thread (stacks.ts). */
+  readonly stacks = new StackStore();
   /** Async events decoded: init, before, after, promiseResolve and destroy records. */
   eventCount = 0;
 
@@ -641,6 +645,19 @@ export class TraceModel implements TraceSink {
   dropped(stream: string, timeNs: number, count: number): void {
     this.threadState(stream).row.dropped += count;
     this.touch(timeNs);
+  }
+
+  stackFrame(...args: Parameters<StackStore['frame']>): void {
+    this.stacks.frame(...args);
+  }
+
+  stackSample(stream: string, startNs: number, durationNs: number, frameId: number): void {
+    this.stacks.sample(stream, startNs, durationNs, frameId);
+    this.version++;
+  }
+
+  stackInfo(stream: string, _timeNs: number, info: StackInfo): void {
+    this.stacks.info(stream, info);
   }
 }
 
