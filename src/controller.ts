@@ -5,7 +5,12 @@ import * as vscode from 'vscode';
 import { saveTraceAs } from './editor/saveTrace';
 import { SourceHighlighter } from './editor/sourceHighlight';
 import type { TraceDocument } from './editor/traceEditor';
-import { LaunchError, resolveProgram, type ResolvedProgram } from './launch/config';
+import {
+  LaunchError,
+  resolveProgram,
+  stacksIntervalUs,
+  type ResolvedProgram,
+} from './launch/config';
 import type { ExitInfo } from './launch/runner';
 import { readSessionTrace, traceFileHeader } from './launch/tail';
 import { ProgramTerminal } from './launch/terminal';
@@ -263,6 +268,7 @@ export class Controller implements vscode.Disposable {
         tracer: {
           maxBytes: settings.get<number>('maxTraceSizeMB', 1024) * 1024 * 1024,
           skipNodeModules: settings.get<boolean>('skipNodeModulesFrames', true),
+          stacks: stacksIntervalUs(settings.get('stacks')),
         },
       },
       {
