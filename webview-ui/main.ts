@@ -4,6 +4,7 @@ import { el } from './dom';
 import { installParallelism } from './parallelism';
 import { installTestHooks } from './testHooks';
 import { watchTheme } from './theme';
+import { FlameTrack } from './timeline/flameTrack';
 import { TimelineView } from './timeline/timelineView';
 import { Toolbar } from './toolbar';
 import { TraceStore } from './traceStore';
@@ -85,6 +86,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
 
 watchTheme(() => view.refreshTheme());
 const parallelism = installParallelism(view, app, (message) => host.post(message));
+view.addTrack(new FlameTrack());
 if (CV_TEST_HOOKS) {
   installTestHooks(store, view, parallelism);
 }

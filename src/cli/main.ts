@@ -24,7 +24,7 @@ const USAGE = `usage:
       --no-sampler: no OS thread sampling (/proc); the tracer estimates CPU per JS thread,
       as it does where /proc is not available.
       --stacks, --no-stacks, --stacks-interval MS: sample every thread's JavaScript stacks
-      (every MS ms, default 1), or not.
+      (every MS ms, default 2), or not.
   concurrency-visualizer summary FILE [--json]
       Prints the threads, operations, callbacks and longest callbacks of a trace.`;
 
