@@ -151,5 +151,11 @@ describe('webview: the Stacks track (flame chart)', function () {
     assert.equal(jumps.length, 1);
     assert.equal(jumps[0].position.file, file);
     assert.equal(jumps[0].position.line, 1);
+
+    // The callback's details list its hottest functions, burnCpu first.
+    await page.mouse.click(xPx, threads.y + at.y);
+    await page.waitForSelector('#details-hot li');
+    const first = (await page.textContent('#details-hot li')) ?? '';
+    assert.match(first, /^burnCpu \(burn\.js:1\) self [\d.]+ ms/);
   });
 });
