@@ -120,6 +120,9 @@ export class FlameTrack implements TimelineTrack {
       }
       runFrame[depth] = 0;
     };
+    // Zoomed out, many samples share a pixel column: one stands for the column (the boxes
+    // around it stretch over the rest), so a draw walks at most a stack per column.
+    let columnPx = -Infinity;
     for (let i = stacks.firstSampleEndingAfter(scale.startNs); i < n; i++) {
       const s = starts[i];
       if (s > scale.endNs) {
@@ -127,6 +130,10 @@ export class FlameTrack implements TimelineTrack {
       }
       const x0 = scale.timeToPx(s);
       const x1 = scale.timeToPx(s + durations[i]);
+      if (x1 < columnPx + 1) {
+        continue;
+      }
+      columnPx = Math.floor(x0);
       // The sample's stack, root first.
       let depth = 0;
       for (let f = leaves[i]; f !== 0; f = stacks.frameParent[f]) {
