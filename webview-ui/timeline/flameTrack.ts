@@ -20,6 +20,13 @@ const MAX_ROWS = 40;
 /** Boxes at least this wide (CSS px) get their function's name. */
 const TEXT_MIN_PX = 28;
 
+/** What a thread's frames look like: fills, and name widths in `font`. */
+interface FrameLooks {
+  font: string;
+  fills: string[];
+  textPx: number[];
+}
+
 /** One thread's block of rows. */
 interface Block {
   thread: ThreadRow;
@@ -34,6 +41,9 @@ export class FlameTrack implements TimelineTrack {
   readonly title = 'Stacks';
   /** Hot functions of the last hovered thread and range, kept while the pointer moves. */
   private hotCache: { key: string; hot: HotFunction[] } | undefined;
+  /** Per thread's stacks: each frame's fill and its name's width (NaN: not measured yet),
+   * so that a draw neither builds colour strings nor measures a name twice. */
+  private readonly frameLooks = new WeakMap<ThreadStacks, FrameLooks>();
 
   visible(model: TraceModel): boolean {
     return this.blocks(model).length > 0;
@@ -99,6 +109,8 @@ export class FlameTrack implements TimelineTrack {
     const runStart = new Float64Array(rows + 1);
     const runEnd = new Float64Array(rows + 1);
     const path = new Int32Array(stacks.maxDepth + 1);
+    const looks = this.looksOf(stacks, theme.font);
+    let lastFill = '';
     const paint = (depth: number): void => {
       const frame = runFrame[depth];
       if (frame === 0) {
@@ -108,15 +120,35 @@ export class FlameTrack implements TimelineTrack {
       const x1 = Math.min(rc.widthPx, runEnd[depth]);
       const w = Math.max(1, x1 - x0);
       const y = topPx + (depth - 1) * ROW_PX;
-      ctx.fillStyle = colourOf(stacks.nameOf(frame), stacks.fileOf(frame));
+      let fill = looks.fills[frame];
+      if (fill === undefined) {
+        fill = looks.fills[frame] = colourOf(stacks.nameOf(frame), stacks.fileOf(frame));
+      }
+      if (fill !== lastFill) {
+        // A fillStyle string is parsed on every assignment: only when it changes.
+        ctx.fillStyle = lastFill = fill;
+      }
       ctx.fillRect(x0, y, w, ROW_PX - 1);
       if (theme.contrastBorder) {
         ctx.strokeStyle = theme.contrastBorder;
         ctx.strokeRect(x0 + 0.5, y + 0.5, w - 1, ROW_PX - 2);
       }
       if (w >= TEXT_MIN_PX) {
-        ctx.fillStyle = '#000';
-        fitText(ctx, stacks.nameOf(frame), x0 + 3, y + ROW_PX / 2, w - 6);
+        ctx.fillStyle = lastFill = '#000';
+        const name = stacks.nameOf(frame);
+        let textPx = looks.textPx[frame];
+        if (textPx === undefined) {
+          textPx = looks.textPx[frame] = ctx.measureText(name).width;
+        }
+        if (textPx <= w - 6) {
+          ctx.fillText(name, x0 + 3, y + ROW_PX / 2);
+        } else {
+          // Cut by the name's mean glyph width: no measuring per box (a draw has thousands).
+          const chars = Math.floor(((w - 6) / textPx) * name.length) - 1;
+          if (chars >= 2) {
+            ctx.fillText(`${name.slice(0, chars)}…`, x0 + 3, y + ROW_PX / 2);
+          }
+        }
       }
       runFrame[depth] = 0;
     };
@@ -161,6 +193,16 @@ export class FlameTrack implements TimelineTrack {
     for (let d = 1; d <= rows; d++) {
       paint(d);
     }
+  }
+
+  /** The cached fills and name widths of `stacks`' frames (widths reset with the font). */
+  private looksOf(stacks: ThreadStacks, font: string): FrameLooks {
+    let looks = this.frameLooks.get(stacks);
+    if (!looks || looks.font !== font) {
+      looks = { font, fills: looks?.fills ?? [], textPx: [] };
+      this.frameLooks.set(stacks, looks);
+    }
+    return looks;
   }
 
   hitTest(query: TrackQuery, xPx: number, yPx: number): TrackHit | undefined {
