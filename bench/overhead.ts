@@ -9,11 +9,13 @@
  * ratios for the main thread's time on a CPU, which waiting for a core does not blur.
  *
  *   npm run bench:overhead -- [--runs 5] [--node path/to/node] [--only http,fs] [--modes ...]
- *     [--tracer dist/tracer.js] [--baseline other/tracer.js]
+ *     [--tracer dist/tracer.js] [--baseline other/tracer.js] [--stacks [--stacks-interval 1]]
  *
  * `--tracer` runs a tracer bundle built elsewhere instead of building src/tracer; `--baseline`
  * adds a mode that runs a second bundle (e.g. main's) in the same rotation, and a column of the
  * tracer's time over the baseline's, paired run by run: the way to compare two tracers.
+ * `--stacks` adds a mode with this tracer sampling JavaScript stacks (every `--stacks-interval`
+ * ms) and a `stacks / tracer` column: what stack sampling costs on top of the tracer alone.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -33,6 +35,7 @@ const MODES = [
   'clock-hook',
   'tracer',
   'baseline',
+  'stacks',
   'node-trace-events',
 ] as const;
 type Mode = (typeof MODES)[number];
@@ -46,10 +49,15 @@ const runs = Number(arg('runs', '5'));
 const node = arg('node', process.execPath);
 const only = arg('only', WORKLOADS.join(',')).split(',');
 const baselinePath = process.argv.includes('--baseline') ? path.resolve(arg('baseline', '')) : '';
-const modes = arg('modes', MODES.filter((m) => m !== 'baseline').join(','))
+const withStacks = process.argv.includes('--stacks');
+const stacksUs = Math.round(Number(arg('stacks-interval', '1')) * 1000);
+const modes = arg('modes', MODES.filter((m) => m !== 'baseline' && m !== 'stacks').join(','))
   .split(',')
-  .filter((m) => m !== 'baseline')
-  .concat(baselinePath ? ['baseline'] : []) as Mode[];
+  .filter((m) => m !== 'baseline' && m !== 'stacks')
+  .concat(baselinePath ? ['baseline'] : [])
+  .concat(withStacks ? ['stacks'] : []) as Mode[];
+/** Stack sampling's runs are divided by the tracer's, paired. */
+const pairStacks = withStacks && modes.includes('tracer');
 /** Both tracers run: their times are also divided by each other. */
 const pairTracers = !!baselinePath && modes.includes('tracer');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-bench-'));
@@ -116,8 +124,12 @@ function runOnce(workload: string, mode: Mode): Sample {
   const args = [file];
   let sessionDir: string | undefined;
   const traceDir = fs.mkdtempSync(path.join(scratch, 'run-'));
-  if (mode === 'tracer' || mode === 'baseline') {
-    const s = createSession(mode === 'tracer' ? tracerPath : baselinePath, traceDir);
+  if (mode === 'tracer' || mode === 'baseline' || mode === 'stacks') {
+    const s = createSession(
+      mode === 'baseline' ? baselinePath : tracerPath,
+      traceDir,
+      mode === 'stacks' ? { stacks: stacksUs } : {},
+    );
     sessionDir = s.dir;
     env.NODE_OPTIONS = withTracerNodeOptions(commonOptions, s.preloadPath);
   } else if (mode === 'empty-hook' || mode === 'clock-hook') {
@@ -195,6 +207,7 @@ const header = [
   'workload',
   ...modes.map((m) => (m === 'untraced' ? 'untraced (ms)' : m)),
   ...(pairTracers ? ['tracer / baseline'] : []),
+  ...(pairStacks ? ['stacks / tracer'] : []),
   'bytes/event',
   'events',
   'dropped',
@@ -238,6 +251,14 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
       ),
     );
   }
+  if (pairStacks) {
+    cells.push(
+      ratioCell(
+        samples.get('stacks')!.map((s) => s.ms),
+        samples.get('tracer')!.map((s) => s.ms),
+      ),
+    );
+  }
   const cpu = (m: Mode): number[] => samples.get(m)!.map((s) => s.cpuNs ?? NaN);
   if (modes.includes('untraced') && cpu('untraced').every(Number.isFinite)) {
     const untracedCpu = cpu('untraced');
@@ -250,6 +271,7 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
             : ratioCell(cpu(m), untracedCpu),
         ),
         ...(pairTracers ? [ratioCell(cpu('tracer'), cpu('baseline'))] : []),
+        ...(pairStacks ? [ratioCell(cpu('stacks'), cpu('tracer'))] : []),
       ].join(' | ')} |`,
     );
   }
@@ -267,7 +289,10 @@ for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
 }
 if (cpuRows.length > 0) {
   // The main table's workload and mode columns.
-  const cpuHeader = header.slice(0, 1 + modes.length + (pairTracers ? 1 : 0));
+  const cpuHeader = header.slice(
+    0,
+    1 + modes.length + (pairTracers ? 1 : 0) + (pairStacks ? 1 : 0),
+  );
   console.log(
     "\nThe main thread's time on a CPU (Linux schedstat), paired the same way: it leaves out the\n" +
       'time the thread waited for a core (the workers and the threadpool run on other threads).\n',

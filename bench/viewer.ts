@@ -2,13 +2,18 @@
 // browser) on synthetic traces of 10k..5M spans over 8 threads. Measures time from data received
 // to first full paint, frame times over a scripted zoom/pan sequence, the renderer's memory and
 // the bytes that cross the host-webview boundary; prints a markdown table.
-// Usage: npm run bench:viewer [-- [--runs N] [--hours H] 10000 100000 1000000 5000000]
+// Usage: npm run bench:viewer [-- [--runs N] [--hours H] [--stacks] 10000 100000 1000000 5000000]
+// --stacks adds one more process with the stack samples of a 60 s run (1 ms) over the same time
+// (bench/stackSamples.ts): the Stacks track draws them with everything else.
 // Chromium's V8 takes flags from CV_JS_FLAGS (e.g. "--trace-deopt"; shown with DEBUG=pw:browser).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildWebview, openPanel, startHarness, tempDir } from '../test/webview/harness';
 import { generateTrace } from '../test/fixtures/traces';
+import { TraceDecoder } from '../src/model/decoder';
+import { TraceModel } from '../src/model/traceModel';
+import { stackSampleFrames } from './stackSamples';
 
 declare const window: {
   postMessage(message: unknown, origin: string, transfer?: unknown[]): void;
@@ -39,6 +44,8 @@ const RUNS = runsAt >= 0 ? Math.max(1, Number(args.splice(runsAt, 2)[1]) || 1) :
 // day has buckets, tiles and overview bins over 24 h, not over seconds.
 const hoursAt = args.indexOf('--hours');
 const HOURS = hoursAt >= 0 ? Number(args.splice(hoursAt, 2)[1]) || 0 : 0;
+const stacksAt = args.indexOf('--stacks');
+const STACKS = stacksAt >= 0 && args.splice(stacksAt, 1).length > 0;
 const SIZES = args.map(Number).filter((n) => n > 0);
 const sizes = SIZES.length ? SIZES : [10_000, 100_000, 1_000_000, 5_000_000];
 
@@ -192,10 +199,25 @@ async function scriptedFrames(page: Page): Promise<{ draws: number[]; frames: nu
   });
 }
 
+/** The trace with a 60 s run's stack samples over its time, with --stacks. */
+function withStacks<T extends { bytes: Uint8Array }>(trace: T): T {
+  if (!STACKS) {
+    return trace;
+  }
+  const model = new TraceModel();
+  new TraceDecoder(model).pushFile(trace.bytes);
+  const { frames, samples } = stackSampleFrames(model.startNs, model.endNs);
+  const bytes = new Uint8Array(trace.bytes.length + frames.length);
+  bytes.set(trace.bytes, 0);
+  bytes.set(frames, trace.bytes.length);
+  console.error(`+ ${samples} stack samples (${(frames.length / 1e6).toFixed(1)} MB)`);
+  return { ...trace, bytes };
+}
+
 async function benchOne(webviewJs: string, dir: string, spans: number): Promise<Row> {
   // Per thread spans/8 gaps of 200 ns + up to `range` (mean range/2) fill the hours.
   const gapRangeNs = HOURS ? Math.round(((HOURS * 3600e9) / (spans / 8)) * 2) : undefined;
-  const trace = generateTrace(spans, 8, 1, gapRangeNs);
+  const trace = withStacks(generateTrace(spans, 8, 1, gapRangeNs));
   const file = path.join(dir, `trace-${spans}.bin`);
   fs.writeFileSync(file, trace.bytes);
   const harness = await startHarness(webviewJs, {

@@ -6,7 +6,12 @@ import { saveTraceAs } from './editor/saveTrace';
 import { ringOptions, saveRingWindow } from './editor/saveRingWindow';
 import { SourceHighlighter } from './editor/sourceHighlight';
 import type { TraceDocument } from './editor/traceEditor';
-import { LaunchError, resolveProgram, type ResolvedProgram } from './launch/config';
+import {
+  LaunchError,
+  resolveProgram,
+  stacksIntervalUs,
+  type ResolvedProgram,
+} from './launch/config';
 import type { ExitInfo } from './launch/runner';
 import { readSessionTrace, traceFileHeader } from './launch/tail';
 import { ProgramTerminal } from './launch/terminal';
@@ -276,6 +281,7 @@ export class Controller implements vscode.Disposable {
           maxBytes: settings.get<number>('maxTraceSizeMB', 1024) * 1024 * 1024,
           skipNodeModules: settings.get<boolean>('skipNodeModulesFrames', true),
           ...ringOptions(settings),
+          stacks: stacksIntervalUs(settings.get('stacks')),
         },
         // Flight recorder: nothing is held while it runs; the window is read at the end.
         live: !ringOptions(settings).ringSeconds,

@@ -5,6 +5,7 @@ import type { TraceModel } from '../src/model/traceModel';
 import type { SourcePosition, SourceTextMessage } from '../src/shared/protocol';
 import { el } from './dom';
 import { formatDuration, shortLocation, threadLabel } from './format';
+import { hotList } from './hotList';
 import { positionOf, spanCpuText } from './tooltip';
 
 /** Most hops of a trigger chain listed (chains of promises can be very long). */
@@ -105,6 +106,9 @@ export class DetailsPanel {
     const parts: HTMLElement[] = [this.header(title, true), table(rows)];
     parts.push(this.site(model, res));
     parts.push(this.chain(model, res));
+    if (span >= 0) {
+      parts.push(...hotList(model, span, (position) => this.actions.jump(position)));
+    }
     if (children.length) {
       const list = el('ul', { className: 'details-list' });
       for (let i = 0; i < Math.min(children.length, MAX_CHILDREN); i++) {

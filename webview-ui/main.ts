@@ -6,6 +6,7 @@ import { installTeach } from './teach';
 import { installTestHooks } from './testHooks';
 import { watchTheme } from './theme';
 import { MarksTrack } from './timeline/marksTrack';
+import { FlameTrack } from './timeline/flameTrack';
 import { TimelineView } from './timeline/timelineView';
 import { Toolbar } from './toolbar';
 import { TraceStore } from './traceStore';
@@ -100,6 +101,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
 watchTheme(() => view.refreshTheme());
 const parallelism = installParallelism(view, app, (message) => host.post(message));
 view.addTrack(new MarksTrack());
+view.addTrack(new FlameTrack());
 const teach = installTeach(view, toolbar.root, (message) => host.post(message));
 if (CV_TEST_HOOKS) {
   installTestHooks(store, view, parallelism);

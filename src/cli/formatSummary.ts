@@ -1,5 +1,6 @@
 import type { TraceSummary } from '../model/summary';
 import { starvationText } from '../model/verdict';
+import { hotLines, stacksLines } from './formatStacks';
 
 /** The summary as text for people (trace strings raw: the caller makes them terminal-safe). */
 export function formatSummary(s: TraceSummary): string {
@@ -100,8 +101,10 @@ export function formatSummary(s: TraceSummary): string {
           `  ${''.padStart(13)} on a CPU ${b.cpuMs.toFixed(1)} ms, waited ${b.runQueueMs.toFixed(1)} ms for one`,
         );
       }
+      lines.push(...hotLines(b.hot));
     }
   }
+  lines.push(...stacksLines(s));
   lines.push(
     `Sampler: ${s.sampler.available ? `${s.sampler.samples} samples every ${s.sampler.intervalMs} ms, ${s.sampler.cpuPercentOfOneCore}% of one core` : `unavailable (${s.sampler.reason ?? 'unknown reason'})`}`,
   );

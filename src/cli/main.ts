@@ -32,6 +32,8 @@ const USAGE = `usage:
       disk; written out at the end, and on SIGUSR2 to record while the command runs on.
       --embed-sources: the trace carries the lines of code around every creation site, so
       the details show them where the files do not exist.
+      --stacks, --no-stacks, --stacks-interval MS: sample every thread's JavaScript stacks
+      (every MS ms, default 2), or not.
   concurrency-visualizer summary FILE [--json]
       Prints the threads, operations, callbacks and longest callbacks of a trace.
   concurrency-visualizer export --format chrome FILE -o OUT[.gz]

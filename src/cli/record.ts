@@ -7,6 +7,7 @@ import { readSessionTrace } from '../launch/tail';
 import { TraceSession } from '../launch/traceSession';
 import { SAMPLER_FILE_NAME } from '../shared/traceFormat';
 import { withEmbeddedSources } from './export/embedSources';
+import { DEFAULT_STACK_INTERVAL_US, STACKS_BY_DEFAULT } from '../shared/stacks';
 import { CliError, UsageError } from './errors';
 import { terminalSafe } from './terminalText';
 
@@ -24,6 +25,8 @@ interface RecordOptions {
   sample: boolean;
   /** Flight recorder: keep only about the last this many seconds (`--ring`). */
   ringSeconds?: number;
+  /** Sample JavaScript stacks every this many µs (0: off). */
+  stacksUs: number;
   command: string[];
   /** Append the code around every creation site to the trace (--embed-sources). */
   embedSources?: boolean;
@@ -41,6 +44,7 @@ export function parseRecordArgs(argv: string[]): RecordOptions {
     out: 'trace.cvtrace',
     skipNodeModules: true,
     sample: true,
+    stacksUs: STACKS_BY_DEFAULT ? DEFAULT_STACK_INTERVAL_US : 0,
     command: sep >= 0 ? argv.slice(sep + 1) : argv,
   };
   for (let i = 0; i < opts.length; i++) {
@@ -75,6 +79,19 @@ export function parseRecordArgs(argv: string[]): RecordOptions {
       parsed.sample = false;
     } else if (o === '--embed-sources') {
       parsed.embedSources = true;
+    } else if (o === '--stacks') {
+      parsed.stacksUs ||= DEFAULT_STACK_INTERVAL_US;
+    } else if (o === '--no-stacks') {
+      parsed.stacksUs = 0;
+    } else if (o === '--stacks-interval') {
+      const value = opts[++i];
+      const ms = Number(value);
+      if (value === undefined || value.trim() === '' || !(ms >= 0.1 && ms <= 1000)) {
+        throw new UsageError(
+          `--stacks-interval needs a time in ms from 0.1 to 1000 (got ${value === undefined ? 'nothing' : `"${value}"`})`,
+        );
+      }
+      parsed.stacksUs = Math.round(ms * 1000);
     } else {
       throw new UsageError(`unknown option ${o}`);
     }
@@ -144,6 +161,7 @@ export function recordCommand(
         maxBytes: opts.maxBytes,
         skipNodeModules: opts.skipNodeModules,
         ...(opts.ringSeconds ? { ringSeconds: opts.ringSeconds } : {}),
+        stacks: opts.stacksUs,
         ...(opts.sample ? {} : { cpuEstimates: true }),
       },
       stdio: 'inherit',

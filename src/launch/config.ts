@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_STACK_INTERVAL_US, STACKS_BY_DEFAULT } from '../shared/stacks';
 import {
   mergeEnv,
   substituteVariables,
@@ -180,4 +181,11 @@ function nodeVersion(command: string, cwd: string, env: NodeJS.ProcessEnv): Prom
       }
     });
   });
+}
+
+/** The tracer's stack sampling interval (µs, 0: off) for the `concurrencyVisualizer.stacks`
+ * setting ('on' or 'off'; anything else takes the default). */
+export function stacksIntervalUs(setting: unknown): number {
+  const on = setting === 'on' ? true : setting === 'off' ? false : STACKS_BY_DEFAULT;
+  return on ? DEFAULT_STACK_INTERVAL_US : 0;
 }

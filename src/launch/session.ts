@@ -26,6 +26,8 @@ export interface SessionOptions {
   ringSeconds?: number;
   /** A blocked main thread's records still reach the files (a live view; default false). */
   liveFlush?: boolean;
+  /** Sample each thread's JavaScript stacks every this many µs; 0 or absent: off. */
+  stacks?: number;
 }
 
 /** The folder name of the sessions root in the OS temp folder (per user on POSIX). */

@@ -3,6 +3,7 @@
 // record is read. Version 2's frame numbers and the search past damage are in frameIntegrity.ts.
 import {
   checkSamplerInfo,
+  checkStackInfo,
   checkThreadEnd,
   checkThreadInfo,
   FILE_HEADER_BYTES,
@@ -18,6 +19,7 @@ import {
   type CpuSample,
   type MachineCpu,
   type SamplerInfo,
+  type StackInfo,
   type ThreadEnd,
   type ThreadInfo,
 } from '../shared/traceFormat';
@@ -68,6 +70,20 @@ export interface TraceSink {
   mark?(stream: string, startNs: number, durationNs: number, name: string, kind: number): void;
   /** Lines `firstLine`.. of source `file`, embedded when the trace was saved. */
   sourceLines?(file: string, firstLine: number, lines: string[]): void;
+  /** Stack frame `id` of the stream: `name` at file:line:column, called from frame `parent`. */
+  stackFrame?(
+    stream: string,
+    id: number,
+    parent: number,
+    name: string,
+    file: string,
+    line: number,
+    column: number,
+  ): void;
+  /** A sampled stack: frame `frameId` (the leaf) stood for `durationNs` from `startNs`. */
+  stackSample?(stream: string, startNs: number, durationNs: number, frameId: number): void;
+  /** Whether the stream's stacks are sampled, and why not. */
+  stackInfo?(stream: string, timeNs: number, info: StackInfo): void;
 }
 
 export { TraceError };
@@ -582,6 +598,38 @@ export class TraceDecoder {
               fail('a continuation in the middle of a frame');
             }
             timeNs = state.lastTimeNs;
+            break;
+          case Rec.StackFrame: {
+            const id = uv();
+            const parent = uv();
+            const name = state.strings[uv()];
+            const file = state.strings[uv()];
+            const line = uv();
+            const column = uv();
+            if (name === undefined || file === undefined || parent >= id) {
+              fail(`stack frame ${id} refers to an undefined string or frame`);
+            }
+            sink.stackFrame?.(stream, id, parent, name, file, line, column);
+            break;
+          }
+          case Rec.StackSamples: {
+            timeNs = timeAfter(timeNs, uv());
+            let startUs = uv();
+            const samples = uv();
+            for (let i = 0; i < samples; i++) {
+              startUs += zv();
+              const frameId = uv();
+              const durationUs = uv();
+              if (startUs < 0 || startUs * 1000 > MAX_TIME_NS) {
+                fail('a stack sample out of time');
+              }
+              sink.stackSample?.(stream, startUs * 1000, durationUs * 1000, frameId);
+            }
+            break;
+          }
+          case Rec.StackInfo:
+            timeNs = timeAfter(timeNs, uv());
+            sink.stackInfo?.(stream, timeNs, json(checkStackInfo));
             break;
           default:
             pos--;

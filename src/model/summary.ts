@@ -2,6 +2,7 @@
 // millions of rows; its size is those passes, kept beside the one interface they fill.
 import { eventLoopUtilization, osThreadUsage, spanCpu, sweepIntervals } from './parallelism';
 import { processesOf, type ProcessSummary } from './processes';
+import { spanHotFunctions, stacksSummary, type HotFunction, type SummaryStacks } from './stacks';
 import type { TraceModel } from './traceModel';
 import {
   coresFigures,
@@ -40,6 +41,8 @@ export interface SummaryCallback {
   file?: string;
   line?: number;
   column?: number;
+  /** Its hottest functions from the sampled stacks, by self time (absent without stacks). */
+  hot?: HotFunction[];
 }
 
 /**
@@ -86,6 +89,8 @@ export interface TraceSummary {
   processes: ProcessSummary[];
   /** Why the trace could not be read to its end, if it could not. */
   error?: string;
+  /** Sampled JavaScript stacks: which threads, or why not (absent: recorded without them). */
+  stacks?: SummaryStacks;
 }
 
 /** One OS thread as `summary --json` lists it. */
@@ -118,6 +123,8 @@ export interface SummaryBlocking {
   cpuMs?: number;
   /** ...and how much it waited for a core (run-queue wait), ms. */
   runQueueMs?: number;
+  /** Its hottest functions from the sampled stacks, by self time (absent without stacks). */
+  hot?: HotFunction[];
 }
 
 /** The sampler's figures. */
@@ -223,6 +230,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
       type: model.typeOf(res),
       thread: threadName(model.spanThread.data[s]),
       ...(loc ? { file: loc.file, line: loc.line, column: loc.column } : {}),
+      ...withHot(spanHotFunctions(model, s)),
     };
   };
   const longestCallbacks = longestSpans(model, topN).map(callbackOf);
@@ -327,6 +335,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     sampler,
     processes: processesOf(model),
     ...(decodeError !== undefined ? { error: decodeError } : {}),
+    ...withStacks(stacksSummary(model)),
   };
 }
 
@@ -471,6 +480,16 @@ function longestSpans(
     top[k] = s;
   }
   return top;
+}
+
+/** `{ stacks }` for a trace recorded with stack sampling, else nothing. */
+function withStacks(stacks: SummaryStacks | undefined): { stacks?: SummaryStacks } {
+  return stacks ? { stacks } : {};
+}
+
+/** `{ hot }` when there are hot functions, else nothing (the field stays absent). */
+function withHot(hot: HotFunction[] | undefined): { hot?: HotFunction[] } {
+  return hot ? { hot } : {};
 }
 
 function round3(x: number): number {

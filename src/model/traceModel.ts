@@ -10,6 +10,7 @@ import {
   type CpuSample,
   type MachineCpu,
   type SamplerInfo,
+  type StackInfo,
   type ThreadEnd,
   type ThreadInfo,
 } from '../shared/traceFormat';
@@ -20,6 +21,7 @@ import { IdIndex } from './idIndex';
 import { MarkStore } from './marks';
 import { OP_KINDS, opKindOf } from './opKinds';
 import { OsThreadStore } from './osThreads';
+import { StackStore } from './stacks';
 
 /** One JS thread (an event loop): the main thread of a process or a worker. */
 export interface ThreadRow {
@@ -123,6 +125,8 @@ export class TraceModel implements TraceSink {
   readonly os = new OsThreadStore();
   /** The program's own marks and measures (performance.mark / measure, console.time). */
   readonly marks = new MarkStore();
+  /** Sampled JavaScript stacks per thread (stacks.ts). */
+  readonly stacks = new StackStore();
   /** Async events decoded: init, before, after, promiseResolve and destroy records. */
   eventCount = 0;
   /** Flight recorder: the window kept, ns (0: the whole run was recorded). */
@@ -670,6 +674,19 @@ export class TraceModel implements TraceSink {
   dropped(stream: string, timeNs: number, count: number): void {
     this.threadState(stream).row.dropped += count;
     this.touch(timeNs);
+  }
+
+  stackFrame(...args: Parameters<StackStore['frame']>): void {
+    this.stacks.frame(...args);
+  }
+
+  stackSample(stream: string, startNs: number, durationNs: number, frameId: number): void {
+    this.stacks.sample(stream, startNs, durationNs, frameId);
+    this.version++;
+  }
+
+  stackInfo(stream: string, _timeNs: number, info: StackInfo): void {
+    this.stacks.info(stream, info);
   }
 }
 

@@ -161,6 +161,22 @@ export const Rec = {
    * viewer without the file still shows the code around a creation site. Written in the stream
    * of SOURCES_THREAD_ID (pid 0, no Thread record). Readers before it stop at it. */
   SourceLines: 34,
+  // Kinds 26-28: sampled JavaScript stacks (src/tracer/profiler.ts), written in batches about
+  // once a second and at the thread's end, never per sample. Readers before them stop at them;
+  // readers since accept traces without them.
+  /** `id:uv parent:uv(frame id, 0 = a root) name:uv(string id) file:uv(string id) line:uv
+   * column:uv` Defines stack frame `id` (from 1 in each stream): a function at a 1-based
+   * line and column (0: unknown; source-mapped where the program has maps), called from
+   * frame `parent`. One id per distinct path from the root, like a profile's nodes. */
+  StackFrame: 26,
+  /** `dt:uv firstUs:uv count:uv (startDeltaUs:zv frameId:uv durationUs:uv)*count` Sampled
+   * stacks: sample i started `startDeltaUs` after the previous one's start (the first after
+   * `firstUs`, µs since the session epoch) and stood for the thread's next `durationUs`; its
+   * stack is frame `frameId` (the leaf) and its parents. Idle samples are left out. */
+  StackSamples: 27,
+  /** `dt:uv byteLength:uv utf8(JSON StackInfo)` Whether this thread's stacks are sampled, at
+   * what interval, and why not when they are not (the program runs its own profiler). */
+  StackInfo: 28,
 } as const;
 
 /** What a Mark record is: its kind byte. */
@@ -255,6 +271,16 @@ export interface ThreadInfo {
   threadpoolSize?: number;
   /** Main threads: V8's platform worker threads (`--v8-pool-size`, else 4). */
   v8PoolSize?: number;
+}
+
+/** What a StackInfo record says about a thread's sampled stacks. */
+export interface StackInfo {
+  /** True when the thread's stacks are sampled. */
+  on: boolean;
+  /** The sampling interval asked for, µs. */
+  intervalUs: number;
+  /** Why stacks are not sampled, for people. */
+  reason?: string;
 }
 
 /** Why and how a thread ended, in its End record. */
@@ -462,5 +488,14 @@ export function checkSamplerInfo(value: unknown): SamplerInfo | string {
     hostCpuNs: ['number', 0],
     wallNs: ['number', 0],
     final: ['boolean', false],
+  });
+}
+
+/** A StackInfo record's JSON, checked, or the problem. */
+export function checkStackInfo(value: unknown): StackInfo | string {
+  return checkRecord<StackInfo>('the stack record', value, {
+    on: ['boolean', false],
+    intervalUs: ['count', 0],
+    reason: ['string', undefined],
   });
 }

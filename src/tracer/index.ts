@@ -26,6 +26,7 @@ import { installMarks } from './marks';
 import { asyncHooksLeavesPromisesOut, installPromiseHooks } from './promiseHooks';
 import { isUnnamedType, unnamedResourceType } from './nativeType';
 import { callSiteSampler, type SiteKey } from './siteSampler';
+import { startStackSampling, type StackSampling } from './profiler';
 import { capSessionSize } from './sizeCap';
 import { SiteTable } from './siteTable';
 import { describeThread, endEvidence, isPackageManager, noteResourceType } from './threadInfo';
@@ -52,6 +53,8 @@ export interface TracerOptions {
   /** Start the live-flush thread (liveFlush.ts), so a blocked main thread's records still
    * reach the file: for a live view (the extension's panel). Default false. */
   liveFlush?: boolean;
+  /** Sample each thread's JavaScript stacks every this many µs (profiler.ts); 0 or absent: off. */
+  stacks?: number;
 }
 
 /** A flush is due after this long without one (checked in the hooks and by a timer). */
@@ -395,6 +398,11 @@ export function start(options: TracerOptions): void {
       }
     }
     cpuEstimate?.(t);
+    if (stacks) {
+      guard++;
+      stacks.stop(t);
+      guard--;
+    }
     if (dropped > 0) {
       writer.event(Rec.Dropped, t, dropped);
     }
@@ -417,6 +425,7 @@ export function start(options: TracerOptions): void {
   };
 
   let rescue: WorkerRescue | undefined;
+  let stacks: StackSampling | undefined;
   /** The rescue, made under the guard (its channel is the tracer's own resource). */
   const newRescue = (): WorkerRescue => {
     guard++;
@@ -453,6 +462,9 @@ export function start(options: TracerOptions): void {
     }
     writer.init(info.startNs, rootId, 0, rootId, scriptType, scriptLoc);
     writer.event(Rec.Before, info.startNs, rootId);
+    if (options.stacks && options.stacks > 0) {
+      stacks = startStackSampling(writer, now, options.epochNs, options.stacks);
+    }
     process.nextTick(() => {
       if (!stopped) {
         writer.event(Rec.After, now(), rootId);
@@ -463,6 +475,11 @@ export function start(options: TracerOptions): void {
     setInterval(() => {
       const t = now();
       cpuEstimate?.(t);
+      if (stacks && !stopped) {
+        guard++;
+        stacks.poll(t);
+        guard--;
+      }
       flushIfDue(t);
     }, FLUSH_INTERVAL_MS).unref();
     watchThreadEnd({ isMainThread, finish, flush: () => writer.flush() });

@@ -576,6 +576,21 @@ export class FrameWriter {
     this.publish();
   }
 
+  /** A record of `kind`, then `dt` unless `timeNs` is undefined, then `values` as uv varints
+   * (callers zigzag signed ones): the stack records of profiler.ts (at most ~4K values). */
+  varints(kind: number, timeNs: number | undefined, values: ArrayLike<number>): void {
+    this.room(values.length * 8 + RECORD_ROOM);
+    this.buf[this.pos++] = kind;
+    if (timeNs !== undefined) {
+      this.lastKind = kind;
+      this.dt(timeNs);
+    }
+    for (let i = 0; i < values.length; i++) {
+      this.uv(values[i]);
+    }
+    this.publish();
+  }
+
   /** Bytes held in the frame in progress. */
   get pending(): number {
     return this.pos - FRAME_HEADER_BYTES;
