@@ -59,7 +59,7 @@ describe('insights: blocking callbacks and their victims', () => {
     assert.match(blocking.related[0].text, /^Timeout delayed 255 ms/);
     assert.match(
       blocking.text,
-      /held main for 300 ms: 1 operation .* 255 ms \(Timeout from line 12\)/,
+      /held main for 300 ms: 1 operation ready meanwhile had to wait; Timeout from line 12 was delayed 255 ms$/,
     );
   });
 
