@@ -179,6 +179,10 @@ export interface ThreadInfo {
   argv: string[];
   /** Time of the tracer's start in this thread, ns since the session epoch. */
   startNs: number;
+  /** libuv's threadpool size as UV_THREADPOOL_SIZE set it when the tracer started (main
+   * threads; absent when unset, in workers and in older traces). The program may still change
+   * it before its first threadpool request. */
+  uvThreadpoolSize?: number;
 }
 
 /** Why and how a thread ended, in its End record. */
@@ -322,6 +326,7 @@ export function checkThreadInfo(
     cores: ['cores', 0],
     argv: ['strings', []],
     startNs: ['number', NaN],
+    uvThreadpoolSize: ['count', undefined],
   });
   if (typeof info !== 'string' && info.kind !== 'main' && info.kind !== 'worker') {
     return `the thread record's kind is not "main" or "worker"`;

@@ -94,6 +94,18 @@ function programWarnings(insights: Insights): Finding[] {
     assert.match(f.related[0].text, /^PBKDF2REQUEST: \d of 8 queued/);
   });
 
+  it('threadpool.js with UV_THREADPOOL_SIZE=2: a pool of 2, six of eight requests queue', () => {
+    const { insights } = recordExample('threadpool.js', {
+      HASH_ITERATIONS: '50000',
+      UV_THREADPOOL_SIZE: '2',
+    });
+    const [f] = ofKind(insights, 'threadpool-saturated');
+    assert.ok(f, JSON.stringify(insights.findings));
+    assert.equal(f.figures.poolSize, 2);
+    assert.equal(f.figures.queued, 6);
+    assert.match(f.text, /UV_THREADPOOL_SIZE=2/);
+  });
+
   it('lesson 5: the blocking callback at BLOCK delayed the 50 ms timer as late as it printed', () => {
     const run = record('05-blocked-kitchen.js');
     const insights = computeInsights(run.model, { final: true });

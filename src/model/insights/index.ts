@@ -111,7 +111,7 @@ export function findingsOf(model: TraceModel, blockingMs: number, cores: CoresFi
       finding: {
         kind: 'threadpool-saturated',
         severity: pool.maxQueueNs >= POOL_WARN_QUEUE_NS ? 'warning' : 'info',
-        text: `${pool.queued} of ${pool.requests} threadpool requests waited for a pool thread (${pool.poolSize} threads${pool.poolSizeBasis === 'default' ? ", libuv's default" : ''}; UV_THREADPOOL_SIZE sets it): ${msText(roundMs(pool.totalQueueNs))} in all, the longest ${msText(roundMs(pool.maxQueueNs))} (${pool.byType.map((t) => `${t.type} ${msText(roundMs(t.totalQueueNs))}`).join(', ')})`,
+        text: `${pool.queued} of ${pool.requests} threadpool requests waited for a pool thread (${poolSizeWords(pool.poolSize, pool.poolSizeBasis)}): ${msText(roundMs(pool.totalQueueNs))} in all, the longest ${msText(roundMs(pool.maxQueueNs))} (${pool.byType.map((t) => `${t.type} ${msText(roundMs(t.totalQueueNs))}`).join(', ')})`,
         ...(where ? { file: where.file, line: where.line, column: where.column } : {}),
         startNs: pool.startNs,
         endNs: pool.endNs,
@@ -200,6 +200,15 @@ function blockingFinding(model: TraceModel, c: BlockingCase): Finding {
     },
     related,
   };
+}
+
+/** The pool's size and how it is known, for the threadpool finding's sentence. */
+function poolSizeWords(size: number, basis: 'env' | 'sampled' | 'default'): string {
+  return basis === 'env'
+    ? `a pool of ${size}: UV_THREADPOOL_SIZE=${size}`
+    : basis === 'sampled'
+      ? `a pool of ${size} threads as sampled; UV_THREADPOOL_SIZE sets it`
+      : `libuv's default pool of ${size}; UV_THREADPOOL_SIZE sets it`;
 }
 
 function victimLine(model: TraceModel, res: number): string {

@@ -24,10 +24,14 @@ export interface PoolTypeWait {
 /** One process's threadpool, when requests queued for it. */
 export interface PoolSaturation {
   pid: number;
-  /** Threads the pool had: libuv threads seen by the sampler, else libuv's default of 4. */
+  /**
+   * Threads the pool had: UV_THREADPOOL_SIZE when the program started (unless the sampler saw
+   * more libuv threads: the program raised it itself), else the libuv threads the sampler
+   * saw, else libuv's default of 4.
+   */
   poolSize: number;
-  /** How poolSize is known: 'sampled' (libuv threads in the trace) or 'default'. */
-  poolSizeBasis: 'sampled' | 'default';
+  /** How poolSize is known. */
+  poolSizeBasis: 'env' | 'sampled' | 'default';
   requests: number;
   queued: number;
   totalQueueNs: number;
@@ -70,10 +74,18 @@ export function poolSaturation(model: TraceModel): PoolSaturation[] {
   const out: PoolSaturation[] = [];
   for (const [pid, list] of byPid) {
     const sampled = libuvThreads.get(pid) ?? 0;
-    const poolSize = sampled || DEFAULT_POOL_SIZE;
+    const env =
+      model.threads.find((t) => t.info.pid === pid && t.info.kind === 'main')?.info
+        .uvThreadpoolSize ?? 0;
+    const [poolSize, poolSizeBasis] =
+      env && env >= sampled
+        ? [env, 'env' as const]
+        : sampled
+          ? [sampled, 'sampled' as const]
+          : [DEFAULT_POOL_SIZE, 'default' as const];
     const result = replay(model, list, poolSize);
     if (result.queued) {
-      out.push({ pid, poolSize, poolSizeBasis: sampled ? 'sampled' : 'default', ...result });
+      out.push({ pid, poolSize, poolSizeBasis, ...result });
     }
   }
   return out;
