@@ -21,8 +21,10 @@ export interface HeadlineActions {
   post(message: FromWebviewMessage): void;
 }
 
-/** At most this often while the program runs, ms. */
+/** At most this often while the program runs, ms... */
 const LIVE_INTERVAL_MS = 1000;
+/** ...and no more often than this many times its own cost apart. */
+const COST_FACTOR = 4;
 /** Findings the headline lists. */
 const TOP_FINDINGS = 3;
 
@@ -47,6 +49,11 @@ export class Headline {
   private shownFinal = false;
   private shownModel: TraceModel | undefined;
   private lastRunMs = -Infinity;
+  private lastCostMs = 0;
+  /** A run is due after the next frame (a new trace, or it just became final). */
+  private soon = false;
+  private postedModel: TraceModel | undefined;
+  private postedVersion = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The last insights computed (tests and the host read them). */
   last: Insights | undefined;
@@ -65,7 +72,11 @@ export class Headline {
     this.root.hidden = true;
   }
 
-  /** The trace or the status changed: recompute now if final, else at most once a second. */
+  /**
+   * The trace or the status changed: recompute after the next frame for a new trace or once it
+   * is final (the first paint comes first: a million callbacks take a few hundred ms), else at
+   * most once a second, or four times its own cost apart while that is longer.
+   */
   update(model: TraceModel, status: ProgramStatus | undefined): void {
     this.model = model;
     this.status = status;
@@ -77,19 +88,32 @@ export class Headline {
     ) {
       return;
     }
-    const waitMs = this.lastRunMs + LIVE_INTERVAL_MS - performance.now();
-    if ((final && final !== this.shownFinal) || model !== this.shownModel || waitMs <= 0) {
-      this.run();
-    } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.run(), waitMs);
+    if (model !== this.shownModel || final !== this.shownFinal) {
+      if (!this.soon) {
+        this.soon = true;
+        setTimeout(() =>
+          requestAnimationFrame(() => {
+            this.soon = false;
+            this.run();
+          }),
+        );
+      }
+    } else if (this.timer === undefined && !this.soon) {
+      const intervalMs = Math.max(LIVE_INTERVAL_MS, COST_FACTOR * this.lastCostMs);
+      const waitMs = this.lastRunMs + intervalMs - performance.now();
+      this.timer = setTimeout(() => this.run(), Math.max(0, waitMs));
     }
   }
 
-  private run(): void {
+  private cancel(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+  }
+
+  private run(): void {
+    this.cancel();
     const model = this.model;
     if (!model) {
       return;
@@ -115,7 +139,10 @@ export class Headline {
       cores.machine,
       cores.estimate,
     );
-    if (final) {
+    // Once per final state of a trace (a status repeated, a redundant run post nothing new).
+    if (final && (this.postedModel !== model || this.postedVersion !== model.version)) {
+      this.postedModel = model;
+      this.postedVersion = model.version;
       this.actions.post({ type: 'insights', insights });
     }
   }
