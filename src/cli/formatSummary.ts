@@ -1,6 +1,7 @@
 import type { TraceSummary } from '../model/summary';
 import { starvationText } from '../model/verdict';
 import { hotLines, stacksLines } from './formatStacks';
+import { delayedLines, findingLines } from './formatInsights';
 
 /** The summary as text for people (trace strings raw: the caller makes them terminal-safe). */
 export function formatSummary(s: TraceSummary): string {
@@ -102,6 +103,7 @@ export function formatSummary(s: TraceSummary): string {
         );
       }
       lines.push(...hotLines(b.hot));
+      lines.push(...delayedLines(b));
     }
   }
   lines.push(...stacksLines(s));
@@ -110,6 +112,7 @@ export function formatSummary(s: TraceSummary): string {
   );
   lines.push('');
   lines.push(`Verdict: ${s.verdict.text}`);
+  lines.push(...findingLines(s));
   if (s.truncated) {
     lines.push('');
     lines.push(

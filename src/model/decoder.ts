@@ -84,6 +84,8 @@ export interface TraceSink {
   stackSample?(stream: string, startNs: number, durationNs: number, frameId: number): void;
   /** Whether the stream's stacks are sampled, and why not. */
   stackInfo?(stream: string, timeNs: number, info: StackInfo): void;
+  /** Timer `asyncId` falls due `delayNs` after it is armed (Rec.TimerDelay). */
+  timerDelay?(stream: string, timeNs: number, asyncId: number, delayNs: number): void;
 }
 
 export { TraceError };
@@ -560,6 +562,12 @@ export class TraceDecoder {
               lines.push(text());
             }
             sink.sourceLines?.(file, firstLine, lines);
+            break;
+          }
+          case Rec.TimerDelay: {
+            timeNs = timeAfter(timeNs, uv());
+            const asyncId = uv();
+            sink.timerDelay?.(stream, timeNs, asyncId, uv() * 1e3);
             break;
           }
           case Rec.Spawn: {

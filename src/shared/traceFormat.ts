@@ -177,6 +177,11 @@ export const Rec = {
   /** `dt:uv byteLength:uv utf8(JSON StackInfo)` Whether this thread's stacks are sampled, at
    * what interval, and why not when they are not (the program runs its own profiler). */
   StackInfo: 28,
+  /** `dt:uv asyncId:uv delayUs:uv` Timer `asyncId` (a Timeout, created by the Init just
+   * before) fires `delayUs` microseconds after it is armed (`setTimeout`'s delay; a repeating
+   * one after each run): when it falls due, so a late timer's delay is known. Written at the
+   * Init's time (dt 0). Readers before it stop at it; readers since accept traces without it. */
+  TimerDelay: 36,
 } as const;
 
 /** What a Mark record is: its kind byte. */
@@ -271,6 +276,10 @@ export interface ThreadInfo {
   threadpoolSize?: number;
   /** Main threads: V8's platform worker threads (`--v8-pool-size`, else 4). */
   v8PoolSize?: number;
+  /** libuv's threadpool size as UV_THREADPOOL_SIZE set it when the tracer started (main
+   * threads; absent when unset, in workers and in older traces). The program may still change
+   * it before its first threadpool request. */
+  uvThreadpoolSize?: number;
 }
 
 /** What a StackInfo record says about a thread's sampled stacks. */
@@ -454,6 +463,7 @@ export function checkThreadInfo(
     startTids: ['counts', undefined],
     threadpoolSize: ['count', undefined],
     v8PoolSize: ['count', undefined],
+    uvThreadpoolSize: ['count', undefined],
   });
   if (typeof info !== 'string' && info.kind !== 'main' && info.kind !== 'worker') {
     return `the thread record's kind is not "main" or "worker"`;

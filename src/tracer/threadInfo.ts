@@ -30,7 +30,7 @@ export function describeThread(
     cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
     argv: isMainThread ? process.argv.slice() : [],
     startNs: now(),
-    ...(isMainThread ? startUpThreads() : {}),
+    ...(isMainThread ? { ...startUpThreads(), ...uvThreadpoolSizeSet() } : {}),
   };
 }
 
@@ -105,6 +105,16 @@ export function v8PoolSize(args: string[]): number {
     }
   });
   return size;
+}
+
+/** UV_THREADPOOL_SIZE as libuv reads it (a number; 0 is 1; at most 1024), when it is set. */
+function uvThreadpoolSizeSet(): { uvThreadpoolSize?: number } {
+  const value = process.env.UV_THREADPOOL_SIZE;
+  if (value === undefined) {
+    return {};
+  }
+  const n = Number.parseInt(value, 10);
+  return { uvThreadpoolSize: Math.min(1024, Math.max(1, Number.isFinite(n) ? n : 0)) };
 }
 
 /** True for the script of a package manager that runs the user's program as a child. */

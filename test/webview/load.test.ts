@@ -118,7 +118,9 @@ describe('webview: a 100k-span trace', function () {
       'the cores chart shows the fitted window',
     );
 
-    await page.mouse.move(600, 180);
+    // Over the threads canvas, wherever the sections above it end (the headline moved it down).
+    const threadsBox = (await page.locator('#threads-canvas').boundingBox())!;
+    await page.mouse.move(600, threadsBox.y + Math.min(30, threadsBox.height / 2));
     for (let i = 0; i < 5; i++) {
       await page.mouse.wheel(0, -300);
     }
