@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
+import type { CodeInsights } from './editor/insightsEditor';
 import { saveTraceAs } from './editor/saveTrace';
 import { SourceHighlighter } from './editor/sourceHighlight';
 import type { TraceDocument } from './editor/traceEditor';
@@ -11,6 +12,7 @@ import { readSessionTrace, traceFileHeader } from './launch/tail';
 import { ProgramTerminal } from './launch/terminal';
 import { TraceSession } from './launch/traceSession';
 import { TimelinePanel, type TraceSource } from './panel/timelinePanel';
+import type { Insights, InsightsVerdict } from './shared/insights';
 import type { PersistedState, ProgramStatus } from './shared/protocol';
 
 /** One program's panel and its latest run. */
@@ -21,6 +23,8 @@ interface Run {
   terminal?: vscode.Terminal;
   pty?: ProgramTerminal;
   status: ProgramStatus;
+  /** The verdict of the ended run, for the status bar. */
+  verdict?: InsightsVerdict;
 }
 
 /**
@@ -54,6 +58,7 @@ export class Controller implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
+    private readonly codeInsights?: CodeInsights,
   ) {
     this.tracerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer.js').fsPath;
     this.statusItem.name = 'Concurrency Visualizer';
@@ -148,6 +153,7 @@ export class Controller implements vscode.Disposable {
       stop: () => undefined,
       runAgain: () => undefined,
       save: (p: TimelinePanel) => void this.saveTrace(p),
+      insights: (p: TimelinePanel, i: Insights) => this.codeInsights?.set(p, i),
     };
     if (!state?.sessionDir) {
       const p = TimelinePanel.revive(
@@ -181,6 +187,7 @@ export class Controller implements vscode.Disposable {
       jump: (m) => void this.highlighter.jump(m.position),
       stop: () => undefined,
       save: (p) => void this.saveTrace(p),
+      insights: (p, i) => this.codeInsights?.set(p, i),
       runAgain: () => {
         const program = state.session.programPath;
         if (program && fs.existsSync(program)) {
@@ -189,6 +196,7 @@ export class Controller implements vscode.Disposable {
         }
       },
     });
+    revived.onDispose = () => this.codeInsights?.clear(revived);
     this.log.info(`restored the panel of ${state.session.title} from ${state.sessionDir}`);
   }
 
@@ -225,13 +233,15 @@ export class Controller implements vscode.Disposable {
     };
     focused();
     webviewPanel.onDidChangeViewState(focused);
-    TimelinePanel.revive(webviewPanel, this.context.extensionUri, source, {
+    const traceFile = TimelinePanel.revive(webviewPanel, this.context.extensionUri, source, {
       hover: (m) => this.highlighter.hover(m.position),
       jump: (m) => void this.highlighter.jump(m.position),
       stop: () => undefined,
       runAgain: () => undefined,
       save: (p) => void this.saveTrace(p),
+      insights: (p, i) => this.codeInsights?.set(p, i),
     });
+    traceFile.onDispose = () => this.codeInsights?.clear(traceFile);
   }
 
   private start(run: Run): void {
@@ -274,6 +284,8 @@ export class Controller implements vscode.Disposable {
     );
     run.session = session;
     this.current = run;
+    run.verdict = undefined;
+    this.codeInsights?.clear(run.panel); // the new run's insights replace the old ones
     this.log.info(`running ${commandLine} in ${program.cwd}; trace in ${session.folder.dir}`);
 
     run.terminal?.dispose();
@@ -337,6 +349,14 @@ export class Controller implements vscode.Disposable {
         void this.runAgain();
       },
       save: (p) => void this.saveTrace(p),
+      insights: (p, insights) => {
+        const run = getRun();
+        this.codeInsights?.set(p, insights);
+        if (insights.final && run.session && !run.session.runner.running) {
+          run.verdict = insights.verdict;
+          this.updateStatusBar();
+        }
+      },
     };
   }
 
@@ -355,6 +375,7 @@ export class Controller implements vscode.Disposable {
         this.current = undefined;
       }
       this.highlighter.hover(undefined);
+      this.codeInsights?.clear(run.panel);
       this.updateStatusBar();
     };
   }
@@ -386,8 +407,13 @@ export class Controller implements vscode.Disposable {
           : s.signal
             ? `ended by ${s.signal}`
             : `exited (${s.exitCode})`;
-      this.statusItem.text = `$(pulse) ${name} ${how}`;
-      this.statusItem.tooltip = `Run ${name} again under Concurrency Visualizer`;
+      const verdict = this.current.verdict;
+      this.statusItem.text = verdict
+        ? `$(pulse) ${name}: ${verdict.kind}`
+        : `$(pulse) ${name} ${how}`;
+      this.statusItem.tooltip = verdict
+        ? `${verdict.text}\n\n${name} ${how}. Click to run it again.`
+        : `Run ${name} again under Concurrency Visualizer`;
       this.statusItem.command = 'concurrencyVisualizer.runAgain';
       this.statusItem.show();
     } else {

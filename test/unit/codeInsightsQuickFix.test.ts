@@ -26,7 +26,7 @@ describe('code insights: the Promise.all quick fix', () => {
     assert.equal(
       fix(SEQUENTIAL, [3, 4, 5]),
       SEQUENTIAL.replace(
-        /  const a[^]*'c'\);/,
+        / {2}const a[^]*'c'\);/,
         "  const [a, b, c] = await Promise.all([sleep(100, 'a'), sleep(100, 'b'), sleep(100, 'c')]);",
       ),
     );
