@@ -259,7 +259,9 @@ function toDiagnostic(d: DiagnosticSpec, sources: SourceLines): vscode.Diagnosti
       ? sources.span(d.file, d.line, Math.max(d.line, ...sameFileLines(d)))
       : sources.span(d.file, d.line, d.line),
     d.message,
-    vscode.DiagnosticSeverity.Warning,
+    d.severity === 'warning'
+      ? vscode.DiagnosticSeverity.Warning
+      : vscode.DiagnosticSeverity.Information,
   );
   diagnostic.source = INSIGHTS_SOURCE;
   diagnostic.code = d.kind;

@@ -43,6 +43,8 @@ export interface DiagnosticSpec {
   column: number;
   message: string;
   kind: 'blocking' | 'sequential-awaits';
+  /** The finding's own: a blocking callback that held nothing up is only information. */
+  severity: 'warning' | 'info';
   related: { file: string; line: number; column: number; text: string }[];
 }
 
@@ -220,6 +222,7 @@ export function diagnosticSpecs(insights: Insights): DiagnosticSpec[] {
       column: f.column ?? 0,
       message: f.text,
       kind: f.kind as DiagnosticSpec['kind'],
+      severity: f.severity,
       related: f.related.flatMap((r: RelatedPosition) => {
         const relFile = tracePath(r.file);
         return relFile && r.line > 0

@@ -45,7 +45,7 @@ const blocking: Finding = {
 
 const sequential: Finding = {
   kind: 'sequential-awaits',
-  severity: 'warning',
+  severity: 'info',
   text: '3 awaits one after another waited 300 ms; together ≈ 100 ms',
   file: 'file:///w/seq.mjs',
   line: 5,
@@ -146,10 +146,10 @@ describe('code insights: what the editor shows', () => {
   it('makes one warning per blocking callback and sequence, with related files only', () => {
     const specs = diagnosticSpecs(insights);
     assert.deepEqual(
-      specs.map((d) => [d.kind, d.file, d.line, d.column, d.message]),
+      specs.map((d) => [d.kind, d.severity, d.file, d.line, d.column, d.message]),
       [
-        ['blocking', FILE, 4, 1, blocking.text],
-        ['sequential-awaits', '/w/seq.mjs', 5, 0, sequential.text],
+        ['blocking', 'warning', FILE, 4, 1, blocking.text],
+        ['sequential-awaits', 'info', '/w/seq.mjs', 5, 0, sequential.text],
       ],
     );
     assert.deepEqual(
