@@ -1,0 +1,243 @@
+// Code insights end to end (#16 items 4 and 5), in code-server as a user sees them: after a run
+// of a blocking program and of a sequential-awaits program (test/fixtures/insights/), the
+// editor shows each line's figures at its end, a gutter mark on the blocking callback's line with
+// a hover, the Problems panel lists both findings, and the Promise.all quick fix applies.
+// Screenshots: test-results/e2e-insights-*.png (CV_UPDATE_SCREENSHOT=1 also writes
+// media/insights.png for the README).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { REPO, RESULTS, runCommand, waitFor } from './harness';
+import { lineOf, openFile, openWorkbench, threads, type Workbench } from './workbench';
+
+const FIXTURES = path.join(REPO, 'test', 'fixtures', 'insights');
+const BLOCKING = 'blocking.js';
+const SEQUENTIAL = 'sequential-awaits.js';
+
+/** The little of the DOM the page-side function below reads (the host tsconfig has no DOM lib). */
+interface Element {
+  textContent: string | null;
+  className: string;
+  style: { top: string };
+  querySelector(selector: string): Element | null;
+  querySelectorAll(selector: string): ArrayLike<Element>;
+}
+type Globals = {
+  document: Element;
+  getComputedStyle(el: Element, pseudo: string): { content: string };
+};
+
+/**
+ * What the editor showing `file` draws per line number: the text of every decoration after the
+ * line's code (VS Code renders `after.contentText` as a ::after pseudo-element), and the class
+ * names of the glyph-margin marks.
+ */
+async function editorMarks(
+  page: Page,
+  file: string,
+): Promise<{ after: Record<string, string[]>; glyphs: Record<string, string[]> }> {
+  return page.evaluate((name) => {
+    const g = globalThis as unknown as Globals;
+    const after: Record<string, string[]> = {};
+    const glyphs: Record<string, string[]> = {};
+    for (const group of Array.from(g.document.querySelectorAll('.editor-group-container'))) {
+      const tab = group.querySelector('.tab.active');
+      if (!tab || !(tab.textContent || '').includes(name)) {
+        continue;
+      }
+      const margin = Array.from(group.querySelectorAll('.margin-view-overlays > div'));
+      const lineAt = (top: string): string =>
+        (
+          margin.find((m) => m.style.top === top)?.querySelector('.line-numbers')?.textContent ||
+          '?'
+        ).trim();
+      for (const line of Array.from(group.querySelectorAll('.view-lines > .view-line'))) {
+        for (const span of Array.from(line.querySelectorAll('span[class*="ced-"]'))) {
+          const content = g.getComputedStyle(span, '::after').content;
+          if (content && content !== 'none' && content !== 'normal') {
+            (after[lineAt(line.style.top)] ??= []).push(content.replace(/^"|"$/g, ''));
+          }
+        }
+      }
+      for (const glyph of Array.from(group.querySelectorAll('.cgmr[class*="ced-"]'))) {
+        (glyphs[lineAt(glyph.style.top)] ??= []).push(glyph.className);
+      }
+    }
+    return { after, glyphs };
+  }, file);
+}
+
+/** The rows of the Problems panel, as text. */
+async function problems(page: Page): Promise<string[]> {
+  return page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+}
+
+describe('e2e: code insights in the editor and the Problems panel (code-server)', function () {
+  let workbench: Workbench | undefined;
+  let page: Page;
+  let examples: string;
+  let shot = 0;
+
+  async function screenshot(name: string): Promise<string> {
+    shot += 1;
+    const file = path.join(RESULTS, `e2e-insights-${shot}-${name}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Runs `file` under the tracer and waits until its panel says it exited. */
+  async function visualize(file: string): Promise<void> {
+    await openFile(page, file);
+    await runCommand(page, 'Visualize Concurrency', { onFail: () => screenshot('palette') });
+    await waitFor(
+      `the panel of ${file} to show it exited`,
+      () => threads(page),
+      (t) => (t.title ?? '').includes(file) && t.state === 'exited' && t.spans > 0,
+      60000,
+    );
+    // The source beside the panel again, in front.
+    await openFile(page, file);
+  }
+
+  before(async function () {
+    this.timeout(15 * 60 * 1000);
+    workbench = await openWorkbench('e2e-insights-console.log', (dir) => {
+      for (const f of [BLOCKING, SEQUENTIAL]) {
+        fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, f));
+      }
+    });
+    ({ page, examples } = workbench);
+  });
+
+  after(async function () {
+    this.timeout(30000);
+    await workbench?.close();
+  });
+
+  const busyLine = lineOf(path.join(FIXTURES, BLOCKING), 'setTimeout(() => {');
+  const victimLine = lineOf(path.join(FIXTURES, BLOCKING), "setTimeout(() => console.log('the 50");
+
+  it('a) marks the blocking callback: end-of-line figures, gutter mark, hover, Problems entry', async function () {
+    this.timeout(120000);
+    await visualize(BLOCKING);
+    const marks = await waitFor(
+      `figures after lines ${busyLine} and ${victimLine} and a gutter mark on ${busyLine}`,
+      () => editorMarks(page, BLOCKING),
+      (m) =>
+        (m.after[busyLine] ?? []).some((t) => /blocked the thread \d+ ms/.test(t)) &&
+        (m.after[victimLine] ?? []).some((t) => /Timeout · waited \d+ ms/.test(t)) &&
+        (m.glyphs[busyLine] ?? []).length > 0,
+      30000,
+    );
+    // The busy callback held the thread about 300 ms; the 50 ms timer waited behind it.
+    const busyMs = Number(/blocked the thread (\d+) ms/.exec(marks.after[busyLine].join(' '))![1]);
+    assert.ok(busyMs >= 290, `blocked ${busyMs} ms, not about 300`);
+    const waitedMs = Number(/waited (\d+) ms/.exec(marks.after[victimLine].join(' '))![1]);
+    assert.ok(
+      waitedMs >= 250,
+      `the victim waited ${waitedMs} ms, not its 50 ms plus the 250 ms delay`,
+    );
+    assert.equal(marks.glyphs[victimLine], undefined, 'the victim has no gutter mark');
+
+    // The hover on the blocking line says what it held up, with the victim's line.
+    await page
+      .locator('.editor-group-container.active .view-line', { hasText: 'setTimeout(() => {' })
+      .first()
+      .hover({ position: { x: 30, y: 5 } });
+    const hover = await waitFor(
+      'the hover of the blocking line',
+      () => page.locator('.monaco-hover:visible').allInnerTexts(),
+      (texts) => texts.some((t) => /held .* for \d+ ms/.test(t)),
+      15000,
+    );
+    assert.ok(
+      hover.some((t) => t.includes(`${BLOCKING}:${victimLine}`)),
+      `the hover names the victim's line: ${JSON.stringify(hover)}`,
+    );
+    await screenshot('blocking-hover');
+    await page.keyboard.press('Escape');
+
+    await runCommand(page, 'Problems: Focus on Problems View');
+    const rows = await waitFor(
+      'the Problems panel to list the blocking callback',
+      () => problems(page),
+      (r) => r.some((t) => /held .* for \d+ ms/.test(t) && t.includes('Concurrency Visualizer')),
+      15000,
+    );
+    assert.ok(
+      rows.some((t) => t.includes(`[Ln ${victimLine},`) || t.includes('delayed')),
+      `the victim is related information: ${JSON.stringify(rows)}`,
+    );
+  });
+
+  const seqLines = ['const a =', 'const b =', 'const c ='].map((t) =>
+    lineOf(path.join(FIXTURES, SEQUENTIAL), t),
+  );
+
+  it('b) marks sequential awaits, lists them in Problems, and the quick fix awaits them together', async function () {
+    this.timeout(120000);
+    await visualize(SEQUENTIAL);
+    const marks = await waitFor(
+      `gutter marks on the awaits (lines ${seqLines.join(', ')})`,
+      () => editorMarks(page, SEQUENTIAL),
+      (m) => seqLines.every((l) => (m.glyphs[l] ?? []).length > 0),
+      30000,
+    );
+    assert.ok(
+      (marks.after[seqLines[0]] ?? []).some((t) =>
+        /awaited one after another: \d+ ms, together \d+ ms/.test(t),
+      ),
+      `the first await's note: ${JSON.stringify(marks.after)}`,
+    );
+    await runCommand(page, 'Problems: Focus on Problems View');
+    await waitFor(
+      'the Problems panel to list the sequential awaits',
+      () => problems(page),
+      (r) => r.some((t) => /3 awaits at lines .* ran one after another/.test(t)),
+      15000,
+    );
+    const file = await screenshot('sequential-problems');
+    if (process.env.CV_UPDATE_SCREENSHOT) {
+      fs.copyFileSync(file, path.join(REPO, 'media', 'insights.png'));
+    }
+
+    // The cursor on the second await, then Quick Fix (Ctrl+.).
+    await page
+      .locator('.editor-group-container.active .view-line', { hasText: 'const b = await' })
+      .first()
+      .click();
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Promise.all' }).first();
+    await fix.waitFor({ state: 'visible', timeout: 15000 });
+    await fix.click();
+    await page.keyboard.press('Control+s');
+    const saved = await waitFor(
+      `${SEQUENTIAL} saved with the awaits together`,
+      async () => fs.readFileSync(path.join(examples, SEQUENTIAL), 'utf8'),
+      (t) => t.includes('Promise.all'),
+      15000,
+    );
+    assert.match(
+      saved,
+      /\n {2}const \[a, b, c\] = await Promise\.all\(\[sleep\(100, 'a'\), sleep\(100, 'b'\), sleep\(100, 'c'\)\]\);\n {2}console\.log\(a, b, c\);/,
+    );
+  });
+
+  it('c) closing the panels clears the editor and the Problems panel', async function () {
+    this.timeout(60000);
+    await runCommand(page, 'View: Close All Editor Groups');
+    await openFile(page, BLOCKING);
+    // Some tab may ask to save; none is dirty after b), so every panel closes.
+    const after = await waitFor(
+      'no figures, marks or problems left',
+      async () => ({ marks: await editorMarks(page, BLOCKING), rows: await problems(page) }),
+      (s) =>
+        Object.keys(s.marks.after).length === 0 &&
+        Object.keys(s.marks.glyphs).length === 0 &&
+        !s.rows.some((t) => t.includes('Concurrency Visualizer')),
+      15000,
+    );
+    assert.deepEqual(after.marks.glyphs, {});
+  });
+});
