@@ -56,6 +56,11 @@ export default tseslint.config(
     'src/model/: only src/shared/ (pure: no node:, vscode or DOM; runs in the webview too)',
   ),
   layer(
+    ['src/model/*/**/*.ts'],
+    '^(?!\\./|\\.\\./(?!\\.\\./)|\\.\\./\\.\\./shared/)',
+    'src/model/ subfolders: src/model/ and src/shared/ only (pure, like src/model/)',
+  ),
+  layer(
     ['src/tracer/**/*.ts'],
     '^(?!\\./|\\.\\./shared/|node:)',
     "src/tracer/: only node: built-ins and src/shared/ (it runs inside the user's program)",

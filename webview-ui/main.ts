@@ -1,6 +1,7 @@
 /** Entry of the timeline webview: builds the panel and applies the host's messages. */
 import { assertNever, type ToWebviewMessage } from '../src/shared/protocol';
 import { el } from './dom';
+import { Headline } from './headline';
 import { installParallelism } from './parallelism';
 import { installTestHooks } from './testHooks';
 import { watchTheme } from './theme';
@@ -16,8 +17,13 @@ const tooltip = el('div', { id: 'tooltip', className: 'tooltip' });
 tooltip.setAttribute('role', 'tooltip');
 tooltip.hidden = true;
 const view = new TimelineView(toolbar.swatches, tooltip, (message) => host.post(message));
+const headline = new Headline({
+  revealSpan: (span) => view.revealSpan(span),
+  revealRange: (startNs, endNs) => view.revealRange(startNs, endNs),
+  post: (message) => host.post(message),
+});
 const app = document.getElementById('app') ?? document.body;
-app.append(toolbar.root, toolbar.errorBanner, view.root, tooltip);
+app.append(toolbar.root, headline.root, toolbar.errorBanner, view.root, tooltip);
 // Colours are read from the legend swatches, which resolve only once attached.
 view.refreshTheme();
 
@@ -67,6 +73,7 @@ function apply(message: ToWebviewMessage): void {
       assertNever(message);
   }
   toolbar.updateFromModel(store.model);
+  headline.update(store.model, store.status);
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {

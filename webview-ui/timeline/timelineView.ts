@@ -279,6 +279,18 @@ export class TimelineView implements TimelineHost {
     this.select(span, this.model.spanRes.data[span], true);
   }
 
+  /** Selects a callback span and zooms to it (the headline's findings). */
+  revealSpan(span: number): void {
+    this.select(span, this.model.spanRes.data[span], true);
+    this.zoomToSelection();
+  }
+
+  /** Selects a stretch of time and zooms to it (a finding about a stretch, not one callback). */
+  revealRange(startNs: number, endNs: number): void {
+    this.selectRange(startNs, endNs, true);
+    this.zoomToSelection();
+  }
+
   /** Selects a span (or an operation that never ran: span -1); `reveal` brings it into view. */
   private select(span: number, res: number, reveal: boolean): void {
     this.selection.select(span, res);
