@@ -259,9 +259,8 @@ function toDiagnostic(d: DiagnosticSpec, sources: SourceLines): vscode.Diagnosti
       ? sources.span(d.file, d.line, Math.max(d.line, ...sameFileLines(d)))
       : sources.span(d.file, d.line, d.line),
     d.message,
-    d.severity === 'warning'
-      ? vscode.DiagnosticSeverity.Warning
-      : vscode.DiagnosticSeverity.Information,
+    // The issue asks a warning for each, even one whose victims' delays are only bounds.
+    vscode.DiagnosticSeverity.Warning,
   );
   diagnostic.source = INSIGHTS_SOURCE;
   diagnostic.code = d.kind;

@@ -43,8 +43,6 @@ export interface DiagnosticSpec {
   column: number;
   message: string;
   kind: 'blocking' | 'sequential-awaits';
-  /** The finding's own: a blocking callback that held nothing up is only information. */
-  severity: 'warning' | 'info';
   related: { file: string; line: number; column: number; text: string }[];
 }
 
@@ -91,35 +89,47 @@ export function formatMs(ms: number): string {
 }
 
 /**
- * The end-of-line figures of a line that created operations: "3× Timeout · waited 300 ms
- * (longest 100 ms) · callbacks ran 2.5 ms". Wait and run are left out when zero.
+ * The end-of-line figures of a line that created operations: "3 operations (most often
+ * Timeout) · waited 300 ms (longest 100 ms) · 3 callbacks ran 2.5 ms (longest 1 ms)". Wait and
+ * run are left out when zero, "longest" when it reads the same as the total.
  */
 export function lineNoteText(li: LineInsight): string {
-  const parts = [`${li.operations > 1 ? `${li.operations}× ` : ''}${li.topType}`];
+  const parts = [
+    li.operations > 1 ? `${li.operations} operations (most often ${li.topType})` : li.topType,
+  ];
+  const withLongest = (total: number, longest: number): string =>
+    formatMs(longest) === formatMs(total)
+      ? formatMs(total)
+      : `${formatMs(total)} (longest ${formatMs(longest)})`;
   if (li.waitTotalMs > 0) {
-    parts.push(
-      li.operations > 1 && li.waitMaxMs < li.waitTotalMs
-        ? `waited ${formatMs(li.waitTotalMs)} (longest ${formatMs(li.waitMaxMs)})`
-        : `waited ${formatMs(li.waitTotalMs)}`,
-    );
+    parts.push(`waited ${withLongest(li.waitTotalMs, li.waitMaxMs)}`);
   }
   if (li.callbacks > 0) {
     parts.push(
-      li.callbacks > 1 && li.runMaxMs < li.runTotalMs
-        ? `${li.callbacks} callbacks ran ${formatMs(li.runTotalMs)} (longest ${formatMs(li.runMaxMs)})`
+      li.callbacks > 1
+        ? `${li.callbacks} callbacks ran ${withLongest(li.runTotalMs, li.runMaxMs)}`
         : `callback ran ${formatMs(li.runTotalMs)}`,
     );
   }
   return parts.join(' · ');
 }
 
-/** The short note a marked line adds to its figures. */
-function markNote(f: Finding): string {
+/**
+ * The short note a marked line adds to its figures: the finding's figures on its own line, and
+ * on the other awaits of a sequence what their related entry says ("await 2 of 3 waited 101 ms").
+ */
+function markNote(f: Finding, line: number): string {
   if (f.kind === 'blocking') {
     const ms = f.figures.durationMs;
     const victims = f.figures.delayedCount;
-    const blocked = ms !== undefined ? `blocked the thread ${formatMs(ms)}` : 'blocked the thread';
-    return victims ? `${blocked}, delayed ${victims}` : blocked;
+    const held = ms !== undefined ? `held the thread ${formatMs(ms)}` : 'held the thread';
+    return victims
+      ? `${held}; ${victims} operation${victims > 1 ? 's' : ''} waited behind it`
+      : held;
+  }
+  const related = line !== f.line ? f.related.find((r) => r.line === line) : undefined;
+  if (related) {
+    return related.text;
   }
   const waited = f.figures.waitedMs;
   const couldBe = f.figures.couldBeMs;
@@ -195,7 +205,12 @@ export function fileViews(
     const kind = f.kind as LineMark['kind'];
     const lines = kind === 'sequential-awaits' ? awaitLines(f) : [f.line];
     for (const line of lines) {
-      view(file).marks.push({ kind, line, note: markNote(f), hover: hoverParts(f, openable) });
+      view(file).marks.push({
+        kind,
+        line,
+        note: markNote(f, line),
+        hover: hoverParts(f, openable),
+      });
     }
   }
   for (const v of views.values()) {
@@ -222,7 +237,6 @@ export function diagnosticSpecs(insights: Insights): DiagnosticSpec[] {
       column: f.column ?? 0,
       message: f.text,
       kind: f.kind as DiagnosticSpec['kind'],
-      severity: f.severity,
       related: f.related.flatMap((r: RelatedPosition) => {
         const relFile = tracePath(r.file);
         return relFile && r.line > 0

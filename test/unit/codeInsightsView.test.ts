@@ -94,7 +94,12 @@ describe('code insights: what the editor shows', () => {
   it('writes a line note with count, total and longest wait, and the callbacks run time', () => {
     assert.equal(
       lineNoteText(insights.lines[0]),
-      '3× Timeout · waited 260 ms (longest 250 ms) · 3 callbacks ran 1.5 ms (longest 0.9 ms)',
+      '3 operations (most often Timeout) · waited 260 ms (longest 250 ms) · 3 callbacks ran 1.5 ms (longest 0.9 ms)',
+    );
+    // "longest" only where it reads differently from the total.
+    assert.equal(
+      lineNoteText(line(9, { operations: 2, waitTotalMs: 306.2, waitMaxMs: 305.9 })),
+      '2 operations (most often Timeout) · waited 306 ms · callback ran 0.4 ms',
     );
     assert.equal(lineNoteText(line(4)), 'Timeout · waited 300 ms · callback ran 0.4 ms');
     assert.equal(lineNoteText(line(4, { callbacks: 0, waitTotalMs: 0 })), 'Timeout');
@@ -118,7 +123,7 @@ describe('code insights: what the editor shows', () => {
     );
     assert.deepEqual(
       b.marks.map((m) => [m.kind, m.line, m.note]),
-      [['blocking', 4, 'blocked the thread 300 ms, delayed 2']],
+      [['blocking', 4, 'held the thread 300 ms; 2 operations waited behind it']],
     );
     const s = views.get('/w/seq.mjs')!;
     assert.deepEqual(s.notes, []);
@@ -130,7 +135,10 @@ describe('code insights: what the editor shows', () => {
         ['sequential-awaits', 7],
       ],
     );
-    assert.equal(s.marks[0].note, 'awaited one after another: 301 ms, together 100 ms');
+    assert.deepEqual(
+      s.marks.map((m) => m.note),
+      ['awaited one after another: 301 ms, together 100 ms', 'await 2: 100 ms', 'await 3: 100 ms'],
+    );
   });
 
   it('hovers link only to files that can be opened; the rest is text', () => {
@@ -146,10 +154,10 @@ describe('code insights: what the editor shows', () => {
   it('makes one warning per blocking callback and sequence, with related files only', () => {
     const specs = diagnosticSpecs(insights);
     assert.deepEqual(
-      specs.map((d) => [d.kind, d.severity, d.file, d.line, d.column, d.message]),
+      specs.map((d) => [d.kind, d.file, d.line, d.column, d.message]),
       [
-        ['blocking', 'warning', FILE, 4, 1, blocking.text],
-        ['sequential-awaits', 'info', '/w/seq.mjs', 5, 0, sequential.text],
+        ['blocking', FILE, 4, 1, blocking.text],
+        ['sequential-awaits', '/w/seq.mjs', 5, 0, sequential.text],
       ],
     );
     assert.deepEqual(
