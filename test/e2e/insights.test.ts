@@ -37,6 +37,7 @@ async function editorMarks(
   page: Page,
   file: string,
 ): Promise<{ after: Record<string, string[]>; glyphs: Record<string, string[]> }> {
+  // No named functions inside: tsx's esbuild would wrap them in a __name() the page lacks.
   return page.evaluate((name) => {
     const g = globalThis as unknown as Globals;
     const after: Record<string, string[]> = {};
@@ -46,22 +47,20 @@ async function editorMarks(
       if (!tab || !(tab.textContent || '').includes(name)) {
         continue;
       }
-      const margin = Array.from(group.querySelectorAll('.margin-view-overlays > div'));
-      const lineAt = (top: string): string =>
-        (
-          margin.find((m) => m.style.top === top)?.querySelector('.line-numbers')?.textContent ||
-          '?'
-        ).trim();
+      const numbers: Record<string, string> = {};
+      for (const m of Array.from(group.querySelectorAll('.margin-view-overlays > div'))) {
+        numbers[m.style.top] = (m.querySelector('.line-numbers')?.textContent || '?').trim();
+      }
       for (const line of Array.from(group.querySelectorAll('.view-lines > .view-line'))) {
         for (const span of Array.from(line.querySelectorAll('span[class*="ced-"]'))) {
           const content = g.getComputedStyle(span, '::after').content;
           if (content && content !== 'none' && content !== 'normal') {
-            (after[lineAt(line.style.top)] ??= []).push(content.replace(/^"|"$/g, ''));
+            (after[numbers[line.style.top] ?? '?'] ??= []).push(content.replace(/^"|"$/g, ''));
           }
         }
       }
       for (const glyph of Array.from(group.querySelectorAll('.cgmr[class*="ced-"]'))) {
-        (glyphs[lineAt(glyph.style.top)] ??= []).push(glyph.className);
+        (glyphs[numbers[glyph.style.top] ?? '?'] ??= []).push(glyph.className);
       }
     }
     return { after, glyphs };
@@ -110,6 +109,12 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
     ({ page, examples } = workbench);
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await screenshot('failed').catch(() => undefined);
+    }
+  });
+
   after(async function () {
     this.timeout(30000);
     await workbench?.close();
@@ -126,7 +131,7 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
       () => editorMarks(page, BLOCKING),
       (m) =>
         (m.after[busyLine] ?? []).some((t) => /held the thread \d+ ms/.test(t)) &&
-        (m.after[victimLine] ?? []).some((t) => /Timeout\)? · waited \d+ ms/.test(t)) &&
+        (m.after[victimLine] ?? []).some((t) => / · waited \d+ ms/.test(t)) &&
         (m.glyphs[busyLine] ?? []).length > 0,
       30000,
     );
@@ -210,7 +215,20 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Promise.all' }).first();
     await fix.waitFor({ state: 'visible', timeout: 15000 });
-    await fix.click();
+    // The menu takes keys (a pointer block covers it from clicks): down to the fix, then Enter.
+    await waitFor(
+      'the quick fix to be the focused entry',
+      async () => {
+        const focused = await fix.getAttribute('class');
+        if (!focused?.split(' ').includes('focused')) {
+          await page.keyboard.press('ArrowDown');
+        }
+        return focused;
+      },
+      (c) => !!c?.split(' ').includes('focused'),
+      10000,
+    );
+    await page.keyboard.press('Enter');
     await page.keyboard.press('Control+s');
     const saved = await waitFor(
       `${SEQUENTIAL} saved with the awaits together`,
