@@ -139,6 +139,13 @@ export class CodeInsights implements vscode.Disposable {
       this.decorate(editor);
     }
     this.diagnostics.clear();
+    if (
+      !this.quickFix &&
+      [...specs.values()].some((l) => l.some((d) => d.kind === 'sequential-awaits'))
+    ) {
+      // Parse the parser's bundle now, off this call, rather than when Ctrl+. waits for it.
+      setTimeout(() => this.loadQuickFix(), 0);
+    }
     const sources = new SourceLines();
     for (const [file, list] of specs) {
       this.diagnostics.set(

@@ -138,9 +138,13 @@ function markNote(f: Finding, line: number): string {
     : 'awaited one after another';
 }
 
-/** The hover of a finding: its sentence, then each related line (a link when `openable`). */
+/**
+ * The hover of a finding: its figures in short, then each related line (a link when `openable`).
+ * The finding's sentence is not repeated: its Problems entry shows it in the same hover.
+ */
 function hoverParts(f: Finding, openable: (file: string) => boolean): HoverPart[] {
-  const parts: HoverPart[] = [{ kind: 'text', text: f.text }];
+  const title = f.kind === 'blocking' ? 'Blocking callback' : 'Sequential awaits';
+  const parts: HoverPart[] = [{ kind: 'text', text: `${title}: ${markNote(f, f.line ?? 0)}` }];
   for (const r of f.related) {
     const file = tracePath(r.file);
     if (file && openable(file)) {

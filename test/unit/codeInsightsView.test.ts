@@ -144,7 +144,10 @@ describe('code insights: what the editor shows', () => {
   it('hovers link only to files that can be opened; the rest is text', () => {
     const hover = fileViews(insights, (f) => f === FILE).get(FILE)!.marks[0].hover;
     assert.deepEqual(hover, [
-      { kind: 'text', text: blocking.text },
+      {
+        kind: 'text',
+        text: 'Blocking callback: held the thread 300 ms; 2 operations waited behind it',
+      },
       { kind: 'link', label: 'blocking.js:9', file: FILE, line: 9, text: 'Timeout delayed 250 ms' },
       { kind: 'text', text: 'node:internal/fs:3: FSREQCALLBACK delayed 20 ms' },
       { kind: 'text', text: '/w/gone.js:2: Immediate delayed 5 ms' },
