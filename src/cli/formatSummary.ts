@@ -1,5 +1,6 @@
 import type { TraceSummary } from '../model/summary';
 import { starvationText } from '../model/verdict';
+import { delayedLines, findingLines } from './formatInsights';
 
 /** The summary as text for people (trace strings raw: the caller makes them terminal-safe). */
 export function formatSummary(s: TraceSummary): string {
@@ -80,6 +81,7 @@ export function formatSummary(s: TraceSummary): string {
           `  ${''.padStart(13)} on a CPU ${b.cpuMs.toFixed(1)} ms, waited ${b.runQueueMs.toFixed(1)} ms for one`,
         );
       }
+      lines.push(...delayedLines(b));
     }
   }
   lines.push(
@@ -87,6 +89,7 @@ export function formatSummary(s: TraceSummary): string {
   );
   lines.push('');
   lines.push(`Verdict: ${s.verdict.text}`);
+  lines.push(...findingLines(s));
   if (s.truncated) {
     lines.push('');
     lines.push(

@@ -57,6 +57,8 @@ export interface TraceSink {
   /** What the sampler could do and what it cost. */
   samplerInfo?(timeNs: number, info: SamplerInfo): void;
   threadCpu?(stream: string, timeNs: number, cpuNs: number, periodNs: number, flags: number): void;
+  /** Timer `asyncId` falls due `delayNs` after it is armed (Rec.TimerDelay). */
+  timerDelay?(stream: string, timeNs: number, asyncId: number, delayNs: number): void;
 }
 
 /** A trace that cannot be read past `offset` (bytes from the start of what was pushed). */
@@ -432,6 +434,12 @@ export class TraceDecoder {
             const cpuNs = uv();
             const periodNs = uv();
             sink.threadCpu?.(stream, timeNs, cpuNs, periodNs, flag());
+            break;
+          }
+          case Rec.TimerDelay: {
+            timeNs = timeAfter(timeNs, uv());
+            const asyncId = uv();
+            sink.timerDelay?.(stream, timeNs, asyncId, uv() * 1e3);
             break;
           }
           case Rec.Spawn: {

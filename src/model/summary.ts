@@ -1,5 +1,11 @@
 // summarize() and the sweeps behind its in-flight figures: one pass per figure over columns of
 // millions of rows; its size is those passes, kept beside the one interface they fill.
+import {
+  delayedBySpan,
+  summaryFindings,
+  type SummaryDelayed,
+  type SummaryFinding,
+} from './insights/summaryFields';
 import { eventLoopUtilization, osThreadUsage, spanCpu, sweepIntervals } from './parallelism';
 import type { TraceModel } from './traceModel';
 import { coresFigures, verdictOf, type CoresFigures, type Verdict } from './verdict';
@@ -71,6 +77,8 @@ export interface TraceSummary {
   blocking: SummaryBlocking[];
   /** Concurrent, parallel, both or neither, with the figures that justify it. */
   verdict: Verdict;
+  /** What the trace proves about the program (blocking, sequential awaits...), warnings first. */
+  findings: SummaryFinding[];
   /** What the sampler could do and what it cost. */
   sampler: SummarySampler;
   /** Why the trace could not be read to its end, if it could not. */
@@ -107,6 +115,8 @@ export interface SummaryBlocking {
   cpuMs?: number;
   /** ...and how much it waited for a core (run-queue wait), ms. */
   runQueueMs?: number;
+  /** The operations that became ready while it ran and had to wait (see src/model/insights). */
+  delayed: SummaryDelayed;
 }
 
 /** The sampler's figures. */
@@ -219,6 +229,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
   const usage = osThreadUsage(model);
   const elu = eventLoopUtilization(model);
   const cpuOfJs = new Map(usage.filter((u) => u.jsThread >= 0).map((u) => [u.jsThread, u.cpuNs]));
+  const delayed = delayedBySpan(model, BLOCKING_MS * 1e6);
   const blocking: SummaryBlocking[] = longestSpans(model, topN, {
     minNs: BLOCKING_MS * 1e6,
     topLevelOnly: true,
@@ -227,6 +238,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     return {
       ...callbackOf(s),
       ...(cpu ? { cpuMs: round3(cpu.runNs / 1e6), runQueueMs: round3(cpu.waitNs / 1e6) } : {}),
+      delayed: delayed(s),
     };
   });
   const cores = coresFigures(model);
@@ -305,6 +317,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
     })),
     blocking,
     verdict: verdictOf(model, cores),
+    findings: summaryFindings(model, cores),
     sampler,
     ...(decodeError !== undefined ? { error: decodeError } : {}),
   };

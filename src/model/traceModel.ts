@@ -638,6 +638,21 @@ export class TraceModel implements TraceSink {
     this.touch(timeNs);
   }
 
+  /** Timers' delays by resource index, ns (sparse: only Timeouts of traces that record it). */
+  private readonly timerDelays = new Map<number, number>();
+
+  /** A timer's delay (it falls due this long after it is armed), ns; NaN when not recorded. */
+  timerDelayNsOf(resIndex: number): number {
+    return this.timerDelays.get(resIndex) ?? NaN;
+  }
+
+  timerDelay(stream: string, _timeNs: number, asyncId: number, delayNs: number): void {
+    const res = this.threadState(stream).resources.get(asyncId);
+    if (res !== undefined) {
+      this.timerDelays.set(res, delayNs);
+    }
+  }
+
   dropped(stream: string, timeNs: number, count: number): void {
     this.threadState(stream).row.dropped += count;
     this.touch(timeNs);

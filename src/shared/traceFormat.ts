@@ -100,6 +100,11 @@ export const Rec = {
    * `process.threadCpuUsage()` (Node 22+); flags bit 0: the figure is the whole process's
    * (`process.cpuUsage()`, older Node on the main thread). Written about every 100 ms. */
   ThreadCpu: 24,
+  /** `dt:uv asyncId:uv delayUs:uv` Timer `asyncId` (a Timeout, created by the Init just
+   * before) fires `delayUs` microseconds after it is armed (`setTimeout`'s delay; a repeating
+   * one after each run): when it falls due, so a late timer's delay is known. Written at the
+   * Init's time (dt 0). Readers before it stop at it; readers since accept traces without it. */
+  TimerDelay: 36,
 } as const;
 
 /** A record kind. */

@@ -247,6 +247,13 @@ export function start(options: TracerOptions): void {
         sameTurn[asyncId & TURN_MASK] = asyncId;
       }
       writer.init(t, asyncId, triggerAsyncId, executionAsyncId(), typeId, locId);
+      if (type === 'Timeout') {
+        // When it falls due: what tells a timer held up by a long callback from one on time.
+        const delayMs = (resource as { _idleTimeout?: unknown })._idleTimeout;
+        if (typeof delayMs === 'number' && delayMs >= 0 && delayMs < 2 ** 31) {
+          writer.timerDelay(t, asyncId, Math.round(delayMs * 1000));
+        }
+      }
       if (typeId === workerTypeId) {
         (rescue ??= newRescue()).workerCreated(asyncId, resource);
       }

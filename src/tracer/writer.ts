@@ -455,6 +455,17 @@ export class FrameWriter {
     this.publish();
   }
 
+  /** A TimerDelay record (see Rec.TimerDelay), at the time of the Init it follows. */
+  timerDelay(timeNs: number, asyncId: number, delayUs: number): void {
+    this.room(RECORD_ROOM);
+    this.buf[this.pos++] = Rec.TimerDelay;
+    this.lastKind = Rec.TimerDelay;
+    this.dt(timeNs);
+    this.uv(asyncId);
+    this.uv(delayUs);
+    this.publish();
+  }
+
   /** This thread started worker `threadId` through its WORKER operation `asyncId`. */
   spawn(timeNs: number, asyncId: number, threadId: number): void {
     this.room(RECORD_ROOM);

@@ -49,7 +49,7 @@ const MIN_DELAY_NS = 1e6;
 export function blockingCases(
   model: TraceModel,
   thresholdNs: number,
-  timerDelayNs: (res: number) => number = () => NaN,
+  timerDelayNs: (res: number) => number = (res) => model.timerDelayNsOf(res),
 ): BlockingCase[] {
   const starts = model.spanStartNs.data;
   const ends = model.spanEndNs.data;

@@ -163,12 +163,14 @@ function blockingFinding(model: TraceModel, c: BlockingCase): Finding {
   const type = model.typeOf(res);
   const who = `${type} callback${loc ? ` (line ${loc.line})` : ''}`;
   const held = `${who} held ${threadLabel(model, c.thread)} for ${msText(roundMs(c.durationNs))}`;
-  const exact = c.victims.every((v) => v.exact);
-  const text = c.victims.length
-    ? `${held}: ${c.victims.length} operation${c.victims.length > 1 ? 's' : ''} that became ready meanwhile waited, the longest ${exact ? '' : 'up to '}${msText(roundMs(c.maxDelayNs))} (${c.victims[0].type}${victimLine(model, c.victims[0].res)})`
+  // Proven delays first (timers with their delay, immediates), then the upper bounds.
+  const victims = [...c.victims.filter((v) => v.exact), ...c.victims.filter((v) => !v.exact)];
+  const lead = victims[0];
+  const text = lead
+    ? `${held}: ${victims.length} operation${victims.length > 1 ? 's' : ''} ready meanwhile had to wait; ${lead.type}${victimLine(model, lead.res)} ${lead.exact ? 'was delayed' : 'waited up to'} ${msText(roundMs(lead.delayNs))}`
     : `${held}; nothing was waiting to run on it`;
   const related: RelatedPosition[] = [];
-  for (const v of c.victims) {
+  for (const v of victims) {
     if (related.length === MAX_RELATED) {
       break;
     }
@@ -194,6 +196,7 @@ function blockingFinding(model: TraceModel, c: BlockingCase): Finding {
       delayedCount: c.victims.length,
       maxDelayMs: roundMs(c.maxDelayNs),
       totalDelayMs: roundMs(c.totalDelayNs),
+      maxExactDelayMs: roundMs(c.maxExactDelayNs),
     },
     related,
   };
