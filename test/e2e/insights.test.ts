@@ -188,6 +188,29 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
     );
   });
 
+  it("a2) Run Again replaces them with the new run's", async function () {
+    this.timeout(120000);
+    // A shorter busy loop, saved on disk: the editor reloads it, the new run holds ~150 ms.
+    const file = path.join(examples, BLOCKING);
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('Date.now() + 300', 'Date.now() + 150'),
+    );
+    await runCommand(page, 'Concurrency Visualizer: Run Again');
+    const marks = await waitFor(
+      `the note on line ${busyLine} to give the new run's ~150 ms`,
+      () => editorMarks(page, BLOCKING),
+      (m) => {
+        const held = /held the thread (\d+) ms/.exec((m.after[busyLine] ?? []).join(' '));
+        return !!held && Number(held[1]) < 290;
+      },
+      60000,
+    );
+    const heldMs = Number(/held the thread (\d+) ms/.exec(marks.after[busyLine].join(' '))![1]);
+    assert.ok(heldMs >= 145, `held ${heldMs} ms, not about 150`);
+    assert.equal(marks.glyphs[busyLine]?.length, 1, "one gutter mark: the old run's is gone");
+  });
+
   const seqLines = ['const a =', 'const b =', 'const c ='].map((t) =>
     lineOf(path.join(FIXTURES, SEQUENTIAL), t),
   );
