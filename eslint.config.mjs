@@ -92,6 +92,11 @@ export default tseslint.config(
     'the panel and editor: src/shared/, src/model/, node: and vscode',
   ),
   layer(
+    ['src/editor/insightsQuickFix.ts'],
+    '^(?!typescript$)',
+    'the quick fix: only the TypeScript parser (bundled apart: dist/insightsQuickFix.js)',
+  ),
+  layer(
     ['webview-ui/**/*.ts'],
     '^(node:|vscode$|(\\.\\./)+(src/(?!shared/|model/)|test/|bench/|scripts/|dist/))',
     'webview-ui/: only itself, src/shared/ and src/model/ (and browser packages)',

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
+import type { CodeInsights } from './editor/insightsEditor';
 import { saveTraceAs } from './editor/saveTrace';
 import { ringOptions, saveRingWindow } from './editor/saveRingWindow';
 import { SourceHighlighter } from './editor/sourceHighlight';
@@ -17,6 +18,7 @@ import { readSessionTrace, traceFileHeader } from './launch/tail';
 import { ProgramTerminal } from './launch/terminal';
 import { TraceSession } from './launch/traceSession';
 import { TimelinePanel, type TraceSource } from './panel/timelinePanel';
+import type { Insights, InsightsVerdict } from './shared/insights';
 import type { PersistedState, ProgramStatus } from './shared/protocol';
 
 /** One program's panel and its latest run. */
@@ -27,6 +29,8 @@ interface Run {
   terminal?: vscode.Terminal;
   pty?: ProgramTerminal;
   status: ProgramStatus;
+  /** The verdict of the ended run, for the status bar. */
+  verdict?: InsightsVerdict;
 }
 
 /**
@@ -60,6 +64,7 @@ export class Controller implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
+    private readonly codeInsights?: CodeInsights,
   ) {
     this.tracerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'tracer.js').fsPath;
     this.statusItem.name = 'Concurrency Visualizer';
@@ -154,6 +159,7 @@ export class Controller implements vscode.Disposable {
       stop: () => undefined,
       runAgain: () => undefined,
       save: (p: TimelinePanel) => void this.saveTrace(p),
+      insights: (p: TimelinePanel, i: Insights) => this.codeInsights?.set(p, i),
     };
     if (!state?.sessionDir) {
       const p = TimelinePanel.revive(
@@ -187,6 +193,7 @@ export class Controller implements vscode.Disposable {
       jump: (m) => void this.highlighter.jump(m.position),
       stop: () => undefined,
       save: (p) => void this.saveTrace(p),
+      insights: (p, i) => this.codeInsights?.set(p, i),
       runAgain: () => {
         const program = state.session.programPath;
         if (program && fs.existsSync(program)) {
@@ -195,6 +202,7 @@ export class Controller implements vscode.Disposable {
         }
       },
     });
+    revived.onDispose = () => this.codeInsights?.clear(revived);
     this.log.info(`restored the panel of ${state.session.title} from ${state.sessionDir}`);
   }
 
@@ -242,13 +250,15 @@ export class Controller implements vscode.Disposable {
     };
     focused();
     webviewPanel.onDidChangeViewState(focused);
-    TimelinePanel.revive(webviewPanel, this.context.extensionUri, source, {
+    const traceFile = TimelinePanel.revive(webviewPanel, this.context.extensionUri, source, {
       hover: (m) => this.highlighter.hover(m.position),
       jump: (m) => void this.highlighter.jump(m.position),
       stop: () => undefined,
       runAgain: () => undefined,
       save: (p) => void this.saveTrace(p),
+      insights: (p, i) => this.codeInsights?.set(p, i),
     });
+    traceFile.onDispose = () => this.codeInsights?.clear(traceFile);
   }
 
   private start(run: Run): void {
@@ -295,6 +305,8 @@ export class Controller implements vscode.Disposable {
     );
     run.session = session;
     this.current = run;
+    run.verdict = undefined;
+    this.codeInsights?.clear(run.panel); // the new run's insights replace the old ones
     this.log.info(`running ${commandLine} in ${program.cwd}; trace in ${session.folder.dir}`);
     const ringSeconds = ringOptions(settings).ringSeconds;
     if (ringSeconds) {
@@ -365,6 +377,14 @@ export class Controller implements vscode.Disposable {
         void this.runAgain();
       },
       save: (p) => void this.saveTrace(p),
+      insights: (p, insights) => {
+        const run = getRun();
+        this.codeInsights?.set(p, insights);
+        if (insights.final && run.session && !run.session.runner.running) {
+          run.verdict = insights.verdict;
+          this.updateStatusBar();
+        }
+      },
     };
   }
 
@@ -383,6 +403,7 @@ export class Controller implements vscode.Disposable {
         this.current = undefined;
       }
       this.highlighter.hover(undefined);
+      this.codeInsights?.clear(run.panel);
       this.updateStatusBar();
     };
   }
@@ -414,8 +435,13 @@ export class Controller implements vscode.Disposable {
           : s.signal
             ? `ended by ${s.signal}`
             : `exited (${s.exitCode})`;
-      this.statusItem.text = `$(pulse) ${name} ${how}`;
-      this.statusItem.tooltip = `Run ${name} again under Concurrency Visualizer`;
+      const verdict = this.current.verdict;
+      this.statusItem.text = verdict
+        ? `$(pulse) ${name}: ${verdict.kind}`
+        : `$(pulse) ${name} ${how}`;
+      this.statusItem.tooltip = verdict
+        ? `${verdict.text}\n\n${name} ${how}. Click to run it again.`
+        : `Run ${name} again under Concurrency Visualizer`;
       this.statusItem.command = 'concurrencyVisualizer.runAgain';
       this.statusItem.show();
     } else {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Controller } from './controller';
+import { CodeInsights } from './editor/insightsEditor';
 import { TRACE_EDITOR_VIEW_TYPE, TraceEditorProvider } from './editor/traceEditor';
 import { cleanOldSessions } from './launch/session';
 import { openLesson } from './lessons/openLesson';
@@ -10,9 +11,11 @@ import type { PersistedState } from './shared/protocol';
 /** Wires the commands, the panel serializer, the trace editor and the controller; nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Concurrency Visualizer', { log: true });
-  const controller = new Controller(context, log);
+  const codeInsights = new CodeInsights(context.extensionUri);
+  const controller = new Controller(context, log, codeInsights);
   context.subscriptions.push(
     log,
+    codeInsights,
     controller,
     vscode.commands.registerCommand('concurrencyVisualizer.visualize', (uri?: vscode.Uri) =>
       controller.visualize(uri),
@@ -29,6 +32,9 @@ export function activate(context: vscode.ExtensionContext): void {
       TRACE_EDITOR_VIEW_TYPE,
       new TraceEditorProvider(log, (panel, document) => controller.showTraceFile(panel, document)),
       { supportsMultipleEditorsPerDocument: true },
+    ),
+    vscode.commands.registerCommand('concurrencyVisualizer.toggleCodeInsights', () =>
+      codeInsights.toggle(),
     ),
     vscode.commands.registerCommand('concurrencyVisualizer.openLesson', () =>
       openLesson(context.extensionUri, setLessonFor),
