@@ -180,7 +180,8 @@ export function awaitLines(f: Finding): number[] {
 /**
  * What each file shows, by absolute path: every line insight's figures, and a mark on each
  * blocking callback's line and on each line of a sequence of awaits. Positions that are not
- * absolute paths (Node's internals, eval) are left out.
+ * absolute paths (Node's internals, eval) are left out. Info findings (a long callback nothing
+ * waited for) are marked too: the mark's hover says so; only Problems entries need a warning.
  */
 export function fileViews(
   insights: Insights,
@@ -225,14 +226,15 @@ export function fileViews(
 }
 
 /**
- * The Problems entries: one warning per blocking callback and per sequence of awaits, at the
- * finding's line, with its related positions (victims, the other awaits) where they are files.
+ * The Problems entries: one warning per blocking callback and per sequence of awaits found to
+ * be a warning (something waited), at the finding's line, with its related positions (victims, the other awaits) where they are files.
  */
 export function diagnosticSpecs(insights: Insights): DiagnosticSpec[] {
   const specs: DiagnosticSpec[] = [];
   for (const f of insights.findings) {
     const file = tracePath(f.file);
-    if (!file || !f.line || !MARKED_KINDS.has(f.kind)) {
+    // Only warnings: an info finding (a long callback nothing waited for) is no problem.
+    if (!file || !f.line || !MARKED_KINDS.has(f.kind) || f.severity !== 'warning') {
       continue;
     }
     specs.push({

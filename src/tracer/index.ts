@@ -469,7 +469,15 @@ export function start(options: TracerOptions): void {
     }
     writer.init(info.startNs, rootId, 0, rootId, scriptType, scriptLoc);
     writer.event(Rec.Before, info.startNs, rootId);
-    if (options.stacks && options.stacks > 0) {
+    if (options.stacks && options.stacks > 0 && options.ringSeconds) {
+      // A flight recorder's segments re-define strings and locations, not stack frames: the
+      // later segments' samples would name frames the reader never saw. Off, and said so.
+      writer.json(Rec.StackInfo, now(), {
+        on: false,
+        intervalUs: options.stacks,
+        reason: 'not sampled in a flight recording (--ring)',
+      });
+    } else if (options.stacks && options.stacks > 0) {
       stacks = startStackSampling(writer, now, options.epochNs, options.stacks);
     }
     process.nextTick(() => {

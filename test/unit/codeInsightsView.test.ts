@@ -45,7 +45,7 @@ const blocking: Finding = {
 
 const sequential: Finding = {
   kind: 'sequential-awaits',
-  severity: 'info',
+  severity: 'warning',
   text: '3 awaits one after another waited 300 ms; together ≈ 100 ms',
   file: 'file:///w/seq.mjs',
   line: 5,
@@ -64,6 +64,8 @@ const insights: Insights = {
     sequential,
     { ...blocking, kind: 'threadpool-saturated', line: 12, text: 'pool busy' },
     { ...blocking, file: 'node:internal/timers', text: 'inside node' },
+    // A long callback nothing waited for is info: a gutter mark, no Problems entry.
+    { ...blocking, severity: 'info', line: 20, text: 'held main 80 ms; nothing waited' },
   ],
   lines: [
     line(9, {
@@ -123,7 +125,11 @@ describe('code insights: what the editor shows', () => {
     );
     assert.deepEqual(
       b.marks.map((m) => [m.kind, m.line, m.note]),
-      [['blocking', 4, 'held the thread 300 ms; 2 operations waited behind it']],
+      [
+        ['blocking', 4, 'held the thread 300 ms; 2 operations waited behind it'],
+        // The info finding is marked (its hover says what it was), not a Problems entry.
+        ['blocking', 20, 'held the thread 300 ms; 2 operations waited behind it'],
+      ],
     );
     const s = views.get('/w/seq.mjs')!;
     assert.deepEqual(s.notes, []);

@@ -118,7 +118,10 @@ describe('webview: a new lane added to the panel', function () {
     assert.ok(zoomed[1] - zoomed[0] > before[1] - before[0], 'zoomed in');
     assert.deepEqual(await laneColourAt(page, zoomed[1]), FOCUS, `the mark moved to ${zoomed[1]}`);
 
-    // The lane's hit test gives the tooltip's text; the timeline shows it.
+    // The lane's hit test gives the tooltip's text; the timeline shows it. (The lane may sit
+    // below the fold under the other tracks: scrolled to first, as a user would.)
+    await page.locator(`#${CANVAS}`).scrollIntoViewIfNeeded();
+    await nextFrames(page);
     const canvas = (await page.locator(`#${CANVAS}`).boundingBox())!;
     await page.mouse.move(zoomed[1], canvas.y + canvas.height / 2);
     await page.waitForSelector('#tooltip:not([hidden])');
