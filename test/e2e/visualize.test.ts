@@ -363,11 +363,12 @@ describe('e2e: Visualize Concurrency in a real VS Code (code-server)', function 
       stopHogs();
     }
     const frame = await panelFrameOf(page);
-    // The summary is computed once it is on screen: bring the parallelism section into view.
+    // The summary is computed once it is on screen: bring it into view (the lesson opens in
+    // presenter mode, whose doubled tracks leave the summary below the parallelism section's top).
     await frame.evaluate(() =>
       (globalThis as unknown as PageGlobals).document
-        .querySelector('#parallelism')
-        ?.scrollIntoView({ block: 'start' }),
+        .querySelector('#pl-summary')
+        ?.scrollIntoView({ block: 'center' }),
     );
     const summary = await waitFor(
       'the summary to speak of the other processes',
