@@ -76,7 +76,9 @@ function round3(x: number): number {
 
 /** A figure of both runs with its delta and ratio. */
 function delta(a: number, b: number): Delta {
-  const d: Delta = { a: round3(a), b: round3(b), delta: round3(b - a) };
+  // The delta of the figures shown (rounded first), so that b - a reads as the delta exactly.
+  const [ra, rb] = [round3(a), round3(b)];
+  const d: Delta = { a: ra, b: rb, delta: round3(rb - ra) };
   if (a !== 0) {
     d.ratio = round3(b / a);
   }

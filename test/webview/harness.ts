@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSession, withTracerNodeOptions } from '../../src/launch/session';
+import { DARK_THEME } from '../../src/cli/export/theme';
 import { timelineHtml } from '../../src/panel/html';
 import { readSessionTrace } from '../../src/launch/tail';
 import { FRAME_HEADER_BYTES } from '../../src/shared/traceFormat';
@@ -90,34 +91,6 @@ export function frameEnds(trace: Uint8Array): number[] {
   }
   return ends;
 }
-
-/** Dark theme variables, as VS Code's Dark Modern sets them on <html>. */
-const DARK_THEME: Record<string, string> = {
-  '--vscode-editor-background': '#1f1f1f',
-  '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d',
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-  '--vscode-font-size': '13px',
-  '--vscode-editor-font-size': '13px',
-  '--vscode-editor-font-family': 'monospace',
-  '--vscode-focusBorder': '#0078d4',
-  '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
-  '--vscode-charts-red': '#f14c4c',
-  '--vscode-charts-blue': '#3794ff',
-  '--vscode-charts-yellow': '#cca700',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#89d185',
-  '--vscode-charts-purple': '#b180d7',
-  '--vscode-button-background': '#0078d4',
-  '--vscode-button-foreground': '#ffffff',
-  '--vscode-button-secondaryBackground': '#313131',
-  '--vscode-button-secondaryForeground': '#cccccc',
-  '--vscode-badge-background': '#616161',
-  '--vscode-badge-foreground': '#f8f8f8',
-  '--vscode-panel-border': '#2b2b2b',
-  '--vscode-editorHoverWidget-background': '#202020',
-  '--vscode-editorHoverWidget-border': '#454545',
-};
 
 /**
  * What VS Code's webview host provides, added to every page before its own scripts (so the

@@ -1,9 +1,9 @@
 /**
  * The colours and fonts VS Code gives a webview (its Dark Modern theme's --vscode-* variables),
- * for the exported HTML page, which has no VS Code around it. The webview tests set the same
- * values (test/webview/harness.ts).
+ * for the exported HTML page, which has no VS Code around it; the webview tests' page sets the
+ * same (test/webview/harness.ts).
  */
-const DARK_THEME: Record<string, string> = {
+export const DARK_THEME: Record<string, string> = {
   '--vscode-editor-background': '#1f1f1f',
   '--vscode-foreground': '#cccccc',
   '--vscode-descriptionForeground': '#9d9d9d',
