@@ -78,7 +78,8 @@ function programWarnings(insights: Insights): Finding[] {
       awaitLines,
     );
     assert.equal(f.line, awaitLines[0]);
-    assert.ok(f.figures.waitedMs >= 300, `waited ${f.figures.waitedMs}`);
+    // (Three 100 ms timers: 300 ms less the few µs between a timer's start and its Init.)
+    assert.ok(f.figures.waitedMs >= 299, `waited ${f.figures.waitedMs}`);
     assert.ok(f.figures.couldBeMs >= 100, `could be ${f.figures.couldBeMs}`);
     assert.ok(f.figures.couldBeMs < f.figures.waitedMs / 2, JSON.stringify(f.figures));
   });

@@ -439,10 +439,13 @@ const linux = process.platform === 'linux';
     const join = createdAtText(run, 'Promise.all(forks)', ['PROMISE']);
     const joinRun = Math.max(...join.map((r) => model.firstRunNs(r)).filter((t) => t > 0));
     assert.ok(joinRun >= Math.max(...workers.map((t) => t.info.startNs)), 'joined after forks');
-    // Jobs of 1, 2 and 6 units end in that order however many cores they share: the roast
-    // is 4 units (~200 ms) behind the dessert, far more than a worker's start-up.
+    // The roast (6 units) ends last however many cores they share: it is 4 units (~200 ms)
+    // behind the dessert, far more than a worker's start-up. The starter (1 unit) and the
+    // dessert (2) are one unit apart, less than start-ups differ on 2 loaded cores (CI once
+    // read the dessert ready at 274 ms, the starter at 287): their order is not the point.
     const ready = [...run.stdout.matchAll(/^(\w+) ready at/gm)].map((m) => m[1]);
-    assert.deepEqual(ready, ['starter', 'dessert', 'roast'], run.stdout);
+    assert.deepEqual([...ready].sort(), ['dessert', 'roast', 'starter'], run.stdout);
+    assert.equal(ready[2], 'roast', run.stdout);
     const lines = run.stdout.trim().split('\n');
     assert.match(lines[lines.length - 1], /^join: /);
     log(`[9a] workers ran ${ms(lastEnd - Math.min(...starts))}; ${lines[lines.length - 1]}`);
@@ -585,7 +588,10 @@ const linux = process.platform === 'linux';
     // ...while its OS thread used (next to) no CPU: blocked, not busy.
     for (const w of workers) {
       const ran = runIn(model, [w], from, to);
-      assert.ok(ran <= 0.03 * (to - from), `worker ran ${ms(ran)} of ${ms(to - from)}`);
+      // Not 0: V8's sampling profiler (stacks, on by default every 2 ms) wakes a waiting
+      // thread with a signal for each sample: 19 ms of 593 ms once in CI (whole-life worker CPU
+      // of this lesson: 35-44 ms with --no-stacks, 63-80 ms with stacks). A busy worker: ~100%.
+      assert.ok(ran <= 0.06 * (to - from), `worker ran ${ms(ran)} of ${ms(to - from)}`);
       const elu = summary.eventLoopUtilization.find(
         (e) => e.threadId === model.threads[classifyOsThreads(model)[w].jsThread].info.threadId,
       )!;
