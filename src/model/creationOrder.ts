@@ -36,8 +36,20 @@ export class CreationOrder {
 
   /** The position of an operation, or -1 (a linear search: for selection, not per frame). */
   rowOf(res: number): number {
-    this.finishPending();
-    return this.order.data.subarray(0, this.order.length).indexOf(res);
+    const found = this.order.data.subarray(0, this.order.length).indexOf(res);
+    if (found >= 0 || !this.pending) {
+      return found;
+    }
+    // Merged on only until the operation's row comes (revealing an early one merges little).
+    while (this.pending) {
+      const from = this.order.length;
+      this.mergeUpTo(Math.min(this.pending.out.length, from + 4 * LAZY_MERGE_STEP));
+      const at = this.order.data.subarray(from, this.order.length).indexOf(res);
+      if (at >= 0) {
+        return from + at;
+      }
+    }
+    return -1;
   }
 
   /** Whether rows are still to be merged (tests). */

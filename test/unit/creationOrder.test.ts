@@ -99,14 +99,19 @@ describe('operations order', () => {
       return created;
     };
     const firstReference = referenceOrder(createdOf(), 0);
-    // A screenful at the top, one far down, and the last row: each the row a full merge gives.
-    for (const row of [0, 1, 2, 30, 100_000, firstCount - 1]) {
+    // A selection reveals an early operation's row: merged only so far.
+    assert.equal(track.rowOf(firstReference[5000]), 5000);
+    assert.equal(track.merging, true, 'rowOf merged no further than it had to');
+    // A screenful at the top, one far down: each the row a full merge gives.
+    for (const row of [0, 1, 2, 30, 100_000]) {
       assert.equal(track.at(row), firstReference[row], `row ${row}`);
     }
     // compact() trims the threads' arrays into new ones: the merge goes on from those.
     model.compact();
-    assert.equal(track.rowOf(firstReference[150_000]), 150_000);
-    assert.equal(track.merging, false, 'rowOf merges the rest');
+    assert.equal(track.rowOf(firstReference[firstCount - 2]), firstCount - 2);
+    assert.equal(track.at(firstCount - 1), firstReference[firstCount - 1]);
+    assert.equal(track.merging, false, 'the last row read: all merged');
+    assert.equal(track.rowOf(-5), -1);
     decoder.pushFrames(bytes.subarray(cut));
     track.update();
     assert.equal(track.length, model.resourceCount);
