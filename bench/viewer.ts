@@ -6,6 +6,7 @@
 // --stacks adds one more process with the stack samples of a 60 s run (1 ms) over the same time
 // (bench/stackSamples.ts): the Stacks track draws them with everything else.
 // Chromium's V8 takes flags from CV_JS_FLAGS (e.g. "--trace-deopt"; shown with DEBUG=pw:browser).
+// CV_BENCH_BASELINE=<bundle> runs a second webview bundle in turn with this one (side by side).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -330,42 +331,60 @@ async function main(): Promise<void> {
   // CV_BENCH_WEBVIEW=<file>: a webview bundle built elsewhere (e.g. from another commit, to
   // compare two builds in alternate runs) instead of this tree's.
   const webviewJs = process.env.CV_BENCH_WEBVIEW ?? (await buildWebview(dir));
-  const rows: Row[] = [];
-  const paints: number[][] = [];
+  // CV_BENCH_BASELINE=<file>: a second bundle (e.g. main's) run in turn with the first, in the
+  // same run of the benchmark (the order swapped every run), each with its own rows.
+  const builds: [string, string][] = process.env.CV_BENCH_BASELINE
+    ? [
+        ['baseline', process.env.CV_BENCH_BASELINE],
+        ['this', webviewJs],
+      ]
+    : [['', webviewJs]];
+  const rows: { build: string; row: Row; paints: number[]; draws: number[] }[] = [];
   for (const spans of sizes) {
-    const runs: Row[] = [];
+    const runs = new Map<string, Row[]>(builds.map(([name]) => [name, []]));
     for (let run = 0; run < RUNS; run++) {
-      const row = await benchOne(webviewJs, dir, spans);
-      runs.push(row);
-      console.error(`${spans} spans done: ${JSON.stringify(row)}`);
+      const order = run % 2 ? [...builds].reverse() : builds;
+      for (const [name, js] of order) {
+        const row = await benchOne(js, dir, spans);
+        runs.get(name)!.push(row);
+        console.error(`${spans} spans done${name ? ` (${name})` : ''}: ${JSON.stringify(row)}`);
+      }
     }
-    // Each figure's median over the runs.
-    const median = { ...runs[0] };
-    for (const key of Object.keys(median) as (keyof Row)[]) {
-      median[key] = quantile(
-        runs.map((r) => r[key]),
-        0.5,
-      );
+    for (const [name] of builds) {
+      const list = runs.get(name)!;
+      // Each figure's median over the runs.
+      const median = { ...list[0] };
+      for (const key of Object.keys(median) as (keyof Row)[]) {
+        median[key] = quantile(
+          list.map((r) => r[key]),
+          0.5,
+        );
+      }
+      rows.push({
+        build: name,
+        row: median,
+        paints: list.map((r) => r.decodePaintMs),
+        draws: list.map((r) => r.firstDrawMs),
+      });
     }
-    rows.push(median);
-    paints.push(runs.map((r) => r.decodePaintMs));
   }
   const f = (n: number, d = 1): string => n.toFixed(d);
   const label = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+  const buildColumn = builds.length > 1;
   console.log(
-    `| spans (8 threads${HOURS ? `, ${HOURS} h` : ''}) | trace bytes across the boundary | data received → first full paint | draw median / p95 | frame median / p95 | JS heap | renderer RSS | renderer private |`,
+    `| spans (8 threads${HOURS ? `, ${HOURS} h` : ''}) |${buildColumn ? ' build | first draw |' : ''} trace bytes across the boundary | data received → first full paint | draw median / p95 | frame median / p95 | JS heap | renderer RSS | renderer private |`,
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(`|---|---|---|---|---|---|---|---|${buildColumn ? '---|---|' : ''}`);
   if (RUNS > 1) {
     console.log(`\nMedians of ${RUNS} runs per size, each in a fresh page.`);
   }
-  rows.forEach((r, i) => {
-    const spread =
-      RUNS > 1 ? ` (${f(Math.min(...paints[i]), 0)}-${f(Math.max(...paints[i]), 0)})` : '';
+  for (const { build, row: r, paints, draws } of rows) {
+    const spread = RUNS > 1 ? ` (${f(Math.min(...paints), 0)}-${f(Math.max(...paints), 0)})` : '';
+    const drawSpread = RUNS > 1 ? ` (${f(Math.min(...draws), 0)}-${f(Math.max(...draws), 0)})` : '';
     console.log(
-      `| ${label(r.spans)} | ${f(r.traceMB)} MB | ${f(r.decodePaintMs, 0)} ms${spread} | ${f(r.drawMedianMs)} / ${f(r.drawP95Ms)} ms | ${f(r.frameMedianMs)} / ${f(r.frameP95Ms)} ms | ${f(r.heapMB, 0)} MB | ${f(r.rssMB, 0)} MB | ${f(r.privateMB, 0)} MB |`,
+      `| ${label(r.spans)} |${buildColumn ? ` ${build} | ${f(r.firstDrawMs, 0)} ms${drawSpread} |` : ''} ${f(r.traceMB)} MB | ${f(r.decodePaintMs, 0)} ms${spread} | ${f(r.drawMedianMs)} / ${f(r.drawP95Ms)} ms | ${f(r.frameMedianMs)} / ${f(r.frameP95Ms)} ms | ${f(r.heapMB, 0)} MB | ${f(r.rssMB, 0)} MB | ${f(r.privateMB, 0)} MB |`,
     );
-  });
+  }
 }
 
 main().catch((err) => {

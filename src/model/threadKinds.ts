@@ -130,6 +130,39 @@ function threadpoolWindowsByPid(model: TraceModel): Map<number, Float64Array> {
   return out;
 }
 
+/**
+ * The start of each process's first threadpool window (what `threadpoolWindowsByPid(model)
+ * .get(pid)[0]` is), in one pass that allocates nothing per operation.
+ */
+export function firstThreadpoolRequestNs(model: TraceModel): Map<number, number> {
+  const threadpoolType = model.types.map(isThreadpoolType);
+  const pidOfThread = model.threads.map((t) => t.info.pid);
+  const out = new Map<number, number>();
+  const types = model.resType.data;
+  for (let r = 0; r < model.resourceCount; r++) {
+    if (!threadpoolType[types[r]]) {
+      continue;
+    }
+    // The window of threadpoolWindowsByPid: creation to first callback (or end).
+    const start = model.resInitNs.data[r];
+    let end = model.firstRunNs(r);
+    if (Number.isNaN(end)) {
+      end = model.resDestroyNs.data[r];
+    }
+    if (Number.isNaN(end)) {
+      end = model.endNs;
+    }
+    if (!Number.isNaN(start) && end > start) {
+      const pid = pidOfThread[model.resThread.data[r]];
+      const first = out.get(pid);
+      if (first === undefined || start < first) {
+        out.set(pid, start);
+      }
+    }
+  }
+  return out;
+}
+
 /** Length of the overlap of [start, end) with merged windows. */
 export function overlapWithWindows(windows: Float64Array, start: number, end: number): number {
   if (!(end > start)) {
@@ -191,11 +224,28 @@ export function classifyOsThreads(model: TraceModel): OsThreadClass[] {
     const row = os.threads[i];
     return jsByTid.has(`${row.pid}:${row.tid}`) || row.tid === row.pid || !!kindOfName(row.name);
   };
-  const windowsOf = threadpoolWindowsByPid(model);
-  const firstRequestNs = new Map([...windowsOf].map(([pid, w]) => [pid, w[0]]));
-  const byBirth = classifyByBirth(model, knownBetter, firstRequestNs);
+  if (os.threads.length === 0) {
+    // Nothing to classify: the windows below are a pass over every operation (10M: 0.4 s of
+    // the first paint).
+    return [];
+  }
+  // Only a main thread that listed its start-up threads classifies by birth.
+  const byBirthNeedsRequests = model.threads.some(
+    (t) => t.info.kind === 'main' && t.info.startTids,
+  );
+  const byBirth = classifyByBirth(
+    model,
+    knownBetter,
+    byBirthNeedsRequests ? firstThreadpoolRequestNs(model) : new Map(),
+  );
   const needsActivity = os.threads.map((_, i) => !knownBetter(i) && !byBirth.has(i));
   const traced = new Set(model.threads.map((t) => t.info.pid));
+  // The windows only for threads that only their activity can tell (named threads, Node 22+,
+  // and threads of known birth need none).
+  const windowsOf =
+    os.sampleCount > 0 && needsActivity.some(Boolean)
+      ? threadpoolWindowsByPid(model)
+      : new Map<number, Float64Array>();
   for (let s = 0; s < os.sampleCount; s++) {
     const t = os.sampleThread.data[s];
     if (!needsActivity[t]) {

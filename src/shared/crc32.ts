@@ -8,8 +8,9 @@
 /** A CRC-32 function: the checksum of `bytes` continuing from `initial` (0 to start). */
 export type Crc32 = (bytes: Uint8Array, initial?: number) => number;
 
-// Slicing by 4: four tables of 256, four bytes per step (about 3x the byte-at-a-time loop).
-const T = new Int32Array(1024);
+// Slicing by 8: eight tables of 256, eight bytes per step. Over the frames of a 79 MB trace in
+// Node 20 on the 2-core VM: 105 ms sliced by 4, 66 ms by 8 (the webview checks every frame).
+const T = new Int32Array(2048);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) {
@@ -19,7 +20,7 @@ for (let n = 0; n < 256; n++) {
 }
 for (let n = 0; n < 256; n++) {
   let c = T[n];
-  for (let k = 1; k < 4; k++) {
+  for (let k = 1; k < 8; k++) {
     c = T[c & 0xff] ^ (c >>> 8);
     T[k * 256 + n] = c;
   }
@@ -30,15 +31,20 @@ export function crc32(bytes: Uint8Array, initial = 0): number {
   let c = ~initial;
   let i = 0;
   const n = bytes.length;
-  const end4 = n - (n & 3);
-  while (i < end4) {
+  const end8 = n - (n & 7);
+  while (i < end8) {
     c ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    const hi = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
     c =
-      T[768 + (c & 0xff)] ^
-      T[512 + ((c >>> 8) & 0xff)] ^
-      T[256 + ((c >>> 16) & 0xff)] ^
-      T[c >>> 24];
-    i += 4;
+      T[1792 + (c & 0xff)] ^
+      T[1536 + ((c >>> 8) & 0xff)] ^
+      T[1280 + ((c >>> 16) & 0xff)] ^
+      T[1024 + (c >>> 24)] ^
+      T[768 + (hi & 0xff)] ^
+      T[512 + ((hi >>> 8) & 0xff)] ^
+      T[256 + ((hi >>> 16) & 0xff)] ^
+      T[hi >>> 24];
+    i += 8;
   }
   while (i < n) {
     c = T[(c ^ bytes[i++]) & 0xff] ^ (c >>> 8);

@@ -72,4 +72,77 @@ describe('operations order', () => {
     const rows = Array.from({ length: track.length }, (_, row) => track.at(row));
     assert.deepEqual(rows, referenceOrder(created, 0));
   });
+  it('orders a large first batch as far as rows are read, then all of it when data comes', () => {
+    const { bytes } = generateTrace(200000, 8, 5);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const frameEnds: number[] = [];
+    for (let at = 8; at < bytes.length; at += FRAME_HEADER_BYTES + view.getUint32(at, true)) {
+      frameEnds.push(at + FRAME_HEADER_BYTES + view.getUint32(at, true));
+    }
+    const model = new TraceModel();
+    const decoder = new TraceDecoder(model);
+    const track = new CreationOrder(model);
+    // Most of the trace first (a hydrate), the rest after (live appends).
+    const cut = frameEnds[frameEnds.length - 4];
+    decoder.pushFile(bytes.subarray(0, cut));
+    track.update();
+    const firstCount = model.resourceCount;
+    assert.ok(firstCount > 1 << 16, `operations: ${firstCount}`);
+    assert.equal(track.length, firstCount);
+    assert.equal(track.merging, true, 'nothing read yet, nothing merged');
+    const createdOf = (): Float64Array => {
+      const created = new Float64Array(model.resourceCount);
+      for (let res = 0; res < model.resourceCount; res++) {
+        const initNs = model.resInitNs.data[res];
+        created[res] = Number.isNaN(initNs) ? model.firstRunNs(res) : initNs;
+      }
+      return created;
+    };
+    const firstReference = referenceOrder(createdOf(), 0);
+    // A selection reveals an early operation's row: merged only so far.
+    assert.equal(track.rowOf(firstReference[5000]), 5000);
+    assert.equal(track.merging, true, 'rowOf merged no further than it had to');
+    // A screenful at the top, one far down: each the row a full merge gives.
+    for (const row of [0, 1, 2, 30, 100_000]) {
+      assert.equal(track.at(row), firstReference[row], `row ${row}`);
+    }
+    // compact() trims the threads' arrays into new ones: the merge goes on from those.
+    model.compact();
+    assert.equal(track.rowOf(firstReference[firstCount - 2]), firstCount - 2);
+    assert.equal(track.at(firstCount - 1), firstReference[firstCount - 1]);
+    assert.equal(track.merging, false, 'the last row read: all merged');
+    assert.equal(track.rowOf(-5), -1);
+    decoder.pushFrames(bytes.subarray(cut));
+    track.update();
+    assert.equal(track.length, model.resourceCount);
+    const rows = Array.from({ length: track.length }, (_, row) => track.at(row));
+    assert.deepEqual(rows, referenceOrder(createdOf(), 0));
+  });
+
+  it('merges what a large first batch left when more data comes before it is read', () => {
+    const { bytes } = generateTrace(150000, 4, 7);
+    const model = new TraceModel();
+    const decoder = new TraceDecoder(model);
+    const track = new CreationOrder(model);
+    const half = 8 + Math.floor((bytes.length - 8) / 2);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let cut = 8;
+    while (cut < half) {
+      cut += FRAME_HEADER_BYTES + view.getUint32(cut, true);
+    }
+    decoder.pushFile(bytes.subarray(0, cut));
+    track.update();
+    assert.equal(track.merging, true);
+    track.at(10);
+    decoder.pushFrames(bytes.subarray(cut));
+    track.update();
+    assert.equal(track.merging, false);
+    const created = new Float64Array(model.resourceCount);
+    for (let res = 0; res < model.resourceCount; res++) {
+      const initNs = model.resInitNs.data[res];
+      created[res] = Number.isNaN(initNs) ? model.firstRunNs(res) : initNs;
+    }
+    const rows = Array.from({ length: track.length }, (_, row) => track.at(row));
+    assert.deepEqual(rows, referenceOrder(created, 0));
+  });
 });

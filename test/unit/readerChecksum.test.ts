@@ -87,6 +87,30 @@ describe('reader: frame checksums (format version 2)', () => {
     assert.equal(crc32(bytes.subarray(333), crc32(bytes.subarray(0, 333))), crc32(bytes));
   });
 
+  it('agrees with the bit-by-bit CRC-32 at every length and offset around its 8-byte steps', () => {
+    const reference = (bytes: Uint8Array): number => {
+      let c = ~0;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) {
+          c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        }
+      }
+      return ~c >>> 0;
+    };
+    let seed = 7;
+    const bytes = Uint8Array.from({ length: 200 }, () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed >>> 23;
+    });
+    for (let from = 0; from < 9; from++) {
+      for (let length = 0; length <= 80; length++) {
+        const part = bytes.subarray(from, from + length);
+        assert.equal(crc32(part), reference(part), `bytes ${from}..${from + length}`);
+      }
+    }
+  });
+
   it('reports a damaged frame at its offset and reads the other stream past it', () => {
     const { bytes, frameStarts, streamOf } = twoStreams();
     const whole = new TraceModel();
