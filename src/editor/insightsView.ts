@@ -128,9 +128,10 @@ export function lineNoteText(li: LineInsight): string {
   return parts.join(' · ');
 }
 
-/** A hot line's note: "self 240 ms (burnCpu)". */
+/** A hot line's note: "self 240 ms (burnCpu)", "self 4.5 ms (anonymous)". */
 export function hotLineNote(h: HotLine): string {
-  return `self ${formatMs(h.selfMs)} (${h.function})`;
+  const name = h.function.startsWith('(') ? h.function : `(${h.function})`;
+  return `self ${formatMs(h.selfMs)} ${name}`;
 }
 
 /** A hot line's hover: its self time with its share of the samples, then its function's. */

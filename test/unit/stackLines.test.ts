@@ -162,6 +162,10 @@ describe('stack lines: self time per source line', () => {
       exact: true,
     };
     assert.equal(hotLineNote(h), 'self 240 ms (burnCpu)');
+    assert.equal(
+      hotLineNote({ ...h, function: '(anonymous)', selfMs: 4.5 }),
+      'self 4.5 ms (anonymous)',
+    );
     assert.deepEqual(
       hotLineHover(h).map((p) => (p.kind === 'text' ? p.text : p.label)),
       [
