@@ -365,22 +365,26 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
 
   const hotLine = lineOf(path.join(FIXTURES, BURN), 'while (Date.now()');
   const burnLine = lineOf(path.join(FIXTURES, BURN), 'function burnCpu');
+  /** The loop line's self time as e) read it in the editor, ms. */
+  let hotSelfMs = NaN;
 
   it('e) shows the sampled self time of the hottest line, with a hover', async function () {
     this.timeout(120000);
     await visualize(BURN);
     // Room for the source and the panel (and for the README's pictures): f) puts them back.
-    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await runCommand(page, 'View: Toggle Panel Visibility');
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await runCommand(page, 'View: Hide Panel');
     const marks = await waitFor(
       `the self time after line ${hotLine}`,
       () => editorMarks(page, BURN),
       (m) => (m.after[hotLine] ?? []).some((t) => /self \d+ ms \(burnCpu\)/.test(t)),
       30000,
     );
-    // The 300 ms callback spent nearly all of it on the loop's line.
-    const selfMs = Number(/self (\d+) ms/.exec(marks.after[hotLine].join(' '))![1]);
-    assert.ok(selfMs >= 240, `self ${selfMs} ms on the loop's line, not >= 80% of 300 ms`);
+    // Sampled time is CPU time: a loaded machine takes part of the 300 ms away (171 ms once in
+    // the whole e2e run), so the figures are checked against each other, not against 300 ms.
+    // The ground truth (>= 80% of the callback) is test/tracer/stacks.test.ts's.
+    hotSelfMs = Number(/self (\d+) ms/.exec(marks.after[hotLine].join(' '))![1]);
+    assert.ok(hotSelfMs > 0, marks.after[hotLine].join(' '));
     // A note, no gutter mark: it is information, not a finding.
     assert.equal(marks.glyphs[hotLine], undefined);
     const code = page
@@ -403,7 +407,9 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
       20000,
     );
     const text = hover.find(ours)!.replace(/\s+/g, ' ');
-    assert.match(text, /\d+% of the run's samples/);
+    // Most of the run's samples are the loop's line (90-92% on a quiet machine).
+    const share = Number(/(\d+)% of the run's samples/.exec(text)?.[1]);
+    assert.ok(share >= 50, text);
     assert.match(text, /burnCpu: self \d+ ms, total \d+ ms/);
     assert.match(text, /\d+ ms of it inside blocking callbacks/);
     const file = await screenshot('hot-line-hover');
@@ -415,6 +421,17 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
 
   it('f) the Stacks track: hover a frame for its function and time, click opens its line', async function () {
     this.timeout(120000);
+    try {
+      await flameHoverAndJump();
+    } finally {
+      // The side bar e) closed, back for d) (the explorer opens files).
+      if (!(await page.locator('.explorer-folders-view').isVisible())) {
+        await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+      }
+    }
+  });
+
+  async function flameHoverAndJump(): Promise<void> {
     // The panel in front again (e) put the source there).
     await page
       .locator('.tabs-container .tab', { hasText: `Concurrency: ${BURN}` })
@@ -455,8 +472,10 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
     }
     assert.match(tip, /burnCpu/);
     assert.ok(tip.includes(`${BURN}:${burnLine}`), `the tooltip's file:line: ${tip}`);
+    // burnCpu's self time in view holds its loop line's (the editor's figure, whole ms).
     const self = /in view: self ([\d.]+) (ms|s)/.exec(tip);
-    assert.ok(self && (self[2] === 's' || Number(self[1]) >= 240), tip);
+    const fnSelfMs = self ? Number(self[1]) * (self[2] === 's' ? 1000 : 1) : NaN;
+    assert.ok(fnSelfMs >= hotSelfMs - 1, `${tip} against the line's ${hotSelfMs} ms`);
     const file = await screenshot('flame-hover');
     if (process.env.CV_UPDATE_SCREENSHOT) {
       fs.copyFileSync(file, path.join(REPO, 'media', 'stacks.png'));
@@ -473,9 +492,7 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
       .first()
       .innerText();
     assert.ok(active.includes(BURN), `active tab is "${active}", not ${BURN}`);
-    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await runCommand(page, 'View: Toggle Panel Visibility');
-  });
+  }
 
   it('d) closing the panels clears the editor and the Problems panel', async function () {
     this.timeout(60000);
