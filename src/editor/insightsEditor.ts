@@ -44,6 +44,8 @@ export class CodeInsights implements vscode.Disposable {
     },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedOpen,
   });
+  /** Hot lines' hovers, on the whole line (their note joins the line's other figures). */
+  private readonly hotType = vscode.window.createTextEditorDecorationType({});
   private readonly blockingType: vscode.TextEditorDecorationType;
   private readonly sequentialType: vscode.TextEditorDecorationType;
   private readonly diagnostics =
@@ -62,6 +64,7 @@ export class CodeInsights implements vscode.Disposable {
     this.sequentialType = mark('insight-sequential.svg');
     this.disposables.push(
       this.noteType,
+      this.hotType,
       this.blockingType,
       this.sequentialType,
       this.diagnostics,
@@ -167,6 +170,9 @@ export class CodeInsights implements vscode.Disposable {
     for (const m of view?.marks ?? []) {
       notes.set(m.line, notes.has(m.line) ? `${notes.get(m.line)} · ${m.note}` : m.note);
     }
+    for (const h of view?.hot ?? []) {
+      notes.set(h.line, notes.has(h.line) ? `${notes.get(h.line)} · ${h.note}` : h.note);
+    }
     const noteOptions: vscode.DecorationOptions[] = [...notes]
       .filter(([line]) => inDoc(line))
       .map(([line, text]) => {
@@ -184,6 +190,15 @@ export class CodeInsights implements vscode.Disposable {
           hoverMessage: hoverMarkdown(m.hover),
         }));
     editor.setDecorations(this.noteType, noteOptions);
+    editor.setDecorations(
+      this.hotType,
+      (view?.hot ?? [])
+        .filter((h) => inDoc(h.line))
+        .map((h) => ({
+          range: doc.lineAt(h.line - 1).range,
+          hoverMessage: hoverMarkdown(h.hover),
+        })),
+    );
     editor.setDecorations(this.blockingType, marks('blocking'));
     editor.setDecorations(this.sequentialType, marks('sequential-awaits'));
   }

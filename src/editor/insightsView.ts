@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Finding, Insights, LineInsight, RelatedPosition } from '../shared/insights';
+import type { Finding, HotLine, Insights, LineInsight, RelatedPosition } from '../shared/insights';
 
 /** A line's muted end-of-line text. */
 export interface LineNote {
@@ -46,10 +46,24 @@ export interface DiagnosticSpec {
   related: { file: string; line: number; column: number; text: string }[];
 }
 
+/**
+ * A line where sampled stacks spent their own time: a note after the line's other figures and
+ * a hover on the whole line; no gutter mark and no Problems entry (it is information, not a
+ * warning, and the gutter's marks stay the findings').
+ */
+export interface HotLineNote {
+  /** 1-based. */
+  line: number;
+  note: string;
+  hover: HoverPart[];
+}
+
 /** Everything shown in one file. */
 export interface FileView {
   notes: LineNote[];
   marks: LineMark[];
+  /** Self time of the hottest functions' lines (absent: none in this file). */
+  hot?: HotLineNote[];
 }
 
 /** Findings that get a gutter mark and a Problems entry (issue #16 items 4 and 5). */
@@ -112,6 +126,37 @@ export function lineNoteText(li: LineInsight): string {
     );
   }
   return parts.join(' · ');
+}
+
+/** A hot line's note: "self 240 ms (burnCpu)", "self 4.5 ms (anonymous)". */
+export function hotLineNote(h: HotLine): string {
+  const name = h.function.startsWith('(') ? h.function : `(${h.function})`;
+  return `self ${formatMs(h.selfMs)} ${name}`;
+}
+
+/** A hot line's hover: its self time with its share of the samples, then its function's. */
+export function hotLineHover(h: HotLine): HoverPart[] {
+  const pct = h.share >= 0.1 ? Math.round(h.share * 100) : Math.round(h.share * 1000) / 10;
+  const where = h.exact
+    ? 'on this line'
+    : 'in this function (the trace has no line numbers per sample: its first line stands for all)';
+  const parts: HoverPart[] = [
+    {
+      kind: 'text',
+      text: `Sampled stacks: ${h.function} ran ${formatMs(h.selfMs)} ${where}, ${pct}% of the run's samples (${h.samples} sample${h.samples === 1 ? '' : 's'})`,
+    },
+    {
+      kind: 'text',
+      text: `${h.function}: self ${formatMs(h.functionSelfMs)}, total ${formatMs(h.totalMs)} (with what it called)`,
+    },
+  ];
+  if (h.blockingSelfMs > 0) {
+    parts.push({
+      kind: 'text',
+      text: `${formatMs(h.blockingSelfMs)} of it inside blocking callbacks`,
+    });
+  }
+  return parts;
 }
 
 /**
@@ -182,6 +227,7 @@ export function awaitLines(f: Finding): number[] {
  * blocking callback's line and on each line of a sequence of awaits. Positions that are not
  * absolute paths (Node's internals, eval) are left out. Info findings (a long callback nothing
  * waited for) are marked too: the mark's hover says so; only Problems entries need a warning.
+ * Hot lines (sampled self time) get a note and a hover, no mark.
  */
 export function fileViews(
   insights: Insights,
@@ -218,9 +264,17 @@ export function fileViews(
       });
     }
   }
+  for (const h of insights.hotLines ?? []) {
+    const file = tracePath(h.file);
+    if (file && h.line > 0) {
+      const v = view(file);
+      (v.hot ??= []).push({ line: h.line, note: hotLineNote(h), hover: hotLineHover(h) });
+    }
+  }
   for (const v of views.values()) {
     v.notes.sort((a, b) => a.line - b.line);
     v.marks.sort((a, b) => a.line - b.line);
+    v.hot?.sort((a, b) => a.line - b.line);
   }
   return views;
 }

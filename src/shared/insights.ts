@@ -63,6 +63,31 @@ export interface LineInsight {
   waitMaxMs: number;
 }
 
+/**
+ * Where the sampled stacks spent their own time, per source line of the hottest functions (of
+ * the whole run and of blocking callbacks), for the editor (issue #17 item 4).
+ */
+export interface HotLine {
+  file: string;
+  /** 1-based; the function's first line when `exact` is false. */
+  line: number;
+  /** The function running on this line (the one with the most self time there). */
+  function: string;
+  /** Self time on this line over the run, every thread together, ms. */
+  selfMs: number;
+  /** Samples behind selfMs. */
+  samples: number;
+  /** selfMs as a share of all the run's sampled (non-idle) time, 0..1. */
+  share: number;
+  /** Of selfMs, the part inside blocking callbacks, ms. */
+  blockingSelfMs: number;
+  /** The function's own time over the run, and its time on the stack at all, ms. */
+  functionSelfMs: number;
+  totalMs: number;
+  /** False when the trace has no line ticks (older traces): the line is the function's first. */
+  exact: boolean;
+}
+
 /** The verdict's kind and sentence (see src/model/verdict.ts). */
 export interface InsightsVerdict {
   kind: 'concurrent' | 'parallel' | 'both' | 'neither';
@@ -74,6 +99,8 @@ export interface Insights {
   verdict: InsightsVerdict;
   findings: Finding[];
   lines: LineInsight[];
+  /** Self time per line of the hottest functions (absent: no sampled stacks, older webviews). */
+  hotLines?: HotLine[];
   /** True once the program has ended (or the trace is a saved one): the figures are final. */
   final: boolean;
 }

@@ -175,7 +175,9 @@ export const Rec = {
    * stack is frame `frameId` (the leaf) and its parents. Idle samples are left out. */
   StackSamples: 27,
   /** `dt:uv byteLength:uv utf8(JSON StackInfo)` Whether this thread's stacks are sampled, at
-   * what interval, and why not when they are not (the program runs its own profiler). */
+   * what interval, and why not when they are not (the program runs its own profiler). Written
+   * again after each batch of samples with `lineTicks` (the same on/intervalUs): the source
+   * lines of that batch's leaf frames, from V8's per-node line ticks (readers before ignore it). */
   StackInfo: 28,
   /** `dt:uv asyncId:uv delayUs:uv` Timer `asyncId` (a Timeout, created by the Init just
    * before) fires `delayUs` microseconds after it is armed (`setTimeout`'s delay; a repeating
@@ -290,7 +292,16 @@ export interface StackInfo {
   intervalUs: number;
   /** Why stacks are not sampled, for people. */
   reason?: string;
+  /**
+   * The batch just written: triplets (frame id, 1-based line, ticks), how many of the batch's
+   * samples whose leaf was that frame were on that line (V8 counts lines per profile node, not
+   * per sample). At most STACK_LINE_TICKS_PER_RECORD triplets a record; absent in older traces.
+   */
+  lineTicks?: number[];
 }
+
+/** Most (frame, line, ticks) triplets one StackInfo record carries (a checked list's bound). */
+export const STACK_LINE_TICKS_PER_RECORD = 1365;
 
 /** Why and how a thread ended, in its End record. */
 export interface ThreadEnd {
@@ -507,5 +518,6 @@ export function checkStackInfo(value: unknown): StackInfo | string {
     on: ['boolean', false],
     intervalUs: ['count', 0],
     reason: ['string', undefined],
+    lineTicks: ['counts', undefined],
   });
 }

@@ -17,6 +17,7 @@
 import { fileURLToPath } from 'node:url';
 import { Rec, type StackInfo } from '../shared/traceFormat';
 import { sourceMapped } from './callsite';
+import { BatchLineTicks, type PositionTicks } from './lineTicks';
 import type { FrameWriter } from './writer';
 
 /** A batch of samples is written about this often, when the thread's event loop turns. */
@@ -41,6 +42,8 @@ interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   children?: number[];
+  /** Its own samples per line of its function (V8 gives them with every profile). */
+  positionTicks?: PositionTicks[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -139,7 +142,8 @@ export function startStackSampling(
     note({ on: false, intervalUs, reason: `the profiler did not start (${failed})` });
     return undefined;
   }
-  note({ on: true, intervalUs });
+  const onInfo: StackInfo = { on: true, intervalUs };
+  note(onInfo);
 
   const frames = new StackFrames(writer);
   // V8's profile times are µs on its monotonic clock, which is hrtime's (CLOCK_MONOTONIC,
@@ -157,6 +161,9 @@ export function startStackSampling(
       offsetNs = startNs >= beforeNs - 2e6 && startNs <= afterNs + 2e6 ? 0 : beforeNs - startNs;
     }
     lastSampleNs = writeSamples(writer, frames, profile, offsetNs - epoch, lastSampleNs, now);
+    // After the samples, so that a reader knows which samples the lines are of.
+    frames.lineTicks.write(writer, now(), onInfo);
+    frames.lineTicks = new BatchLineTicks();
   };
   /** Which profile is running: the protocol's (true) or the console's. */
   let protocolRunning = true;
@@ -211,6 +218,10 @@ export function startStackSampling(
 /** The stream's stack frames: one id per distinct path from the root, kept across batches. */
 class StackFrames {
   private readonly ids = new Map<string, number>();
+  /** The files frames were written with, by id (line ticks are mapped into the same file). */
+  readonly files: string[] = [''];
+  /** The current batch's line ticks. */
+  lineTicks = new BatchLineTicks();
 
   constructor(private readonly writer: FrameWriter) {}
 
@@ -223,6 +234,7 @@ class StackFrames {
       this.ids.set(key, id);
       const site = siteOf(frame);
       const writer = this.writer;
+      this.files[id] = site.file;
       const nameId = writer.stringId(frame.functionName || '(anonymous)');
       const fileId = writer.stringId(site.file);
       writer.varints(Rec.StackFrame, undefined, [
@@ -289,6 +301,9 @@ function writeSamples(
       } else {
         const parent = parentOf.get(nodeId);
         id = frames.idOf(parent === undefined ? 0 : frameIdOf(parent), node.callFrame);
+        if (node.positionTicks?.length) {
+          frames.lineTicks.add(id, node.callFrame.url, frames.files[id], node.positionTicks);
+        }
       }
       frameOf.set(nodeId, id);
     }

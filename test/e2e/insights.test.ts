@@ -2,19 +2,34 @@
 // of a blocking program and of a sequential-awaits program (test/fixtures/insights/), the
 // editor shows each line's figures at its end, a gutter mark on the blocking callback's line with
 // a hover, the Problems panel lists both findings, and the Promise.all quick fix applies; they
-// come back after a window reload and go with the panels.
+// come back after a window reload and go with the panels. Sampled stacks (#17): a 300 ms timer
+// callback burning in a named function shows its loop line's self time with a hover, and the
+// panel's Stacks track hovers that function's frame and jumps to its line.
 // Screenshots: test-results/e2e-insights-*.png (CV_UPDATE_SCREENSHOT=1 also writes
-// media/insights.png for the README).
+// media/insights.png, media/stacks.png and media/stacks-editor.png for the README).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO, RESULTS, runCommand, waitFor, waitForWorkbench } from './harness';
-import { lineOf, openFile, openWorkbench, threads, type Workbench } from './workbench';
+import {
+  lineOf,
+  openFile,
+  openWorkbench,
+  panel,
+  panelFrame,
+  spanPosition,
+  threads,
+  type Workbench,
+} from './workbench';
 
 const FIXTURES = path.join(REPO, 'test', 'fixtures', 'insights');
 const BLOCKING = 'blocking.js';
 const SEQUENTIAL = 'sequential-awaits.js';
+const BURN = 'burn.js';
+/** The Stacks track's layout (webview-ui/timeline/flameTrack.ts): a label row, 14 px a depth. */
+const FLAME_LABEL_PX = 16;
+const FLAME_ROW_PX = 14;
 
 /** The little of the DOM the page-side function below reads (the host tsconfig has no DOM lib). */
 interface Element {
@@ -103,7 +118,7 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
   before(async function () {
     this.timeout(15 * 60 * 1000);
     workbench = await openWorkbench('e2e-insights-console.log', (dir) => {
-      for (const f of [BLOCKING, SEQUENTIAL]) {
+      for (const f of [BLOCKING, SEQUENTIAL, BURN]) {
         fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, f));
       }
     });
@@ -348,6 +363,137 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
     await waitFor('them back once toggled on', () => editorMarks(page, BLOCKING), shown, 20000);
   });
 
+  const hotLine = lineOf(path.join(FIXTURES, BURN), 'while (Date.now()');
+  const burnLine = lineOf(path.join(FIXTURES, BURN), 'function burnCpu');
+  /** The loop line's self time as e) read it in the editor, ms. */
+  let hotSelfMs = NaN;
+
+  it('e) shows the sampled self time of the hottest line, with a hover', async function () {
+    this.timeout(120000);
+    await visualize(BURN);
+    // Room for the source and the panel (and for the README's pictures): f) puts them back.
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await runCommand(page, 'View: Hide Panel');
+    const marks = await waitFor(
+      `the self time after line ${hotLine}`,
+      () => editorMarks(page, BURN),
+      (m) => (m.after[hotLine] ?? []).some((t) => /self \d+ ms \(burnCpu\)/.test(t)),
+      30000,
+    );
+    // Sampled time is CPU time: a loaded machine takes part of the 300 ms away (171 ms once in
+    // the whole e2e run), so the figures are checked against each other, not against 300 ms.
+    // The ground truth (>= 80% of the callback) is test/tracer/stacks.test.ts's.
+    hotSelfMs = Number(/self (\d+) ms/.exec(marks.after[hotLine].join(' '))![1]);
+    assert.ok(hotSelfMs > 0, marks.after[hotLine].join(' '));
+    // A note, no gutter mark: it is information, not a finding.
+    assert.equal(marks.glyphs[hotLine], undefined);
+    const code = page
+      .locator('.editor-group-container.active .view-line', { hasText: 'while (Date.now()' })
+      .first();
+    const ours = (t: string): boolean => /Sampled\sstacks:\sburnCpu\sran\s\d+\sms/.test(t);
+    await code.hover({ position: { x: 30, y: 5 }, force: true });
+    let polls = 0;
+    const hover = await waitFor(
+      'the hover of the hot line',
+      async () => {
+        const texts = await page.locator('.monaco-hover:visible').allInnerTexts();
+        if (!texts.some(ours) && ++polls % 12 === 0) {
+          await page.mouse.move(5, 5);
+          await code.hover({ position: { x: 30, y: 5 }, force: true });
+        }
+        return texts;
+      },
+      (texts) => texts.some(ours),
+      20000,
+    );
+    const text = hover.find(ours)!.replace(/\s+/g, ' ');
+    // Most of the run's samples are the loop's line (90-92% on a quiet machine).
+    const share = Number(/(\d+)% of the run's samples/.exec(text)?.[1]);
+    assert.ok(share >= 50, text);
+    assert.match(text, /burnCpu: self \d+ ms, total \d+ ms/);
+    assert.match(text, /\d+ ms of it inside blocking callbacks/);
+    const file = await screenshot('hot-line-hover');
+    if (process.env.CV_UPDATE_SCREENSHOT) {
+      fs.copyFileSync(file, path.join(REPO, 'media', 'stacks-editor.png'));
+    }
+    await page.keyboard.press('Escape');
+  });
+
+  it('f) the Stacks track: hover a frame for its function and time, click opens its line', async function () {
+    this.timeout(120000);
+    try {
+      await flameHoverAndJump();
+    } finally {
+      // The side bar e) closed, back for d) (the explorer opens files).
+      if (!(await page.locator('.explorer-folders-view').isVisible())) {
+        await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+      }
+    }
+  });
+
+  async function flameHoverAndJump(): Promise<void> {
+    // The panel in front again (e) put the source there).
+    await page
+      .locator('.tabs-container .tab', { hasText: `Concurrency: ${BURN}` })
+      .first()
+      .click();
+    await waitFor(
+      `the ${BURN} panel`,
+      () => threads(page),
+      (t) => (t.title ?? '').includes(BURN) && t.spans > 0,
+    );
+    const frame = await panelFrame(page);
+    const canvas = panel(page).locator('#track-stacks-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    // The middle of the timer callback, on the shared axis, in the Stacks canvas's coordinates.
+    const at = await spanPosition(page, 'Timeout');
+    const threadsBox = (await panel(page).locator('#threads-canvas').boundingBox())!;
+    const box = (await canvas.boundingBox())!;
+    const xPx = threadsBox.x + at.x - box.x;
+    // burnCpu's depth is Node's (its timer internals call the callback): down the rows until
+    // the tooltip names it.
+    let tip = '';
+    let yPx = 0;
+    for (let row = 0; row < 12 && !/burnCpu/.test(tip); row++) {
+      yPx = FLAME_LABEL_PX + row * FLAME_ROW_PX + FLAME_ROW_PX / 2;
+      await canvas.hover({ position: { x: xPx, y: yPx }, force: true });
+      tip = await waitFor(
+        `the tooltip of row ${row}`,
+        () =>
+          frame.evaluate(() => {
+            const el = (globalThis as unknown as Globals).document.querySelector('#tooltip');
+            return el && !(el as unknown as { hidden: boolean }).hidden
+              ? (el.textContent ?? '')
+              : '';
+          }),
+        (t) => t !== '',
+        5000,
+      ).catch(() => '');
+    }
+    assert.match(tip, /burnCpu/);
+    assert.ok(tip.includes(`${BURN}:${burnLine}`), `the tooltip's file:line: ${tip}`);
+    // burnCpu's self time in view holds its loop line's (the editor's figure, whole ms).
+    const self = /in view: self ([\d.]+) (ms|s)/.exec(tip);
+    const fnSelfMs = self ? Number(self[1]) * (self[2] === 's' ? 1000 : 1) : NaN;
+    assert.ok(fnSelfMs >= hotSelfMs - 1, `${tip} against the line's ${hotSelfMs} ms`);
+    const file = await screenshot('flame-hover');
+    if (process.env.CV_UPDATE_SCREENSHOT) {
+      fs.copyFileSync(file, path.join(REPO, 'media', 'stacks.png'));
+    }
+    await canvas.click({ position: { x: xPx, y: yPx }, force: true });
+    await waitFor(
+      `the cursor on line ${burnLine}`,
+      () => page.locator('[id="status.editor.selection"]').innerText({ timeout: 2000 }),
+      (t) => t.startsWith(`Ln ${burnLine},`),
+      15000,
+    );
+    const active = await page
+      .locator('.editor-group-container.active .tab.active')
+      .first()
+      .innerText();
+    assert.ok(active.includes(BURN), `active tab is "${active}", not ${BURN}`);
+  }
+
   it('d) closing the panels clears the editor and the Problems panel', async function () {
     this.timeout(60000);
     await runCommand(page, 'View: Close All Editor Groups');
@@ -363,5 +509,12 @@ describe('e2e: code insights in the editor and the Problems panel (code-server)'
       15000,
     );
     assert.deepEqual(after.marks.glyphs, {});
+    await openFile(page, BURN);
+    await waitFor(
+      `no self time left on ${BURN}`,
+      () => editorMarks(page, BURN),
+      (m) => Object.keys(m.after).length === 0,
+      15000,
+    );
   });
 });

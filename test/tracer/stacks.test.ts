@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createSession, withTracerNodeOptions } from '../../src/launch/session';
 import { readSessionTrace } from '../../src/launch/tail';
 import { TraceDecoder } from '../../src/model/decoder';
+import { computeInsights } from '../../src/model/insights';
 import { hotFunctions } from '../../src/model/stacks';
 import { summarize, type TraceSummary } from '../../src/model/summary';
 import { TraceModel } from '../../src/model/traceModel';
@@ -162,6 +163,15 @@ describe('stacks: sampled JavaScript stacks (#17)', function () {
         assert.ok(hot.selfMs >= 0.8 * b.durationMs, JSON.stringify(b));
         // The same through the text summary's source, and nothing said to be off.
         assert.ok(run.summary.stacks?.threads.every((t) => t.on));
+        // Self time per line (V8's line ticks): the loop's line, inside the blocking callback.
+        const line = computeInsights(run.model, { final: true }).hotLines?.[0];
+        assert.ok(line, 'hot lines');
+        assert.deepEqual(
+          [line.function, line.file, line.line, line.exact],
+          ['burnCpu', run.file, lineOf(run.file, 'while (Date.now()'), true],
+        );
+        assert.ok(line.selfMs >= 0.8 * b.durationMs, JSON.stringify(line));
+        assert.ok(line.blockingSelfMs >= 0.8 * b.durationMs, JSON.stringify(line));
       });
 
       it('the same in a worker: its blocking callback is burnInWorker at its line', async () => {
@@ -178,6 +188,13 @@ describe('stacks: sampled JavaScript stacks (#17)', function () {
         assert.equal(hot.function, 'burnInWorker');
         assert.equal(hot.line, lineOf(run.file, 'function burnInWorker'));
         assert.ok(hot.selfMs >= 0.8 * b.durationMs, JSON.stringify(b));
+        const line = computeInsights(run.model, { final: true }).hotLines?.[0];
+        assert.ok(line, 'hot lines');
+        assert.deepEqual(
+          [line.function, line.line],
+          ['burnInWorker', lineOf(run.file, 'while (Date.now()')],
+        );
+        assert.ok(line.blockingSelfMs >= 0.8 * b.durationMs, JSON.stringify(line));
       });
 
       it('a worker terminated mid-work keeps the samples written before its end', async () => {

@@ -150,6 +150,12 @@ describe('webview: the Stacks track (flame chart)', function () {
     const self = /in view: self ([\d.]+) ms/.exec(tip);
     assert.ok(self && Number(self[1]) >= 240, tip);
 
+    // The thread's label row says what sampling costs it, waiting or not.
+    await page.mouse.move(xPx, canvas.y + LABEL_PX / 2);
+    await page.waitForFunction(() =>
+      /wakes this thread every 1 ms/.test(document.getElementById('tooltip')?.textContent ?? ''),
+    );
+
     await page.mouse.click(xPx, yPx);
     await page.waitForFunction(() => window.__posted.some((m) => m.type === 'jump'));
     const jumps = (await page.evaluate(() =>

@@ -2,6 +2,7 @@
  * The OS-threads track: per process a header, then one lane per OS thread showing how much of
  * each moment it was on a CPU (solid, by intensity) and waiting in a run queue (hatched).
  */
+import { samplingCostNote } from '../../src/model/stacks';
 import { OS_THREAD_KIND_LABELS } from '../../src/model/threadKinds';
 import type { TraceModel } from '../../src/model/traceModel';
 import { formatDuration, threadLabel } from '../format';
@@ -219,6 +220,10 @@ export class OsThreadsTrack implements TimelineTrack {
     ];
     if (cls.jsThread >= 0) {
       lines.push(`callbacks: Threads view, lane "${threadLabel(model.threads[cls.jsThread])}"`);
+      const cost = samplingCostNote(model.stacks.of(model.threads[cls.jsThread].stream)?.info);
+      if (cost) {
+        lines.push(cost);
+      }
     }
     if (xPx >= scale.startPx) {
       const timeNs = scale.pxToTime(xPx);

@@ -5,7 +5,12 @@
  * are merged into the box before them. Hover: the function, file:line, and its self and total
  * time in the visible range; click: jump to the function's line.
  */
-import { hotFunctions, type HotFunction, type ThreadStacks } from '../../src/model/stacks';
+import {
+  hotFunctions,
+  samplingCostNote,
+  type HotFunction,
+  type ThreadStacks,
+} from '../../src/model/stacks';
 import type { ThreadRow, TraceModel } from '../../src/model/traceModel';
 import { formatDuration, threadLabel } from '../format';
 import { fitText } from './canvasSurface';
@@ -211,7 +216,8 @@ export class FlameTrack implements TimelineTrack {
       (b) => yPx >= b.topPx && yPx < b.topPx + LABEL_PX + b.rows * ROW_PX,
     );
     if (!block || yPx < block.topPx + LABEL_PX) {
-      return block ? { lines: [threadLabel(block.thread)] } : undefined;
+      const cost = block && samplingCostNote(block.stacks.info);
+      return block ? { lines: [threadLabel(block.thread), ...(cost ? [cost] : [])] } : undefined;
     }
     const depth = Math.floor((yPx - block.topPx - LABEL_PX) / ROW_PX) + 1;
     const stacks = block.stacks;

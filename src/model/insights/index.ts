@@ -8,6 +8,7 @@ import type { TraceModel } from '../traceModel';
 import { coresFigures, starvationText, verdictOf, type CoresFigures } from '../verdict';
 import { blockingCases, type BlockingCase } from './blocking';
 import { msText, positionOf, roundMs, threadLabel } from './common';
+import { hotLines } from './hotLines';
 import { lineInsights } from './lines';
 import { sequentialAwaitChains } from './sequentialAwaits';
 import { poolSaturation } from './threadpool';
@@ -45,10 +46,13 @@ export function computeInsights(model: TraceModel, options: InsightsOptions = {}
   const cores = options.cores ?? coresFigures(model);
   const verdict = verdictOf(model, cores);
   const findings = findingsOf(model, options.blockingMs ?? DEFAULT_BLOCKING_MS, cores);
+  const hot =
+    options.lines === false ? [] : hotLines(model, options.blockingMs ?? DEFAULT_BLOCKING_MS);
   return {
     verdict: { kind: verdict.kind, text: verdict.text },
     findings,
     lines: options.lines === false ? [] : lineInsights(model),
+    ...(hot.length > 0 ? { hotLines: hot } : {}),
     final: options.final ?? false,
   };
 }
