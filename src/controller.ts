@@ -45,8 +45,6 @@ export interface DebugState {
   lastSignal?: string | null;
   panels: number;
   lastSessionDir?: string;
-  /** The extension host's pid (the flight recorder's memory check reads its RSS). */
-  extensionHostPid?: number;
 }
 
 /**
@@ -81,7 +79,6 @@ export class Controller implements vscode.Disposable {
           lastSignal: this.lastExit?.signal,
           panels: this.runs.size,
           lastSessionDir: this.current?.session?.folder.dir,
-          extensionHostPid: process.pid,
         })),
       );
     }

@@ -229,6 +229,8 @@ describe('e2e: the flight recorder in VS Code (ringSeconds = 2)', function () {
     this.timeout(WATCH_SECONDS * 1000 + 60000);
     const hostPid = extensionHostPid(workbench!.server.pid);
     const lines: string[] = [];
+    /** [seconds since the watch began, folder MB, extension host RSS MB], one every second. */
+    const samples: Array<[number, number, number]> = [];
     let maxBytes = 0;
     let maxSegments = 0;
     const startMs = Date.now();
@@ -240,6 +242,10 @@ describe('e2e: the flight recorder in VS Code (ringSeconds = 2)', function () {
         maxBytes = Math.max(maxBytes, now.bytes);
         for (const kept of now.segments.values()) {
           maxSegments = Math.max(maxSegments, kept.length);
+        }
+        const tS = (Date.now() - startMs) / 1000;
+        if (samples.length === 0 || tS - samples[samples.length - 1][0] >= 1) {
+          samples.push([tS, now.bytes / 1048576, rssMB(hostPid ?? -1)]);
         }
         if (Date.now() >= nextPrintMs) {
           nextPrintMs += 3000;
@@ -253,6 +259,13 @@ describe('e2e: the flight recorder in VS Code (ringSeconds = 2)', function () {
       (elapsedMs) => elapsedMs >= WATCH_SECONDS * 1000,
       WATCH_SECONDS * 1000 + 30000,
     );
+    const half = samples.filter(([tS]) => tS >= WATCH_SECONDS / 2);
+    const range = (i: 1 | 2): string =>
+      `${Math.min(...half.map((x) => x[i])).toFixed(1)}-${Math.max(...half.map((x) => x[i])).toFixed(1)} MB`;
+    lines.push(
+      `[ring e2e] ${WATCH_SECONDS} s, second half: folder ${range(1)}, extension host RSS ${range(2)} (first sample: ${samples[0][2].toFixed(1)} MB)`,
+    );
+    console.log(lines[lines.length - 1]);
     fs.writeFileSync(path.join(RESULTS, 'e2e-ring-folder.log'), lines.join('\n') + '\n');
     const end = folderNow(sessionDir);
     assert.ok(

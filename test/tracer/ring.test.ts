@@ -8,6 +8,7 @@ import { TraceDecoder } from '../../src/model/decoder';
 import type { TraceSummary } from '../../src/model/summary';
 import { TraceModel } from '../../src/model/traceModel';
 import { createSession, withTracerNodeOptions } from '../../src/launch/session';
+import { axisStartNs, flightRecorderBanner } from '../../webview-ui/flightRecorderText';
 import { buildCli, buildTracer, runProgram, scratchDir } from './helpers';
 
 const PROGRAM = path.join(__dirname, 'programs', 'ring-phases.js');
@@ -54,6 +55,18 @@ describe('flight recorder (record --ring)', function () {
     assert.match(s.verdict.text, /Flight recorder: the last [\d.]+ s were kept .*discarded/);
     assert.equal(s.threads.length, 1);
     assert.equal(s.threads[0].name, 'main', 'the Thread record came again with the segment');
+    // The panel: its banner says what the window holds, and its time axis starts there.
+    const model = new TraceModel();
+    new TraceDecoder(model).pushFile(fs.readFileSync(out));
+    assert.match(
+      flightRecorderBanner(model) ?? '',
+      /^Flight recorder: this trace holds the last [\d.]+ s \(a window of 0\.3 s\); everything before [\d.]+ s \(since launch\) was discarded$/,
+    );
+    assert.equal(axisStartNs(model), model.discardedBeforeNs);
+    assert.ok(
+      model.threads[0].info.startNs < 0.8e9 && axisStartNs(model) > 0.8e9,
+      `the program started at ${model.threads[0].info.startNs} ns; the axis starts at ${axisStartNs(model)} ns, in phase b`,
+    );
   });
 
   it('refuses a window that is not a positive number of seconds, before anything runs', () => {

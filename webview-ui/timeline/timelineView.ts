@@ -12,7 +12,7 @@ import type {
   SourceTextMessage,
 } from '../../src/shared/protocol';
 import { DetailsPanel } from '../details';
-import { axisStartNs } from '../flightRecorder';
+import { axisStartNs } from '../flightRecorderText';
 import { el, setIfChanged } from '../dom';
 import { DrawStats } from './drawStats';
 import { readTheme, type Theme } from '../theme';
