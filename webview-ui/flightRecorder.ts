@@ -33,8 +33,8 @@ export class FlightRecorderBar {
     this.root.hidden = true;
   }
 
-  /** The host's latest word on the recording. */
-  setState(state: FlightRecorderMessage): void {
+  /** The host's latest word on the recording (undefined: none, e.g. a new run without one). */
+  setState(state: FlightRecorderMessage | undefined): void {
     this.state = state;
   }
 

@@ -52,6 +52,7 @@ function apply(message: ToWebviewMessage): void {
       view.setModel(store.model);
       view.setStatus(message.status);
       teach.reset();
+      flightRecorder.setState(undefined); // the host sends it again after a hydrate
       // After the first paint (the frame's draw runs first; the timeout after the frame).
       const model = store.model;
       requestAnimationFrame(() => setTimeout(() => store.compactIfFinished(model), 0));

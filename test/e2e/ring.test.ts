@@ -213,7 +213,8 @@ describe('e2e: the flight recorder in VS Code (ringSeconds = 2)', function () {
     const shown = await waitFor(
       'the window to be drawn, with its banner, while the program runs',
       () => viewOf(page, 'loadServer.js'),
-      (t) => t.spans > 0 && t.banner !== '',
+      // The recording line comes back with the host's next word, right after the window.
+      (t) => t.spans > 0 && t.banner !== '' && t.recording !== '',
       30000,
     );
     assert.equal(shown.state, 'running', 'the program runs on');
