@@ -7,6 +7,10 @@
  * 120 s with a 4 s window is 30 windows, as an hour with a 2-minute window.
  *
  *   npx tsx bench/ring.ts [--seconds 120] [--ring 4]
+ *
+ * The same from VS Code (the extension host's memory, the panel's session folder): the e2e test
+ * test/e2e/ring.test.ts prints both every 3 s and their range over its second half;
+ *   CV_RING_E2E_SECONDS=300 npx mocha test/e2e/ring.test.ts
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import type { CodeInsights } from './editor/insightsEditor';
 import { saveTraceAs } from './editor/saveTrace';
-import { ringOptions, saveRingWindow } from './editor/saveRingWindow';
+import { ringOptions, saveRingWindow, watchFlightRecording } from './editor/saveRingWindow';
 import { SourceHighlighter } from './editor/sourceHighlight';
 import type { TraceDocument } from './editor/traceEditor';
 import {
@@ -31,6 +31,8 @@ interface Run {
   status: ProgramStatus;
   /** The verdict of the ended run, for the status bar. */
   verdict?: InsightsVerdict;
+  /** Stops telling the panel how a flight recording goes (set while one runs). */
+  stopWatchingRing?: () => void;
 }
 
 /**
@@ -299,7 +301,9 @@ export class Controller implements vscode.Disposable {
       {
         stdout: (d) => run.pty?.output(out.write(d)),
         stderr: (d) => run.pty?.output(err.write(d)),
-        frames: (chunk) => run.panel.append(chunk),
+        // A flight recording's window comes whole at the end (onExit), never appended to a
+        // snapshot the panel may show.
+        frames: (chunk) => (session.flightRecorder ? undefined : run.panel.append(chunk)),
         exit: (info) => this.onExit(run, session, info),
       },
     );
@@ -310,9 +314,9 @@ export class Controller implements vscode.Disposable {
     this.log.info(`running ${commandLine} in ${program.cwd}; trace in ${session.folder.dir}`);
     const ringSeconds = ringOptions(settings).ringSeconds;
     if (ringSeconds) {
-      // The panel stays empty while a flight recording runs: say where the window comes from.
+      // The panel shows the window at the end or on request: say where it comes from.
       void vscode.window.showInformationMessage(
-        `Flight recorder: keeping the last ${ringSeconds} s of ${title}. The panel shows them when it ends or is stopped; Save the Last N Seconds saves them while it runs.`,
+        `Flight recorder: keeping the last ${ringSeconds} s of ${title}. The panel shows them when it ends or is stopped, or now with "Show the last ${ringSeconds} s now"; Save the Last N Seconds saves them while it runs.`,
       );
     }
 
@@ -336,6 +340,14 @@ export class Controller implements vscode.Disposable {
       chunks: session.chunks,
     });
     session.start();
+    run.stopWatchingRing?.();
+    run.stopWatchingRing = ringSeconds
+      ? watchFlightRecording(session.folder.dir, {
+          windowSeconds: ringSeconds,
+          capBytes: settings.get<number>('maxTraceSizeMB', 1024) * 1024 * 1024,
+          report: (state) => run.panel.flightRecorder(state),
+        })
+      : undefined;
     this.updateStatusBar();
   }
 
@@ -352,6 +364,12 @@ export class Controller implements vscode.Disposable {
     run.pty?.exited(summary);
     if (run.session !== session) {
       return; // an older run of a panel that has started again
+    }
+    if (session.flightRecorder) {
+      run.stopWatchingRing?.();
+      run.stopWatchingRing = undefined;
+      // The whole final window replaces whatever snapshot the panel showed.
+      run.panel.showSnapshot(session.chunks);
     }
     run.status = info.error
       ? { state: 'failed', message: info.error }
@@ -377,6 +395,16 @@ export class Controller implements vscode.Disposable {
         void this.runAgain();
       },
       save: (p) => void this.saveTrace(p),
+      showWindow: () => {
+        const session = getRun().session;
+        if (session?.flightRecorder && session.runner.running) {
+          try {
+            getRun().panel.showSnapshot([readSessionTrace(session.folder.dir)]);
+          } catch (err) {
+            getRun().panel.error(`The flight recorder's window could not be read: ${String(err)}`);
+          }
+        }
+      },
       insights: (p, insights) => {
         const run = getRun();
         this.codeInsights?.set(p, insights);
@@ -397,6 +425,7 @@ export class Controller implements vscode.Disposable {
       }
     });
     run.panel.onDispose = () => {
+      run.stopWatchingRing?.();
       this.runs.delete(run.program.program);
       run.session?.stop();
       if (this.current === run) {
@@ -483,6 +512,7 @@ export class Controller implements vscode.Disposable {
 
   dispose(): void {
     for (const run of this.runs.values()) {
+      run.stopWatchingRing?.();
       run.session?.stop();
       run.pty?.dispose();
     }

@@ -1,6 +1,7 @@
 /** Entry of the timeline webview: builds the panel and applies the host's messages. */
 import { assertNever, type ToWebviewMessage } from '../src/shared/protocol';
 import { el } from './dom';
+import { FlightRecorderBar } from './flightRecorder';
 import { Headline } from './headline';
 import { installParallelism } from './parallelism';
 import { installTeach } from './teach';
@@ -25,8 +26,10 @@ const headline = new Headline({
   revealRange: (startNs, endNs) => view.revealRange(startNs, endNs),
   post: (message) => host.post(message),
 });
+const flightRecorder = new FlightRecorderBar((message) => host.post(message));
 const app = document.getElementById('app') ?? document.body;
 app.append(toolbar.root, headline.root, toolbar.errorBanner, view.root, tooltip);
+app.insertBefore(flightRecorder.root, headline.root);
 // Colours are read from the legend swatches, which resolve only once attached.
 view.refreshTheme();
 
@@ -49,6 +52,7 @@ function apply(message: ToWebviewMessage): void {
       view.setModel(store.model);
       view.setStatus(message.status);
       teach.reset();
+      flightRecorder.setState(undefined); // the host sends it again after a hydrate
       // After the first paint (the frame's draw runs first; the timeout after the frame).
       const model = store.model;
       requestAnimationFrame(() => setTimeout(() => store.compactIfFinished(model), 0));
@@ -84,11 +88,15 @@ function apply(message: ToWebviewMessage): void {
     case 'lesson':
       teach.setLesson(message.title, message.steps);
       break;
+    case 'flightRecorder':
+      flightRecorder.setState(message);
+      break;
     default:
       assertNever(message);
   }
   toolbar.updateFromModel(store.model);
   headline.update(store.model, store.status);
+  flightRecorder.update(store.model, store.status);
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {

@@ -1,9 +1,13 @@
 /**
  * The flight recorder in the extension (`concurrencyVisualizer.ringSeconds`): its tracer
- * options, and Save the Last N Seconds, which writes the window on disk now (the program runs
- * on) to a `.cvtrace` file and opens it read-only beside the panel.
+ * options, the recording's state for the panel while it runs, and Save the Last N Seconds,
+ * which writes the window on disk now (the program runs on) to a `.cvtrace` file and opens it
+ * read-only beside the panel.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { FlightRecorderMessage } from '../shared/protocol';
 import { saveTraceAs, type SavableTrace } from './saveTrace';
 
 /** `{ ringSeconds }` when the setting asks for a flight recorder, else `{}`. */
@@ -40,4 +44,55 @@ export async function saveRingWindow(
     await vscode.commands.executeCommand('vscode.openWith', uri, 'concurrencyVisualizer.traceFile');
   }
   return uri;
+}
+
+/** How often a running flight recording's state goes to the panel. */
+const WATCH_INTERVAL_MS = 1000;
+
+/**
+ * Reports a running flight recording's state every second (and once at once): the window, how
+ * long it has run, and its session folder's size on disk (a readdir and a stat per stream
+ * file: nothing of the trace is read or held). Returns the function that stops it.
+ */
+export function watchFlightRecording(
+  dir: string,
+  options: {
+    windowSeconds: number;
+    capBytes: number;
+    report: (state: Omit<FlightRecorderMessage, 'type'>) => void;
+  },
+): () => void {
+  const startedMs = Date.now();
+  const tick = (): void =>
+    options.report({
+      windowSeconds: options.windowSeconds,
+      runningMs: Date.now() - startedMs,
+      folderBytes: sessionFolderBytes(dir),
+      capBytes: options.capBytes,
+      recording: true,
+    });
+  tick();
+  const timer = setInterval(tick, WATCH_INTERVAL_MS);
+  return () => clearInterval(timer);
+}
+
+/** Bytes of a session folder's stream files now (0 once the folder is gone). */
+export function sessionFolderBytes(dir: string): number {
+  let total = 0;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (name.endsWith('.cvt')) {
+      try {
+        total += fs.statSync(path.join(dir, name)).size;
+      } catch {
+        // A segment deleted between the listing and the stat.
+      }
+    }
+  }
+  return total;
 }

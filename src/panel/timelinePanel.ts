@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   assertNever,
+  type FlightRecorderMessage,
   type FromWebviewMessage,
   type PersistedState,
   type ProgramStatus,
@@ -41,6 +42,8 @@ export interface PanelHandler {
   save(panel: TimelinePanel): void;
   /** What the webview computed from the trace: verdict, findings, per-line figures. */
   insights?(panel: TimelinePanel, insights: Insights): void;
+  /** "Show the last N s now" of a running flight recording. */
+  showWindow?(panel: TimelinePanel): void;
 }
 
 /**
@@ -55,6 +58,8 @@ export class TimelinePanel {
   static active: TimelinePanel | undefined;
   /** Fired when the user closes the panel. */
   onDispose?: () => void;
+  /** A flight recording's latest state, sent again when the webview (re)appears. */
+  private flightRecorderState?: FlightRecorderMessage;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
@@ -125,6 +130,7 @@ export class TimelinePanel {
 
   /** Points the panel at a new run (Run again) and rehydrates it. */
   setSource(source: TraceSource): void {
+    this.flightRecorderState = undefined;
     this.source = source;
     this.panel.title = `Concurrency: ${source.session.title}`;
     this.hydrate();
@@ -146,6 +152,21 @@ export class TimelinePanel {
    */
   traceBytes(): Uint8Array {
     return Buffer.concat(this.source.chunks);
+  }
+
+  /**
+   * Shows `chunks` (a whole trace: the window a running flight recording holds now) in place
+   * of what the panel showed, with the same session and status.
+   */
+  showSnapshot(chunks: Uint8Array[]): void {
+    this.source = { ...this.source, chunks };
+    this.hydrate();
+  }
+
+  /** A flight recording's state: the panel says it records, and offers its window now. */
+  flightRecorder(state: Omit<FlightRecorderMessage, 'type'>): void {
+    this.flightRecorderState = { type: 'flightRecorder', ...state };
+    this.post(this.flightRecorderState);
   }
 
   /** Sends frames recorded since the last call. */
@@ -182,6 +203,9 @@ export class TimelinePanel {
       persist,
     });
     this.post({ type: 'presenter', on: presenterMode() });
+    if (this.flightRecorderState) {
+      this.post(this.flightRecorderState);
+    }
     const lesson = lessonFor(this.programPath);
     if (lesson) {
       this.post(lesson);
@@ -221,6 +245,9 @@ export class TimelinePanel {
         return;
       case 'presenter':
         void setPresenterMode(message.on);
+        return;
+      case 'showWindow':
+        this.handler.showWindow?.(this);
         return;
       case 'source':
         this.post({

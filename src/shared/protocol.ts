@@ -79,6 +79,25 @@ export interface SourceTextMessage {
   lines: string[];
 }
 
+/**
+ * A flight recording's state (`concurrencyVisualizer.ringSeconds`), posted about every second
+ * while it runs and once when it ends: the panel says it is recording and offers to show the
+ * window now.
+ */
+export interface FlightRecorderMessage {
+  type: 'flightRecorder';
+  /** The window asked for, s. */
+  windowSeconds: number;
+  /** How long the program has run, ms. */
+  runningMs: number;
+  /** The session folder's stream files on disk now, bytes. */
+  folderBytes: number;
+  /** The session's size cap (concurrencyVisualizer.maxTraceSizeMB), bytes. */
+  capBytes: number;
+  /** False once the program ended (the panel then holds the final window). */
+  recording: boolean;
+}
+
 /** Messages the host posts to the webview. */
 export type ToWebviewMessage =
   | HydrateMessage
@@ -87,7 +106,8 @@ export type ToWebviewMessage =
   | ErrorMessage
   | SourceTextMessage
   | PresenterMessage
-  | LessonMessage;
+  | LessonMessage
+  | FlightRecorderMessage;
 
 //#endregion
 
@@ -144,6 +164,11 @@ export interface InsightsMessage {
   insights: Insights;
 }
 
+/** "Show the last N s now": read a running flight recording's window into the panel. */
+export interface ShowWindowMessage {
+  type: 'showWindow';
+}
+
 /** Messages the webview posts to the host. */
 export type FromWebviewMessage =
   | ReadyMessage
@@ -152,7 +177,8 @@ export type FromWebviewMessage =
   | ControlMessage
   | SourceRequestMessage
   | InsightsMessage
-  | PresenterMessage;
+  | PresenterMessage
+  | ShowWindowMessage;
 
 //#endregion
 

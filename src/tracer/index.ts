@@ -107,6 +107,11 @@ export function start(options: TracerOptions): void {
       : undefined
     : allocateSharedFrame();
   const writer = new FrameWriter(fd, pid, threadId, sharedFrame);
+  if (ring) {
+    // By the clock, not by the records' times: a burst of records at one time (the destroys
+    // of a million promises after a loop, each at the time of the last record) takes seconds.
+    writer.onFrameFull = () => ring.rotateIfDue(writer, now());
+  }
 
   let guard = 0; // > 0 while the tracer itself runs code that may create async resources
   let ended = false;

@@ -34,7 +34,10 @@ interface Segment {
 
 /**
  * One thread's segments. `open()` gives the first segment's descriptor; `rotateIfDue(t)` runs
- * right after each periodic flush (the frame is empty then), never inside a frame.
+ * right after each periodic flush and whenever a full frame was written (the frame is empty
+ * then: FrameWriter.onFrameFull), never inside a frame: a thread that writes many events
+ * without a turn of its event loop (a long synchronous loop, a burst of GC destroys) rotates
+ * at its frames.
  */
 export class RingSegments {
   private readonly segments: Segment[] = [];

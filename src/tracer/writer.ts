@@ -140,6 +140,14 @@ export class FrameWriter {
   lastKind = 0;
   /** Called after each frame written to the file (the tracer checks the session's size). */
   onFrameWritten: (() => void) | undefined = undefined;
+  /**
+   * Called when a full frame was written and the next record needs room (the frame is empty,
+   * no record half-written): the flight recorder may start a new segment there (ring.ts), so
+   * that a thread busy without a turn of its event loop (no periodic flush) still keeps to its
+   * window.
+   */
+  onFrameFull: (() => void) | undefined = undefined;
+  private inFrameFull = false;
 
   /** The Thread record's JSON, written again at each flight-recorder segment's start. */
   private threadJson: unknown;
@@ -238,6 +246,18 @@ export class FrameWriter {
       return;
     }
     this.flush();
+    if (this.onFrameFull && !this.inFrameFull && !this.closed) {
+      this.inFrameFull = true;
+      try {
+        this.onFrameFull();
+      } finally {
+        this.inFrameFull = false;
+      }
+      if (this.pos + n <= this.buf.length) {
+        return;
+      }
+      this.flush(); // the new segment's tables filled the frame
+    }
     if (FRAME_HEADER_BYTES + n > this.buf.length) {
       // One record larger than a frame (a huge argv): grow once, it stays, unshared.
       if (this.control) {

@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { TraceDecoder } from '../../src/model/decoder';
 import type { TraceSummary } from '../../src/model/summary';
 import { TraceModel } from '../../src/model/traceModel';
-import { buildCli, scratchDir } from './helpers';
+import { createSession, withTracerNodeOptions } from '../../src/launch/session';
+import { axisStartNs, flightRecorderBanner } from '../../webview-ui/flightRecorderText';
+import { buildCli, buildTracer, runProgram, scratchDir } from './helpers';
 
 const PROGRAM = path.join(__dirname, 'programs', 'ring-phases.js');
 
@@ -53,6 +55,18 @@ describe('flight recorder (record --ring)', function () {
     assert.match(s.verdict.text, /Flight recorder: the last [\d.]+ s were kept .*discarded/);
     assert.equal(s.threads.length, 1);
     assert.equal(s.threads[0].name, 'main', 'the Thread record came again with the segment');
+    // The panel: its banner says what the window holds, and its time axis starts there.
+    const model = new TraceModel();
+    new TraceDecoder(model).pushFile(fs.readFileSync(out));
+    assert.match(
+      flightRecorderBanner(model) ?? '',
+      /^Flight recorder: this trace holds the last [\d.]+ s \(a window of 0\.3 s\); everything before [\d.]+ s \(since launch\) was discarded$/,
+    );
+    assert.equal(axisStartNs(model), model.discardedBeforeNs);
+    assert.ok(
+      model.threads[0].info.startNs < 0.8e9 && axisStartNs(model) > 0.8e9,
+      `the program started at ${model.threads[0].info.startNs} ns; the axis starts at ${axisStartNs(model)} ns, in phase b`,
+    );
   });
 
   it('refuses a window that is not a positive number of seconds, before anything runs', () => {
@@ -121,5 +135,64 @@ describe('flight recorder (record --ring)', function () {
     );
     assert.equal(await exited, 0, stderr);
     assert.match(stderr, /trace written to/);
+  });
+
+  it('keeps to its window while one synchronous loop runs (no timer of the tracer runs)', async () => {
+    // 2.5 s of promises made in one loop, a window of 0.3 s: the folder must hold about a
+    // window's worth of the main thread's events at any time, not the loop's whole output.
+    const session = createSession(buildTracer(), scratchDir(), { ringSeconds: 0.3 });
+    const mainFile = /^\d+-0\.\d+\.cvt$/;
+    /** The largest size each of the main thread's segment files was seen at. */
+    const written = new Map<string, number>();
+    let peakBytes = 0;
+    let polls = 0;
+    const poll = (): void => {
+      let bytes = 0;
+      for (const name of fs.readdirSync(session.dir)) {
+        if (!mainFile.test(name)) {
+          continue;
+        }
+        try {
+          const size = fs.statSync(path.join(session.dir, name)).size;
+          bytes += size;
+          written.set(name, Math.max(written.get(name) ?? 0, size));
+        } catch {
+          // deleted since the listing
+        }
+      }
+      peakBytes = Math.max(peakBytes, bytes);
+      polls++;
+    };
+    const timer = setInterval(poll, 10);
+    const r = await runProgram(path.join(__dirname, 'programs', 'ring-sync-loop.js'), {
+      args: ['2500'],
+      env: {
+        ...process.env,
+        NODE_OPTIONS: withTracerNodeOptions(process.env.NODE_OPTIONS, session.preloadPath),
+      },
+    });
+    clearInterval(timer);
+    poll();
+    assert.equal(r.code, 0, r.stderr);
+    const made = Number(/made (\d+)/.exec(r.stdout)?.[1]);
+    let totalBytes = 0;
+    for (const size of written.values()) {
+      totalBytes += size;
+    }
+    const mb = (b: number): string => `${(b / 1048576).toFixed(1)} MB`;
+    const largest = Math.max(...written.values());
+    console.log(
+      `      ${made} promises in one loop: ${mb(totalBytes)} written in ${written.size} segments (the largest ${mb(largest)}), at most ${mb(peakBytes)} on disk at once (${polls} polls)`,
+    );
+    assert.ok(totalBytes > 4 * 1048576, `the loop wrote ${mb(totalBytes)}: too little to tell`);
+    // The loop, then the destroys of its promises (each at the time of the last record, for
+    // a second or more): a window and a quarter of 0.3 s is a tenth of that; the segment being
+    // written and the rate's changes stay well under a quarter. A segment holds a quarter
+    // window's writes: without rotation at full frames the destroys went into one of 10 MB.
+    assert.ok(
+      peakBytes < totalBytes / 4,
+      `${mb(peakBytes)} on disk at once of ${mb(totalBytes)} written`,
+    );
+    assert.ok(largest < totalBytes / 12, `a segment of ${mb(largest)} of ${mb(totalBytes)}`);
   });
 });

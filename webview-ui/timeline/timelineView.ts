@@ -12,6 +12,7 @@ import type {
   SourceTextMessage,
 } from '../../src/shared/protocol';
 import { DetailsPanel } from '../details';
+import { axisStartNs } from '../flightRecorderText';
 import { el, setIfChanged } from '../dom';
 import { DrawStats } from './drawStats';
 import { readTheme, type Theme } from '../theme';
@@ -397,7 +398,7 @@ export class TimelineView implements TimelineHost {
     }
     const threadsWidthPx = this.threadsMount.viewport.box.clientWidth || fullWidthPx;
     const gutterPx = gutterPxFor(fullWidthPx);
-    this.window.track(model.startNs, model.endNs);
+    this.window.track(axisStartNs(model), model.endNs);
     this.scale = new TimeScale(
       this.window.startNs,
       this.window.endNs,
