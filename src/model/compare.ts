@@ -194,7 +194,6 @@ export function compareRuns(ra: ComparedRun, rb: ComparedRun): TraceComparison {
   };
 }
 
-
 /** A delta as text: +12.5 (+3.1%). */
 export function deltaText(d: Delta, unit = ''): string {
   const sign = d.delta > 0 ? '+' : '';
