@@ -1,9 +1,10 @@
 /**
- * Compare With…: two traces in one Compare panel (comparePanel.ts), picked the way VS Code's
- * file compare picks them. From the palette or a panel's / trace editor's title bar: the trace
- * in front is B (the new run) and a file dialog picks A (the baseline). From the explorer:
- * "Select for Compare" then "Compare with Selected" (the selected file is A), or two selected
- * `.cvtrace` files (the first is A). Reading is bounded as in the trace editor.
+ * Compare Trace With…: two traces in one Compare panel (comparePanel.ts), picked the way VS
+ * Code's file compare picks them. From the palette or a panel's / trace editor's title bar: the
+ * trace in front is B (the new run) and a file dialog picks A (the baseline). From the explorer:
+ * "Select Trace for Compare" then "Compare Trace with Selected" (the selected file is A), or
+ * two selected `.cvtrace` files (the first is A). Reading is bounded as in the trace editor.
+ * (The titles say Trace: VS Code's own Select for Compare is in the same menu.)
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -108,7 +109,7 @@ export class CompareCommands {
   async compareWithSelected(uri?: unknown): Promise<ComparePanel | undefined> {
     if (!this.selected) {
       void vscode.window.showInformationMessage(
-        'Select a trace for compare first (Select for Compare in the explorer).',
+        'Select a trace for compare first (Select Trace for Compare in the explorer).',
       );
       return undefined;
     }
