@@ -75,7 +75,9 @@ export class CompareCommands {
         b = {
           name: front.title,
           location: front.programPath ? `run of ${front.programPath}` : 'the panel in front',
-          bytes: front.traceBytes(),
+          // A plain copy: a Node Buffer does not cross postMessage as bytes (it arrives as
+          // its toJSON object).
+          bytes: new Uint8Array(front.traceBytes()),
         };
       }
     }

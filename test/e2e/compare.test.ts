@@ -68,10 +68,36 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   /** Right-clicks `name` in the explorer and picks `item` from its context menu. */
   async function contextMenu(name: string, item: string): Promise<void> {
-    await row(name).click({ button: 'right' });
-    const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-    await entry.waitFor({ state: 'visible', timeout: 10000 });
-    await entry.click();
+    const menu = page.locator('.context-view .monaco-menu');
+    const entry = menu.locator('.action-item', { hasText: item }).first();
+    // A right-click while the workbench lays itself out again can open no menu: ask again.
+    await waitFor(
+      `"${item}" in the context menu of ${name}`,
+      async () => {
+        await page.keyboard.press('Escape');
+        await row(name).click({ button: 'right' });
+        return entry.waitFor({ state: 'visible', timeout: 2000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      (shown) => shown,
+      20000,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n  screenshot: ${await screenshot('menu-failed')}`);
+    });
+    // The pointer focuses a menu item; Enter runs the focused one.
+    await entry.hover();
+    await waitFor(
+      `"${item}" focused in the menu`,
+      () => entry.getAttribute('class'),
+      (c) => (c ?? '').includes('focused'),
+      5000,
+    );
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 10000 }).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n  screenshot: ${await screenshot('menu-failed')}`);
+    });
   }
 
   async function closeAllEditors(): Promise<void> {
@@ -208,6 +234,9 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
   it('b) Select Trace for Compare, then Compare Trace with Selected: both runs on one axis, the deltas of compare --json', async function () {
     this.timeout(120000);
     await closeAllEditors();
+    // Taller than the other tests' window, so that the README's picture holds the header and
+    // both timelines.
+    await page.setViewportSize({ width: 1600, height: 1250 });
     await contextMenu('fast.cvtrace', 'Select Trace for Compare');
     await contextMenu('slow.cvtrace', 'Compare Trace with Selected');
     const { frame, sides } = await compareView(['fast.cvtrace', 'slow.cvtrace']);
@@ -263,6 +292,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
       30000,
     );
     await screenshot('compare-hover', 'compare.png');
+    await page.setViewportSize({ width: 1600, height: 900 });
   });
 
   it('c) Compare Trace With… from the palette with a trace editor in front picks the other in the file dialog; a damaged file is named with its byte offset', async function () {
@@ -289,11 +319,72 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
     await input.press('Enter');
     // The picked file is A (the baseline), the trace in front B, as VS Code's compare does.
     const { sides } = await compareView(['cut.cvtrace', 'fast.cvtrace']);
-    assert.equal(sides[0].error, true);
+    await screenshot('compare-damaged');
+    assert.equal(sides[0].error, true, JSON.stringify(sides));
     assert.equal(sides[1].error, false);
     const banner = await panel(page).locator('.side-a .compare-error').innerText();
     assert.match(banner, /^cut\.cvtrace: .*byte offset \d+/);
     assert.ok(sides[0].spans > 0, 'what could be read of the damaged file is shown');
-    await screenshot('compare-damaged');
+  });
+
+  it('d) `code-server slow.cvtrace` in the integrated terminal (as `code trace.cvtrace`) opens the trace editor', async function () {
+    this.timeout(120000);
+    await closeAllEditors();
+    await runCommand(page, 'Terminal: Create New Terminal', { notText: 'Editor' });
+    const terminal = page
+      .locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal .xterm-helper-textarea')
+      .last();
+    await terminal.waitFor({ state: 'attached', timeout: 20000 });
+    // The terminal's shell starts in the opened folder; code-server's remote CLI is on its PATH.
+    await waitFor(
+      'the terminal to take input',
+      async () => {
+        await terminal.focus();
+        return page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { activeElement: { className: string } | null } })
+              .document.activeElement?.className ?? '',
+        );
+      },
+      (c) => c.includes('xterm-helper-textarea'),
+      20000,
+    );
+    await page.keyboard.type(`code-server ${path.join(examples, 'slow.cvtrace')}`);
+    await page.keyboard.press('Enter');
+    await waitFor(
+      'slow.cvtrace in the trace editor',
+      () => threads(page),
+      (t) => t.title === 'slow.cvtrace' && t.spans > 0 && t.state === 'replay',
+      45000,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n  screenshot: ${await screenshot('code-cli-failed')}`);
+    });
+    await screenshot('code-cli');
+    await runCommand(page, 'Terminal: Kill All Terminals');
+  });
+
+  it('e) a .cvtrace dragged from the explorer onto the editor area opens in the trace editor', async function () {
+    this.timeout(90000);
+    await closeAllEditors();
+    // A user's drag: press on the row, move over the editor area in steps (VS Code shows its
+    // drop overlay on dragenter), release there.
+    const from = await row('fast.cvtrace').boundingBox();
+    const to = await page.locator('.editor-group-container').first().boundingBox();
+    assert.ok(from && to, 'the explorer row and the editor area are on screen');
+    await page.mouse.move(from.x + from.width / 3, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
+    await page.mouse.move(to.x + to.width / 2 + 10, to.y + to.height / 2 + 10, { steps: 5 });
+    await page.mouse.up();
+    await waitFor(
+      'fast.cvtrace in the trace editor after the drop',
+      () => threads(page),
+      (t) => t.title === 'fast.cvtrace' && t.spans > 0 && t.state === 'replay',
+      30000,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n  screenshot: ${await screenshot('drop-failed')}`);
+    });
+    await screenshot('dropped');
   });
 });
