@@ -86,10 +86,21 @@ for (const side of sides) {
   side.view.refreshTheme();
 }
 
+/** The side under the pointer (-1: neither): its window leads when a key moves both. */
+let pointerOver = -1;
+sides.forEach((side, index) => {
+  side.root.addEventListener('pointerenter', () => (pointerOver = index));
+  side.root.addEventListener('pointerleave', () => {
+    if (pointerOver === index) {
+      pointerOver = -1;
+    }
+  });
+});
 const sync = new WindowSync(
   sides.map((s) => s.view.window),
   () => sides.map((s) => ({ startNs: s.store.model.startNs, endNs: s.store.model.endNs })),
   (index) => sides[index].view.requestRedraw(),
+  () => (pointerOver < 0 ? undefined : pointerOver),
 );
 sides.forEach((side, index) =>
   side.view.onWindowChange((change) => {

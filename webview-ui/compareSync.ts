@@ -25,6 +25,11 @@ export class WindowSync {
     private readonly windows: readonly TimeWindow[],
     private readonly extents: () => readonly TraceExtent[],
     private readonly redraw: (index: number) => void,
+    /**
+     * The timeline under the pointer, if any: when a key moved both windows at once (each view
+     * zooms its own, around the pointer or around its middle), the one under it leads.
+     */
+    private readonly lead: () => number | undefined = () => undefined,
   ) {}
 
   /** Fits every window to the union of the traces' extents (both runs whole, one scale). */
@@ -54,14 +59,19 @@ export class WindowSync {
       this.fitAll();
       return;
     }
-    if (w.startNs === this.lastStartNs && w.endNs === this.lastEndNs) {
+    const moved = (x: TimeWindow): boolean =>
+      x.startNs !== this.lastStartNs || x.endNs !== this.lastEndNs;
+    if (!moved(w)) {
       return;
     }
-    this.lastStartNs = w.startNs;
-    this.lastEndNs = w.endNs;
+    const lead = this.lead();
+    const from =
+      lead !== undefined && lead !== index && moved(this.windows[lead]) ? this.windows[lead] : w;
+    this.lastStartNs = from.startNs;
+    this.lastEndNs = from.endNs;
     this.windows.forEach((other, j) => {
-      if (j !== index && (other.startNs !== w.startNs || other.endNs !== w.endNs)) {
-        other.set(w.startNs, w.endNs);
+      if (other !== from && (other.startNs !== from.startNs || other.endNs !== from.endNs)) {
+        other.set(from.startNs, from.endNs);
         this.redraw(j);
       }
     });

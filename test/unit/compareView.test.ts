@@ -142,6 +142,26 @@ describe('the Compare view: one time axis', () => {
     assert.deepEqual(redrawn, [0, 1]);
   });
 
+  it('lets the timeline under the pointer lead when a key moved both', () => {
+    const windows = [new TimeWindow(), new TimeWindow()];
+    const sync = new WindowSync(
+      windows,
+      () => extents,
+      () => undefined,
+      () => 1,
+    );
+    sync.fitAll();
+    const [a, b] = windows;
+    // W pressed: A zooms around its middle, B around the pointer; A happens to draw first.
+    a.zoomAround((a.startNs + a.endNs) / 2, 0.5);
+    b.zoomAround(40e6, 0.5);
+    const zoomed = [b.startNs, b.endNs];
+    sync.drawn(0);
+    assert.deepEqual([a.startNs, a.endNs], zoomed);
+    sync.drawn(1);
+    assert.deepEqual([b.startNs, b.endNs], zoomed);
+  });
+
   it('fits both again when either is fitted (Fit, the 0 key)', () => {
     const { windows, sync } = setup();
     sync.fitAll();
