@@ -4,8 +4,10 @@
 // timelines with their spans on one window of time, a header whose wall-time delta is the one
 // `compare --json` prints for the same files, and hovering a span of the lower trace lights its
 // line in the editor; from the palette with a trace editor in front, the file dialog picks the
-// other; a damaged file is named with its byte offset. Screenshots: test-results/e2e-compare-*
-// (with CV_UPDATE_SCREENSHOT=1, the README's media/trace-editor.png and media/compare.png).
+// other (also from a live panel's title bar); a damaged or newer file is named; `code-server
+// FILE` in the terminal and a drag from the explorer open the trace editor. Screenshots:
+// test-results/e2e-compare-* (with CV_UPDATE_SCREENSHOT=1, the README's media/trace-editor.png
+// and media/compare.png).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -416,5 +418,30 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
       /^newer\.cvtrace: written by a newer version of Concurrency Visualizer \(format version 99/,
     );
     await screenshot('compare-selected-newer');
+  });
+
+  it("g) the live panel's title bar button compares its run with a file picked in the dialog", async function () {
+    this.timeout(120000);
+    await closeAllEditors();
+    await row('waits.js').click();
+    await runCommand(page, 'Visualize Concurrency');
+    await waitFor(
+      'the waits.js panel to show the program exited with spans',
+      () => threads(page),
+      (t) => t.title === 'waits.js' && t.spans > 0 && t.state === 'exited',
+      60000,
+    );
+    const button = page.locator('.editor-actions .action-label[aria-label^="Compare Trace With"]');
+    await button.first().click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15000 });
+    await input.fill(path.join(examples, 'fast.cvtrace'));
+    await input.press('Enter');
+    const { sides } = await compareView(['fast.cvtrace', 'waits.js']);
+    assert.ok(
+      sides.every((side) => !side.error && side.spans > 0),
+      JSON.stringify(sides),
+    );
+    await screenshot('compare-live');
   });
 });
