@@ -431,8 +431,22 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
       (t) => t.title === 'waits.js' && t.spans > 0 && t.state === 'exited',
       60000,
     );
-    const button = page.locator('.editor-actions .action-label[aria-label^="Compare Trace With"]');
-    await button.first().click();
+    // The panel's group in front (a user clicks its tab), then its title bar's button.
+    await page
+      .locator('.tabs-container .tab', { hasText: 'Concurrency: waits.js' })
+      .first()
+      .click();
+    const button = page
+      .locator('.editor-actions .action-label[aria-label^="Compare Trace With"] >> visible=true')
+      .first();
+    await button.click({ timeout: 15000 }).catch(async (err: Error) => {
+      const labels = await page
+        .locator('.editor-actions .action-label')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+      throw new Error(
+        `${err.message}\n  title bar actions: ${JSON.stringify(labels)}\n  screenshot: ${await screenshot('live-button-failed')}`,
+      );
+    });
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15000 });
     await input.fill(path.join(examples, 'fast.cvtrace'));
