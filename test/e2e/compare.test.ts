@@ -449,6 +449,13 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
     });
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15000 });
+    // The dialog fills in its folder first: typed before that, the path would be replaced.
+    await waitFor(
+      'the dialog to open in the workspace folder',
+      () => input.inputValue(),
+      (v) => v.startsWith(examples),
+      15000,
+    );
     await input.fill(path.join(examples, 'fast.cvtrace'));
     await input.press('Enter');
     const { sides } = await compareView(['fast.cvtrace', 'waits.js']);
