@@ -6,16 +6,16 @@
  */
 import { compareTraces } from '../src/model/compare';
 import { OP_KIND_LABELS, OP_KINDS, opKindOf } from '../src/model/opKinds';
-import type { FromWebviewMessage, ToCompareMessage } from '../src/shared/protocol';
+import type { CompareState, FromWebviewMessage, ToCompareMessage } from '../src/shared/protocol';
 import { compareHeader } from './compareHeader';
 import { CompareSideView } from './compareSide';
 import { WindowSync } from './compareSync';
 import { installCompareTestHooks } from './compareTestHooks';
 import { el } from './dom';
 import { watchTheme } from './theme';
-import { HostChannel } from './vscodeApi';
+import { CompareHost } from './compareHost';
 
-const host = new HostChannel();
+const host = new CompareHost();
 const swatches = OP_KINDS.map((kind) => el('span', { className: `swatch kind-${kind}` }));
 const legendItems = OP_KINDS.map((kind, i) =>
   el(
@@ -114,6 +114,11 @@ sides.forEach((side, index) =>
 function show(message: Extract<ToCompareMessage, { type: 'compare' }>): void {
   sides[0].load(message.a);
   sides[1].load(message.b);
+  if (message.a.uri && message.b.uri) {
+    // Two files: a window reload reads them again (src/editor/compareCommands.ts restore).
+    const state: CompareState = { compare: { a: message.a.uri, b: message.b.uri } };
+    host.keep(state);
+  }
   sync.fitAll();
   title.textContent = `Compare: ${message.a.name} → ${message.b.name}`;
   const present = new Set<number>();

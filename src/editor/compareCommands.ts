@@ -8,8 +8,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CompareSide } from '../shared/protocol';
-import { ComparePanel, type PanelParts } from './comparePanel';
+import type { CompareSide, CompareState } from '../shared/protocol';
+import { COMPARE_VIEW_TYPE, ComparePanel, type PanelParts } from './comparePanel';
 import { TRACE_FILE_EXTENSION, type SavableTrace } from './saveTrace';
 import { readTrace } from './traceEditor';
 
@@ -36,9 +36,12 @@ export class CompareCommands {
     private readonly parts: PanelParts,
   ) {}
 
-  /** Registers the commands (package.json contributes their titles and menus). */
+  /** Registers the commands (package.json has their titles and menus) and the reload restorer. */
   register(): vscode.Disposable[] {
     return [
+      vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state: unknown) => this.restore(panel, state),
+      }),
       vscode.commands.registerCommand('concurrencyVisualizer.compareWith', (uri?, uris?) =>
         this.compareWith(uri, uris),
       ),
@@ -146,8 +149,30 @@ export class CompareCommands {
       name: path.posix.basename(uri.path),
       location,
       bytes,
+      uri: uri.toString(),
       ...(problem ? { problem } : {}),
     };
+  }
+
+  /**
+   * A Compare panel VS Code restores after a window reload: both files read again. A trace
+   * that came from a live panel (no file) cannot come back: the panel closes and says so.
+   */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const files = (state as Partial<CompareState> | undefined)?.compare;
+    if (!files || typeof files.a !== 'string' || typeof files.b !== 'string') {
+      panel.dispose();
+      void vscode.window.showInformationMessage(
+        'A comparison with a live run cannot be restored after a reload: compare its saved trace.',
+      );
+      return;
+    }
+    const [a, b] = await Promise.all([
+      this.fileSide(vscode.Uri.parse(files.a)),
+      this.fileSide(vscode.Uri.parse(files.b)),
+    ]);
+    this.log.info(`restored the comparison of ${a.location} with ${b.location}`);
+    ComparePanel.revive(panel, this.extensionUri, this.parts, a, b);
   }
 
   private open(a: CompareSide, b: CompareSide): ComparePanel {

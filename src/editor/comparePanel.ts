@@ -77,23 +77,28 @@ export class ComparePanel {
     a: CompareSide,
     b: CompareSide,
   ): ComparePanel {
-    const options: vscode.WebviewPanelOptions & vscode.WebviewOptions = {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [
-        vscode.Uri.joinPath(extensionUri, 'dist'),
-        vscode.Uri.joinPath(extensionUri, 'media'),
-      ],
-    };
     const panel = vscode.window.createWebviewPanel(
       COMPARE_VIEW_TYPE,
       `Compare: ${a.name} ↔ ${b.name}`,
       vscode.ViewColumn.Active,
-      options,
+      compareWebviewOptions(extensionUri),
     );
+    return ComparePanel.revive(panel, extensionUri, parts, a, b);
+  }
+
+  /** Fills a panel with the Compare view: a new one, or one VS Code restores after a reload. */
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    parts: PanelParts,
+    a: CompareSide,
+    b: CompareSide,
+  ): ComparePanel {
+    panel.webview.options = compareWebviewOptions(extensionUri);
+    panel.title = `Compare: ${a.name} ↔ ${b.name}`;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    const asUri = (...parts: string[]): string =>
-      panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
+    const asUri = (...path: string[]): string =>
+      panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
     const nonce = crypto.randomBytes(16).toString('base64');
     panel.webview.html = compareHtml({
       csp: parts.csp(nonce, panel.webview.cspSource),
@@ -155,6 +160,17 @@ export class ComparePanel {
       d.dispose();
     }
   }
+}
+
+/** Scripts on; only dist/ and media/ readable. */
+function compareWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
+  };
 }
 
 /** Nothing read (the problem says why): an empty trace rather than a decoder's complaint. */

@@ -99,6 +99,13 @@ export interface CompareSide {
   bytes: Uint8Array;
   /** Why the file could not be read in full or cannot be shown (src/editor/traceFile.ts). */
   problem?: string;
+  /** The file's URI, when the trace is a file (a window reload reads it again). */
+  uri?: string;
+}
+
+/** What the Compare view keeps with `setState`: its files, read again after a window reload. */
+export interface CompareState {
+  compare: { a: string; b: string };
 }
 
 /** The Compare view's content: the baseline `a` above, the new run `b` below. */

@@ -5,7 +5,8 @@
 // `compare --json` prints for the same files, and hovering a span of the lower trace lights its
 // line in the editor; from the palette with a trace editor in front, the file dialog picks the
 // other (also from a live panel's title bar); a damaged or newer file is named; `code-server
-// FILE` in the terminal and a drag from the explorer open the trace editor. Screenshots:
+// FILE` in the terminal and a drag from the explorer open the trace editor; a reload restores
+// a comparison of two files. Screenshots:
 // test-results/e2e-compare-* (with CV_UPDATE_SCREENSHOT=1, the README's media/trace-editor.png
 // and media/compare.png).
 import * as assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { deltaText, type TraceComparison } from '../../src/model/compare';
-import { REPO, RESULTS, extensionLog, runCommand, waitFor } from './harness';
+import { REPO, RESULTS, extensionLog, runCommand, waitFor, waitForWorkbench } from './harness';
 import {
   decoratedLines,
   lineOf,
@@ -464,5 +465,23 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
       JSON.stringify(sides),
     );
     await screenshot('compare-live');
+  });
+
+  it('h) a window reload restores a comparison of two files, both read again', async function () {
+    this.timeout(120000);
+    await closeAllEditors();
+    await contextMenu('fast.cvtrace', 'Select Trace for Compare');
+    await contextMenu('slow.cvtrace', 'Compare Trace with Selected');
+    const before = await compareView(['fast.cvtrace', 'slow.cvtrace']);
+    const loaded = page.waitForEvent('load', { timeout: 30000 });
+    await runCommand(page, 'Developer: Reload Window', { notText: 'Extensions Disabled' });
+    await loaded;
+    await waitForWorkbench(page);
+    const after = await compareView(['fast.cvtrace', 'slow.cvtrace']);
+    assert.deepEqual(
+      after.sides.map((side) => side.spans),
+      before.sides.map((side) => side.spans),
+    );
+    await screenshot('compare-reloaded');
   });
 });
