@@ -84,6 +84,17 @@ function webview() {
   });
 }
 
+/** The Compare view (webview-ui/compare.ts): its own bundle, so the panel's stays as it is. */
+function compareView() {
+  return webviewOptions({
+    entry: 'webview-ui/compare.ts',
+    outfile: 'dist/compare.js',
+    minify: production,
+    sourcemap: !production,
+    testHooks,
+  });
+}
+
 async function main() {
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
@@ -91,10 +102,15 @@ async function main() {
     // The worker's code is baked in when watching starts: restart to pick up its changes.
     const page = await esbuild.context(await webview());
     await page.watch();
+    await (await esbuild.context(await compareView())).watch();
     console.log(`[esbuild] watching (restart after changing ${WORKER_ENTRY})`);
     return;
   }
-  await Promise.all([...builds.map((b) => esbuild.build(b)), webview().then(esbuild.build)]);
+  await Promise.all([
+    ...builds.map((b) => esbuild.build(b)),
+    webview().then(esbuild.build),
+    compareView().then(esbuild.build),
+  ]);
 }
 
 main().catch((err) => {

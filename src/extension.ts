@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { Controller } from './controller';
+import { CompareCommands } from './editor/compareCommands';
 import { CodeInsights } from './editor/insightsEditor';
 import { TRACE_EDITOR_VIEW_TYPE, TraceEditorProvider } from './editor/traceEditor';
 import { cleanOldSessions } from './launch/session';
 import { openLesson } from './lessons/openLesson';
 import { setLessonFor, togglePresenterMode } from './panel/presenterSetting';
-import { TIMELINE_VIEW_TYPE } from './panel/timelinePanel';
+import { timelineCsp } from './panel/html';
+import { readSourceLines, TIMELINE_VIEW_TYPE, TimelinePanel } from './panel/timelinePanel';
 import type { PersistedState } from './shared/protocol';
 
 /** Wires the commands, the panel serializer, the trace editor and the controller; nothing else. */
@@ -42,6 +44,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('concurrencyVisualizer.togglePresenterMode', () =>
       togglePresenterMode(),
     ),
+    ...new CompareCommands(context.extensionUri, log, () => TimelinePanel.active, {
+      csp: timelineCsp,
+      readSourceLines,
+    }).register(),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state: PersistedState | undefined) =>
         controller.restore(panel, state),

@@ -55,7 +55,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
 }
 
 /** A local file through the bounded reader; another file system (remote) within the cap too. */
-async function readTrace(uri: vscode.Uri, maxBytes: number): Promise<TraceFileContents> {
+export async function readTrace(uri: vscode.Uri, maxBytes: number): Promise<TraceFileContents> {
   if (uri.scheme === 'file') {
     return readTraceFile(uri.fsPath, maxBytes);
   }

@@ -109,6 +109,38 @@ export type ToWebviewMessage =
   | LessonMessage
   | FlightRecorderMessage;
 
+/** One trace of a comparison: the file's bytes as read (the Compare view decodes them). */
+export interface CompareSide {
+  /** The file's name, e.g. before.cvtrace (or a live panel's title). */
+  name: string;
+  /** Where it is (a path or a URI), for the side's header. */
+  location: string;
+  /** The file header and frames, as read (possibly fewer than the file holds). */
+  bytes: Uint8Array;
+  /** Why the file could not be read in full or cannot be shown (src/editor/traceFile.ts). */
+  problem?: string;
+  /** The file's URI, when the trace is a file (a window reload reads it again). */
+  uri?: string;
+}
+
+/** What the Compare view keeps with `setState`: its files, read again after a window reload. */
+export interface CompareState {
+  compare: { a: string; b: string };
+}
+
+/** The Compare view's content: the baseline `a` above, the new run `b` below. */
+export interface CompareMessage {
+  type: 'compare';
+  a: CompareSide;
+  b: CompareSide;
+}
+
+/**
+ * Messages the host posts to the Compare view (webview-ui/compare.ts). It posts back `ready`,
+ * `hover`, `jump` and `source` (FromWebviewMessage), as the timeline panel does.
+ */
+export type ToCompareMessage = CompareMessage | SourceTextMessage;
+
 //#endregion
 
 //#region from webview
