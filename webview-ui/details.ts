@@ -91,7 +91,10 @@ export class DetailsPanel {
       ranNs += (Number.isNaN(e) ? model.endNs : e) - model.spanStartNs.data[s];
       runs++;
     }
-    rows.push(['Created', Number.isNaN(initNs) ? 'before tracing started' : at(initNs)]);
+    const before = Number.isFinite(model.discardedBeforeNs)
+      ? 'before the window kept'
+      : 'before tracing started';
+    rows.push(['Created', Number.isNaN(initNs) ? before : at(initNs)]);
     const waited = Number.isNaN(initNs)
       ? 'unknown'
       : Number.isNaN(firstRunNs)

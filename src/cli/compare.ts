@@ -43,6 +43,7 @@ const METRIC_NAMES = [
   'cores.meanBusyWhileBusy',
   'cores.runQueueWaitMs',
   'eventsDropped',
+  'findings.warnings',
 ];
 
 /** The figures a --fail-if expression can name: dotted paths to a Delta. */
@@ -62,6 +63,10 @@ export function metricsOf(c: TraceComparison): Map<string, Delta> {
   ]);
   for (const [type, d] of Object.entries(c.operationsByType)) {
     m.set(`operations.${type}`, d);
+  }
+  m.set('findings.warnings', c.findings.warnings);
+  for (const [kind, d] of Object.entries(c.findings.byKind)) {
+    m.set(`findings.${kind}`, d);
   }
   return m;
 }
@@ -101,9 +106,13 @@ export function parseThreshold(expr: string): Threshold {
   const field =
     dot > 0 && ['a', 'b', 'delta', 'ratio'].includes(last) ? (last as keyof Delta) : 'b';
   const metric = field === 'b' && last !== 'b' ? path : path.slice(0, dot);
-  if (!metric.startsWith('operations.') && !METRIC_NAMES.includes(metric)) {
+  if (
+    !metric.startsWith('operations.') &&
+    !metric.startsWith('findings.') &&
+    !METRIC_NAMES.includes(metric)
+  ) {
     throw new UsageError(
-      `--fail-if: unknown figure "${metric}" (one of ${METRIC_NAMES.join(', ')}, operations.TYPE)`,
+      `--fail-if: unknown figure "${metric}" (one of ${METRIC_NAMES.join(', ')}, operations.TYPE, findings.KIND)`,
     );
   }
   return { expr, metric, field, op, value: Number(value) };
@@ -148,6 +157,10 @@ export function formatComparison(c: TraceComparison, cwd = ''): string {
   row('cores busy while computing', c.cores.meanBusyWhileBusy);
   row('waiting for a core', c.cores.runQueueWaitMs, ' ms');
   row('events dropped', c.eventsDropped);
+  row('findings (warnings)', c.findings.warnings);
+  for (const [kind, d] of Object.entries(c.findings.byKind)) {
+    row(`  ${kind}`, d);
+  }
   rows.push(['verdict', c.verdict.a, c.verdict.b, c.verdict.changed ? 'changed' : 'same']);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 1));
   const header = ['', 'A', 'B', 'B - A'];

@@ -149,6 +149,7 @@ export class ComparePanel {
       case 'save':
       case 'insights':
       case 'presenter':
+      case 'showWindow':
         return; // a comparison runs nothing, saves nothing and feeds no editor insights
       default:
         assertNever(message);

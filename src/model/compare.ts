@@ -53,6 +53,8 @@ export interface TraceComparison {
     estimate: boolean;
   };
   verdict: { a: string; b: string; aText: string; bText: string; changed: boolean };
+  /** The findings of both runs (`summary --json`'s), by kind and warnings, with their sentences. */
+  findings: FindingsComparison;
   eventsDropped: Delta;
   /** The --fail-if expressions that held (empty when none was given or none held). */
   failed: string[];
@@ -61,7 +63,12 @@ export interface TraceComparison {
 /** A top-level callback this long blocks its event loop (as in summary). */
 const BLOCKING_NS = 10e6;
 /** Resource types the tracer makes up itself. */
-const SYNTHETIC = new Set(['(main script)', '(worker script)', '(before tracing)']);
+const SYNTHETIC = new Set([
+  '(main script)',
+  '(worker script)',
+  '(before tracing)',
+  '(before the window)',
+]);
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -189,6 +196,7 @@ export function compareRuns(ra: ComparedRun, rb: ComparedRun): TraceComparison {
       bText: b.verdict.text,
       changed: a.verdict.kind !== b.verdict.kind,
     },
+    findings: compareFindings(a, b),
     eventsDropped: delta(a.eventsDropped, b.eventsDropped),
     failed: [],
   };
@@ -216,10 +224,7 @@ export interface FindingsComparison {
   bTexts: string[];
 }
 
-/**
- * The findings of two runs compared by kind. Not part of `compare --json` (whose output stays
- * as it was); the Compare view shows it beside that comparison.
- */
+/** The findings of two runs compared by kind (`compare --json`'s `findings`). */
 export function compareFindings(a: TraceSummary, b: TraceSummary): FindingsComparison {
   const count = (s: TraceSummary, f: (x: TraceSummary['findings'][number]) => boolean): number =>
     s.findings.filter(f).length;

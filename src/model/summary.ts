@@ -156,7 +156,12 @@ export interface SummarySampler {
 const BLOCKING_MS = 10;
 
 /** Resource types the tracer makes up itself: not async operations of the program. */
-const SYNTHETIC = new Set(['(main script)', '(worker script)', '(before tracing)']);
+const SYNTHETIC = new Set([
+  '(main script)',
+  '(worker script)',
+  '(before tracing)',
+  '(before the window)',
+]);
 
 /**
  * Computes the summary of a decoded trace. An operation is in flight from its creation until

@@ -454,8 +454,12 @@ export class TraceModel implements TraceSink {
     const st = this.threadState(stream);
     let res = st.resources.get(asyncId);
     if (res === undefined) {
-      // Created before the tracer started (e.g. the main module's own resources).
-      res = this.addResource(st, asyncId, -1, '(before tracing)', undefined, NaN);
+      // Created before the tracer started (e.g. the main module's own resources), or, in a
+      // flight recording, before the window it kept.
+      const type = Number.isFinite(this.discardedBeforeNs)
+        ? '(before the window)'
+        : '(before tracing)';
+      res = this.addResource(st, asyncId, -1, type, undefined, NaN);
     }
     const depth = st.stack.length;
     if (depth > MAX_INDEX16) {

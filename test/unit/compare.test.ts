@@ -78,6 +78,49 @@ describe('compare', function () {
     assert.deepEqual(c.failed, []);
   });
 
+  it("counts each run's findings by kind as summary --json lists them, and thresholds read them", () => {
+    const c = JSON.parse(
+      run(cli, ['compare', 'a.cvtrace', 'b.cvtrace', '--json'], dir).stdout,
+    ) as TraceComparison;
+    const findingsOf = (file: string): Array<{ kind: string; severity: string; text: string }> =>
+      JSON.parse(run(cli, ['summary', '--json', file], dir).stdout).findings;
+    const [fa, fb] = [findingsOf('a.cvtrace'), findingsOf('b.cvtrace')];
+    const kinds = [...new Set([...fa, ...fb].map((f) => f.kind))].sort();
+    assert.deepEqual(Object.keys(c.findings.byKind), kinds);
+    for (const kind of kinds) {
+      assert.equal(c.findings.byKind[kind].a, fa.filter((f) => f.kind === kind).length, kind);
+      assert.equal(c.findings.byKind[kind].b, fb.filter((f) => f.kind === kind).length, kind);
+    }
+    assert.deepEqual(
+      c.findings.bTexts,
+      fb.map((f) => f.text),
+    );
+    // B's 150 ms callback held up the six timers due while it ran: a warning with its victims.
+    const warningsB = fb.filter((f) => f.severity === 'warning').length;
+    assert.ok(warningsB >= 1, JSON.stringify(fb));
+    assert.equal(c.findings.warnings.b, warningsB);
+    const text = run(cli, ['compare', 'a.cvtrace', 'b.cvtrace'], dir).stdout;
+    assert.match(text, /^findings \(warnings\)\s/m);
+    const held = run(
+      cli,
+      ['compare', 'a.cvtrace', 'b.cvtrace', '--fail-if', `findings.warnings>=${warningsB}`],
+      dir,
+    );
+    assert.equal(held.status, THRESHOLD_EXIT, held.stderr);
+    const notHeld = run(
+      cli,
+      [
+        'compare',
+        'a.cvtrace',
+        'b.cvtrace',
+        '--fail-if',
+        `findings.blocking>${c.findings.byKind.blocking?.b ?? 0}`,
+      ],
+      dir,
+    );
+    assert.equal(notHeld.status, 0, notHeld.stderr);
+  });
+
   it('exits 3 when a --fail-if holds, 0 when none does', () => {
     const crossed = run(
       cli,

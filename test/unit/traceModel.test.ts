@@ -144,6 +144,14 @@ describe('model: derived fields and compact()', () => {
     assert.equal(m.resourceCount, 2, 'id 10 is no longer known after the end');
     assert.equal(m.typeOf(1), '(before tracing)');
   });
+
+  it("names a flight recording's operations of unknown start 'before the window'", () => {
+    const m = new TraceModel();
+    m.discarded(S, 5_000, 2_000);
+    m.before(S, 6_000, 42);
+    m.after(S, 7_000, 42);
+    assert.equal(m.typeOf(0), '(before the window)', 'created in a discarded segment');
+  });
 });
 
 describe('model: id columns', () => {

@@ -19,7 +19,12 @@ const CHUNK_CHARS = 256 * 1024;
 /** Width of the cores-busy counter's steps: the verdict's buckets. */
 const CORES_BUCKET_NS = 10e6;
 /** Resource types the tracer makes up itself: their spans have no creation to draw from. */
-const SYNTHETIC = new Set(['(main script)', '(worker script)', '(before tracing)']);
+const SYNTHETIC = new Set([
+  '(main script)',
+  '(worker script)',
+  '(before tracing)',
+  '(before the window)',
+]);
 
 /** A time in ns as the format's µs: three decimals are the ns, so no precision is lost. */
 function us(timeNs: number): string {
