@@ -133,14 +133,16 @@ export async function runCommand(
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    await input.fill(`>${title}`);
     try {
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      // The palette can close again at once when something else takes the focus (an editor
+      // opened by a terminal command finishing): then open it again, do not wait 30 s.
+      await input.fill(`>${title}`, { timeout: 3000 });
       await row.waitFor({ state: 'visible', timeout: 2000 });
       await row.click();
       return;
     } catch {
-      // An open palette never refreshes its list: close it and ask again.
+      // An open palette never refreshes its list, or it closed: close it and ask again.
     }
   }
   await options.onFail?.();

@@ -101,15 +101,40 @@ describe('insights: blocking callbacks and their victims', () => {
     op(11, 'Timeout', 16, 0);
     op(13, 'FSREQCALLBACK', 20, 1);
     op(14, 'Timeout', 22, 1); // no recorded delay: an upper bound
-    op(15, 'Timeout', 24, 1);
-    model.timerDelay(MAIN, 0, 15, 10 * ms);
+    op(15, 'FSREQCALLBACK', 24, 1);
+    op(16, 'Timeout', 26, 1); // no recorded delay either
     run(11, 5, 305);
     run(13, 305.1, 305.2);
     run(14, 305.3, 305.4);
-    run(15, 320, 320.1); // the loop was idle 15 ms before it: not held up
+    run(15, 320, 320.1); // the loop was idle 15 ms before these: not shown held up
+    run(16, 320.2, 320.3);
     const [blocking] = only(computeInsights(model).findings, 'blocking');
     assert.equal(blocking.severity, 'info');
     assert.deepEqual(blocking.related.map((r) => r.line).sort(), [20, 22]);
+  });
+
+  it('a timer due during the callback is its victim even after untraced work delayed it more', () => {
+    const { model, op, run } = mainModel();
+    op(11, 'Timeout', 16, 0);
+    op(15, 'Timeout', 24, 1);
+    model.timerDelay(MAIN, 0, 15, 10 * ms); // due at 11 ms, during the block
+    op(17, 'Timeout', 28, 1);
+    model.timerDelay(MAIN, 0, 17, 310 * ms); // due at 311 ms, after it
+    op(18, 'Timeout', 30, 1);
+    model.timerDelay(MAIN, 0, 18, 20 * ms); // due at 21 ms, but runs after the next blocker
+    run(11, 5, 305);
+    run(15, 320, 320.1); // 15 ms of untraced work first (a batch of stack samples written)
+    run(17, 320.2, 320.3);
+    op(19, 'Timeout', 32, 2);
+    run(19, 330, 400); // the next blocker
+    run(18, 400.1, 400.2);
+    const [first] = only(computeInsights(model).findings, 'blocking');
+    assert.equal(first.severity, 'warning');
+    assert.deepEqual(
+      first.related.map((r) => r.line),
+      [24],
+    );
+    assert.match(first.related[0].text, /^Timeout delayed 309 ms/);
   });
 
   it('a callback under the threshold is no finding; the threshold is an option', () => {

@@ -45,6 +45,13 @@ export interface BlockingCase {
  * ended is never its victim (below), whatever the gap.
  */
 const BACKLOG_GAP_NS = 10e6;
+/**
+ * Past the backlog (a longer gap), only a timer whose due time is known and fell inside the
+ * blocker can still be its victim: the loop runs overdue timers first, so untraced work in
+ * between (the tracer writing a batch of stack samples, a GC) is all that can have come first.
+ * Looked for this long after the blocker ended, and not past the next blocker.
+ */
+const LATE_TIMER_SCAN_NS = 1e9;
 /** A delay below this is the loop's own pace, not the blocker's doing. */
 const MIN_DELAY_NS = 1e6;
 
@@ -116,11 +123,20 @@ function victimsAfter(
   const seen = new Set<number>();
   const victims: Victim[] = [];
   let lastEnd = toNs;
+  // Past the backlog: only timers due during the blocker (see LATE_TIMER_SCAN_NS).
+  let lateTimersOnly = false;
   for (let i = k + 1; i < count; i++) {
     const span = lane[i];
     const startNs = starts[span];
-    // The backlog ends when the loop went idle or the next blocker starts (its own victims).
-    if (startNs - lastEnd > BACKLOG_GAP_NS || !(ends[span] - startNs < thresholdNs)) {
+    // The next blocker has its own victims.
+    if (!(ends[span] - startNs < thresholdNs)) {
+      break;
+    }
+    // The backlog ends when the loop went idle (or did untraced work) a while.
+    if (startNs - lastEnd > BACKLOG_GAP_NS) {
+      lateTimersOnly = true;
+    }
+    if (lateTimersOnly && startNs - toNs > LATE_TIMER_SCAN_NS) {
       break;
     }
     lastEnd = ends[span];
@@ -135,7 +151,6 @@ function victimsAfter(
     ) {
       continue;
     }
-    seen.add(res);
     const type = model.types[typeIndex];
     let readyNs = initNs;
     let exact = type === 'Immediate';
@@ -150,6 +165,10 @@ function victimsAfter(
         }
       }
     }
+    if (lateTimersOnly && !(type === 'Timeout' && exact)) {
+      continue;
+    }
+    seen.add(res);
     const delayNs = startNs - Math.max(readyNs, fromNs);
     if (delayNs >= MIN_DELAY_NS) {
       victims.push({ res, span, type, delayNs, exact });
