@@ -2,19 +2,21 @@
  * The extension host's memory over a long flight recording against a baseline (issue #20 item
  * 4): code-server with the packaged extension, as test/e2e/ring.test.ts drives it, then SECONDS
  * watched. Every EVERY seconds the host's RSS and, through its inspector, its JS heap after a
- * full GC (heap used, external, array buffers); a heap snapshot at the start and the end,
- * compared by constructor (what grew). Modes:
+ * full GC (heap used, external, array buffers) and its worker threads' heaps; with --snapshots
+ * a heap snapshot after the first EVERY s and at the end, compared by constructor (what grew);
+ * with --no-gc no GC at each sample (the heap as the run leaves it), one at the end. Modes:
  *   ring   concurrencyVisualizer.ringSeconds = 2 on the e2e's HTTP server under load, recording
  *          all along (the host lists and stats the session folder and posts to the panel each s)
  *   ended  the extension active, one short run visualized and ended, nothing running (baseline)
  *
- *   flock /tmp/bench.lock npx tsx bench/hostMemory.ts --mode ring [--seconds 300] [--every 30]
+ *   flock /tmp/bench.lock npx tsx bench/hostMemory.ts --mode ring [--seconds 300] [--every 30] [--snapshots] [--no-gc]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extensionLog, runCommand, waitFor } from '../test/e2e/harness';
 import {
   HostInspector,
+  type HeapByConstructor,
   LOAD_SERVER,
   extensionHostPid,
   heapGrowth,
@@ -30,6 +32,12 @@ function arg(name: string, fallback: string): string {
 const mode = arg('mode', 'ring');
 const seconds = Number(arg('seconds', '300'));
 const everySeconds = Number(arg('every', '30'));
+// A snapshot costs the host some 200 MB of RSS it keeps (its serialization): off by default,
+// so that the RSS column is the run's.
+const snapshots = process.argv.includes('--snapshots');
+// Without a GC at each sample: the heap and RSS as the run leaves them, then one GC at the end
+// (what of the growth was garbage not collected yet).
+const gcEach = !process.argv.includes('--no-gc');
 if (mode !== 'ring' && mode !== 'ended') {
   throw new Error(`--mode ring or --mode ended, not ${mode}`);
 }
@@ -78,21 +86,22 @@ async function main(): Promise<void> {
     const host = inspector;
     console.log(`mode ${mode}, ${seconds} s, extension host pid ${hostPid}`);
     console.log(
-      't (s)  RSS MB  heap used after GC MB  heap total MB  external MB  array buffers MB',
+      `t (s)  RSS MB  heap used ${gcEach ? 'after GC' : '(no GC)'} MB  heap total MB  external MB  array buffers MB  workers' heap used MB`,
     );
     const startMs = Date.now();
-    const sample = async (): Promise<void> => {
-      const m = await host.memoryAfterGc();
-      const workers = [...(await host.workersAfterGc())]
+    const sample = async (gc = gcEach): Promise<void> => {
+      const m = await host.memoryAfterGc(gc);
+      const workers = [...(await host.workersAfterGc(gc))]
         .map(([title, mb]) => `${title}: ${mb.toFixed(2)}`)
         .join(', ');
       const tS = Math.round((Date.now() - startMs) / 1000);
       console.log(
-        `${String(tS).padStart(5)}  ${rssMB(hostPid).toFixed(1).padStart(6)}  ${m.heapUsed.toFixed(2).padStart(21)}  ${m.heapTotal.toFixed(1).padStart(13)}  ${m.external.toFixed(2).padStart(11)}  ${m.arrayBuffers.toFixed(2).padStart(16)}  ${workers}`,
+        `${String(tS).padStart(5)}  ${rssMB(hostPid).toFixed(1).padStart(6)}  ${m.heapUsed.toFixed(2).padStart(21)}  ${m.heapTotal.toFixed(1).padStart(13)}  ${m.external.toFixed(2).padStart(11)}  ${m.arrayBuffers.toFixed(2).padStart(16)}  ${workers}${gc === gcEach ? '' : '  (after a GC)'}`,
       );
     };
     await sample();
-    const before = await host.heapByConstructor();
+    // The first snapshot after a minute's warm-up (code compiled on first use is not a leak).
+    let before: HeapByConstructor | undefined;
     for (let n = 1; n * everySeconds <= seconds; n++) {
       // The next sample's time, not a sleep for its own sake: samples every EVERY s of the run.
       await waitFor(
@@ -102,14 +111,24 @@ async function main(): Promise<void> {
         everySeconds * 1000 + 60000,
       );
       await sample();
+      if (snapshots && n === 1) {
+        before = await host.heapByConstructor();
+      }
     }
-    const after = await host.heapByConstructor();
-    console.log(`heap growth by constructor over the run (snapshots at 0 and ${seconds} s):`);
-    for (const line of heapGrowth(before, after)) {
-      console.log(line);
+    if (!gcEach) {
+      await sample(true);
     }
-    const running = log().some((x) => /loadServer\.js: Process/.test(x));
-    if (mode === 'ring' && running) {
+    if (before) {
+      const after = await host.heapByConstructor();
+      console.log(
+        `heap growth by constructor over the run (snapshots at ${everySeconds} and ${seconds} s):`,
+      );
+      for (const line of heapGrowth(before, after)) {
+        console.log(line);
+      }
+    }
+    const ended = log().some((x) => /loadServer\.js: Process/.test(x));
+    if (mode === 'ring' && ended) {
       throw new Error('the load server ended during the run');
     }
   } finally {

@@ -176,10 +176,15 @@ export class HostInspector {
     return r.result.value;
   }
 
-  /** A full GC (twice: weak references let go in the first), then the host's memory. */
-  async memoryAfterGc(): Promise<HostMemory> {
-    await this.send('HeapProfiler.collectGarbage');
-    await this.send('HeapProfiler.collectGarbage');
+  /**
+   * The host's memory; after a full GC (twice: weak references let go in the first) unless
+   * `gc` is false (then what it holds now, garbage included).
+   */
+  async memoryAfterGc(gc = true): Promise<HostMemory> {
+    if (gc) {
+      await this.send('HeapProfiler.collectGarbage');
+      await this.send('HeapProfiler.collectGarbage');
+    }
     const usage = (await this.evaluate('process.memoryUsage()')) as Record<string, number>;
     const mb = (k: string): number => usage[k] / 1048576;
     return {
@@ -195,7 +200,7 @@ export class HostInspector {
    * Each worker thread's JS heap used after a full GC, MB, by its title (the sampler runs on
    * one: its heap is in the host's RSS but not in the main thread's figures).
    */
-  async workersAfterGc(): Promise<Map<string, number>> {
+  async workersAfterGc(gc = true): Promise<Map<string, number>> {
     const used = new Map<string, number>();
     for (const [sessionId, info] of this.workers) {
       const inWorker = (method: string): Promise<unknown> => {
@@ -208,9 +213,11 @@ export class HostInspector {
           });
         });
       };
-      await inWorker('HeapProfiler.collectGarbage');
+      if (gc) {
+        await inWorker('HeapProfiler.collectGarbage');
+      }
       const heap = (await inWorker('Runtime.getHeapUsage')) as { usedSize: number };
-      used.set(`${info.title} ${info.url}`.trim(), heap.usedSize / 1048576);
+      used.set(info.title, heap.usedSize / 1048576);
     }
     return used;
   }
