@@ -10,31 +10,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { RESULTS, extensionLog, runCommand, waitFor } from './harness';
+import { LOAD_SERVER, extensionHostPid, rssMB } from './hostInspector';
 import { openFile, openWorkbench, panel, type Workbench } from './workbench';
 
 /** How long the recording runs under load before Stop (the folder is watched all along). */
 const WATCH_SECONDS = Number(process.env.CV_RING_E2E_SECONDS || 15);
 const PANEL_TAB = 'Concurrency: loadServer.js';
-
-/** An HTTP server and a keep-alive client on 127.0.0.1, 4 requests in flight, forever. */
-const LOAD_SERVER = `// A server under load: it answers its own keep-alive client, 4 requests in flight, forever.
-const http = require('node:http');
-const server = http.createServer((req, res) => setImmediate(() => res.end('ok')));
-server.listen(0, '127.0.0.1', () => {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const { port } = server.address();
-  let done = 0;
-  const next = () =>
-    http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (++done % 5000 === 0) console.log(done + ' requests');
-        next();
-      });
-    });
-  for (let i = 0; i < 4; i++) next();
-});
-`;
 
 /** Stream files of a session folder: bytes, and the segment numbers of each stream. */
 function folderNow(dir: string): { bytes: number; segments: Map<string, number[]> } {
@@ -53,43 +34,6 @@ function folderNow(dir: string): { bytes: number; segments: Map<string, number[]
     segments.set(m[1], [...(segments.get(m[1]) ?? []), Number(m[2])]);
   }
   return { bytes, segments };
-}
-
-/** Resident memory of a process, MB (Linux /proc). */
-function rssMB(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** The extension host among code-server's descendants (its command line says so). */
-function extensionHostPid(rootPid: number): number | undefined {
-  const parentOf = new Map<number, number>();
-  const cmdOf = new Map<number, string>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) {
-      continue;
-    }
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      cmdOf.set(Number(name), fs.readFileSync(`/proc/${name}/cmdline`, 'utf8'));
-    } catch {
-      // ended since the listing
-    }
-  }
-  const descends = (pid: number): boolean => {
-    for (let p = pid, n = 0; p > 1 && n < 20; p = parentOf.get(p) ?? 0, n++) {
-      if (p === rootPid) {
-        return true;
-      }
-    }
-    return false;
-  };
-  return [...cmdOf].find(([pid, cmd]) => /extensionHost/.test(cmd) && descends(pid))?.[0];
 }
 
 /** The little of the DOM panelViews reads (no DOM lib in this project's tsconfig). */
