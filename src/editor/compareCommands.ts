@@ -78,9 +78,7 @@ export class CompareCommands {
         b = {
           name: front.title,
           location: front.programPath ? `run of ${front.programPath}` : 'the panel in front',
-          // A plain copy: a Node Buffer does not cross postMessage as bytes (it arrives as
-          // its toJSON object).
-          bytes: new Uint8Array(front.traceBytes()),
+          bytes: front.traceBytes(),
         };
       }
     }

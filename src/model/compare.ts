@@ -4,7 +4,7 @@
  * (webview-ui/compare.ts), computed here once for both. Pure: no `node:` imports.
  */
 import { summarize, type TraceSummary } from './summary';
-import type { TraceModel } from './traceModel';
+import { SYNTHETIC_TYPES, type TraceModel } from './traceModel';
 
 /** One figure of both runs: `delta = b - a`; `ratio = b / a` when a is not 0. */
 export interface Delta {
@@ -62,13 +62,6 @@ export interface TraceComparison {
 
 /** A top-level callback this long blocks its event loop (as in summary). */
 const BLOCKING_NS = 10e6;
-/** Resource types the tracer makes up itself. */
-const SYNTHETIC = new Set([
-  '(main script)',
-  '(worker script)',
-  '(before tracing)',
-  '(before the window)',
-]);
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -122,7 +115,7 @@ function wallMsOf(model: TraceModel): number {
 
 function operationsOf(s: TraceSummary): number {
   return Object.entries(s.operationsByType)
-    .filter(([type]) => !SYNTHETIC.has(type))
+    .filter(([type]) => !SYNTHETIC_TYPES.has(type))
     .reduce((n, [, count]) => n + count, 0);
 }
 
@@ -133,7 +126,7 @@ export function compareRuns(ra: ComparedRun, rb: ComparedRun): TraceComparison {
   const types = [
     ...new Set([...Object.keys(a.operationsByType), ...Object.keys(b.operationsByType)]),
   ]
-    .filter((t) => !SYNTHETIC.has(t))
+    .filter((t) => !SYNTHETIC_TYPES.has(t))
     .sort();
   const operationsByType: Record<string, Delta> = {};
   for (const t of types) {

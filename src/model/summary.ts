@@ -9,7 +9,7 @@ import {
 import { eventLoopUtilization, osThreadUsage, spanCpu, sweepIntervals } from './parallelism';
 import { processesOf, type ProcessSummary } from './processes';
 import { spanHotFunctions, stacksSummary, type HotFunction, type SummaryStacks } from './stacks';
-import type { TraceModel } from './traceModel';
+import { SYNTHETIC_TYPES, type TraceModel } from './traceModel';
 import {
   coresFigures,
   flightRecorderHeldNs,
@@ -155,14 +155,6 @@ export interface SummarySampler {
 /** A top-level callback this long blocks its event loop noticeably. */
 const BLOCKING_MS = 10;
 
-/** Resource types the tracer makes up itself: not async operations of the program. */
-const SYNTHETIC = new Set([
-  '(main script)',
-  '(worker script)',
-  '(before tracing)',
-  '(before the window)',
-]);
-
 /**
  * Computes the summary of a decoded trace. An operation is in flight from its creation until
  * it is destroyed, or for a promise until it is resolved (its destroy waits for the garbage
@@ -187,7 +179,7 @@ export function summarize(model: TraceModel, decodeError?: string, topN = 10): T
   const starts = model.threads.map(() => f64Builder());
   const ends = model.threads.map(() => f64Builder());
   // Per interned type, not per operation (a million of them): what kind of type it is.
-  const synthetic = model.types.map((type) => SYNTHETIC.has(type));
+  const synthetic = model.types.map((type) => SYNTHETIC_TYPES.has(type));
   const promise = model.types.map((type) => type === 'PROMISE');
   const countOfType = new Array<number>(model.types.length).fill(0);
   for (let r = 0; r < model.resourceCount; r++) {

@@ -69,6 +69,21 @@ interface ThreadState {
   deepOpen?: Map<number, number>;
 }
 
+/** The type of an operation that ran but whose creation the trace lacks (made before tracing). */
+const BEFORE_TRACING = '(before tracing)';
+/** The same in a flight recording: its creation fell in a discarded segment. */
+const BEFORE_WINDOW = '(before the window)';
+/**
+ * Resource types the tracer or the model makes up (the scripts' own spans, operations of unknown
+ * creation): not async operations of the program, left out of its counts and exports.
+ */
+export const SYNTHETIC_TYPES: ReadonlySet<string> = new Set([
+  '(main script)',
+  '(worker script)',
+  BEFORE_TRACING,
+  BEFORE_WINDOW,
+]);
+
 /** The index columns are 16-bit: threads, types and depths past this cannot be told apart. */
 const MAX_INDEX16 = 0xffff;
 /** Depths an After scans for its span before it consults ThreadState.deepOpen. */
@@ -456,9 +471,7 @@ export class TraceModel implements TraceSink {
     if (res === undefined) {
       // Created before the tracer started (e.g. the main module's own resources), or, in a
       // flight recording, before the window it kept.
-      const type = Number.isFinite(this.discardedBeforeNs)
-        ? '(before the window)'
-        : '(before tracing)';
+      const type = Number.isFinite(this.discardedBeforeNs) ? BEFORE_WINDOW : BEFORE_TRACING;
       res = this.addResource(st, asyncId, -1, type, undefined, NaN);
     }
     const depth = st.stack.length;

@@ -149,9 +149,18 @@ export class TimelinePanel {
   /**
    * The whole trace so far (file header + every stream's frames): the bytes `record --out`
    * writes. A live source's `chunks` is the session's own array, so this includes new frames.
+   * A plain Uint8Array, not a Buffer: a Buffer crosses a webview's postMessage as its toJSON
+   * object (the Compare view read 2 bytes of one).
    */
   traceBytes(): Uint8Array {
-    return Buffer.concat(this.source.chunks);
+    const chunks = this.source.chunks;
+    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    return bytes;
   }
 
   /**

@@ -12,19 +12,12 @@
  */
 import { forBusyBuckets } from '../../model/busyBuckets';
 import { OP_KINDS } from '../../model/opKinds';
-import type { ThreadRow, TraceModel } from '../../model/traceModel';
+import { SYNTHETIC_TYPES, type ThreadRow, type TraceModel } from '../../model/traceModel';
 
 /** Characters gathered before a chunk is handed out. */
 const CHUNK_CHARS = 256 * 1024;
 /** Width of the cores-busy counter's steps: the verdict's buckets. */
 const CORES_BUCKET_NS = 10e6;
-/** Resource types the tracer makes up itself: their spans have no creation to draw from. */
-const SYNTHETIC = new Set([
-  '(main script)',
-  '(worker script)',
-  '(before tracing)',
-  '(before the window)',
-]);
 
 /** A time in ns as the format's µs: three decimals are the ns, so no precision is lost. */
 function us(timeNs: number): string {
@@ -137,7 +130,7 @@ export function* chromeTraceChunks(model: TraceModel): Generator<string> {
   // Ends are clamped into the parent's (an open span ends with its thread, or the run).
   const typeText = model.types.map((type) => JSON.stringify(type));
   const catText = model.types.map((_, i) => JSON.stringify(OP_KINDS[model.kindOfType[i]]));
-  const syntheticType = model.types.map((type) => SYNTHETIC.has(type));
+  const syntheticType = model.types.map((type) => SYNTHETIC_TYPES.has(type));
   const openEnds = threads.map(() => [] as number[]);
   const n = model.spanCount;
   const sThread = model.spanThread.data;
