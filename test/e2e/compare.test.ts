@@ -24,6 +24,7 @@ import {
   panelFrame,
   threads,
   type Workbench,
+  waitForExtensionCommands,
 } from './workbench';
 
 /** Waits argv[2] ms in one setTimeout, then computes a little. */
@@ -187,23 +188,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
       fs.writeFileSync(path.join(dir, 'newer.cvtrace'), newer);
     });
     ({ page, examples } = workbench);
-    // A .cvtrace clicked before the workbench has read the extension's contributions opens as
-    // binary text: wait until the palette lists one of its commands.
-    const listed = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Lesson' });
-    await waitFor(
-      "the palette to list the extension's commands",
-      async () => {
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('F1');
-        await page
-          .locator('.quick-input-widget input')
-          .fill('>Concurrency Visualizer: Open Lesson');
-        return listed.first().isVisible();
-      },
-      (visible) => visible,
-      60000,
-    );
-    await page.keyboard.press('Escape');
+    await waitForExtensionCommands(page);
   });
 
   after(async function () {

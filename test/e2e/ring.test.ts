@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { RESULTS, extensionLog, runCommand, waitFor } from './harness';
 import { LOAD_SERVER, extensionHostPid, rssMB } from './hostInspector';
-import { openFile, openWorkbench, panel, type Workbench } from './workbench';
+import { openFile, openWorkbench, panel, saveInDialog, type Workbench } from './workbench';
 
 /** How long the recording runs under load before Stop (the folder is watched all along). */
 const WATCH_SECONDS = Number(process.env.CV_RING_E2E_SECONDS || 15);
@@ -236,15 +236,7 @@ describe('e2e: the flight recorder in VS Code (ringSeconds = 2)', function () {
       (v) => v.endsWith('.cvtrace'),
       15000,
     );
-    const target = path.join(workbench!.examples, 'window.cvtrace');
-    await input.fill(target);
-    await input.press('Enter');
-    const saved = await waitFor(
-      `${target} to be written`,
-      async () => (fs.existsSync(target) ? fs.readFileSync(target) : Buffer.alloc(0)),
-      (b) => b.length > 8,
-      20000,
-    );
+    const saved = await saveInDialog(page, path.join(workbench!.examples, 'window.cvtrace'), 8);
     assert.deepEqual([...saved.subarray(0, 4)], [...Buffer.from('CVTR')], 'the file header');
     const reopened = await waitFor(
       'the saved window in the trace editor, with its banner',

@@ -29,6 +29,8 @@ import {
   threads,
   type Workbench,
   clickJumpsTo,
+  saveInDialog,
+  waitForExtensionCommands,
 } from './workbench';
 
 describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', function () {
@@ -103,23 +105,7 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
       assert.equal(r.status, 0, `record failed:\n${r.stdout}${r.stderr}`);
     });
     ({ page, examples } = workbench);
-    // A .cvtrace clicked before the workbench has read the extension's contributions opens as
-    // binary text: wait until the palette lists one of its commands (read with its editors).
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Lesson' });
-    await waitFor(
-      "the palette to list the extension's commands",
-      async () => {
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('F1');
-        await page
-          .locator('.quick-input-widget input')
-          .fill('>Concurrency Visualizer: Open Lesson');
-        return row.first().isVisible();
-      },
-      (visible) => visible,
-      60000,
-    );
-    await page.keyboard.press('Escape');
+    await waitForExtensionCommands(page);
     recorded = fs.readFileSync(path.join(examples, 'recorded.cvtrace'));
     assert.ok(recorded.length > 8, 'the recorded trace has frames');
   });
@@ -194,15 +180,7 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
       15000,
     );
     await screenshot('save-dialog');
-    const target = path.join(examples, 'saved-timers.cvtrace');
-    await input.fill(target);
-    await input.press('Enter');
-    const saved = await waitFor(
-      `${target} to be written`,
-      async () => (fs.existsSync(target) ? fs.readFileSync(target) : Buffer.alloc(0)),
-      (b) => b.length > 8,
-      20000,
-    );
+    const saved = await saveInDialog(page, path.join(examples, 'saved-timers.cvtrace'), 8);
     assert.deepEqual([...saved.subarray(0, 4)], [...Buffer.from('CVTR')], 'the file header');
     const reopened = await openTrace(
       'saved-timers.cvtrace',
@@ -220,15 +198,7 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
       (v) => v === path.join(examples, 'saved-timers.cvtrace'),
       15000,
     );
-    const copy = path.join(examples, 'copy.cvtrace');
-    await input.fill(copy);
-    await input.press('Enter');
-    const copied = await waitFor(
-      `${copy} to be written`,
-      async () => (fs.existsSync(copy) ? fs.readFileSync(copy) : Buffer.alloc(0)),
-      (b) => b.length > 0,
-      20000,
-    );
+    const copied = await saveInDialog(page, path.join(examples, 'copy.cvtrace'), 0);
     assert.ok(copied.equals(saved), 'the copy holds the bytes of the file it was opened from');
   });
 

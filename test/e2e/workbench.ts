@@ -140,6 +140,42 @@ export async function openFile(page: Page, name: string): Promise<void> {
   );
 }
 
+/**
+ * Waits until the command palette lists the extension's commands: a .cvtrace clicked before the
+ * workbench has read the extension's contributions opens as binary text.
+ */
+export async function waitForExtensionCommands(page: Page): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Lesson' });
+  await waitFor(
+    "the palette to list the extension's commands",
+    async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Concurrency Visualizer: Open Lesson');
+      return row.first().isVisible();
+    },
+    (visible) => visible,
+    60000,
+  );
+  await page.keyboard.press('Escape');
+}
+
+/**
+ * Types `target` into the open save dialog (code-server's simple file dialog: a quick input
+ * holding a path), confirms, and returns the file once more than `minBytes` are written there.
+ */
+export async function saveInDialog(page: Page, target: string, minBytes: number): Promise<Buffer> {
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(target);
+  await input.press('Enter');
+  return waitFor(
+    `${target} to be written`,
+    async () => (fs.existsSync(target) ? fs.readFileSync(target) : Buffer.alloc(0)),
+    (b) => b.length > minBytes,
+    20000,
+  );
+}
+
 /** The visible webview panel's own document (inside VS Code's two iframes). */
 export function panel(page: Page): FrameLocator {
   return page
