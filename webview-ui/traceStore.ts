@@ -1,5 +1,6 @@
 /** The webview's copy of the trace: decodes hydrate and append messages into a TraceModel. */
 import { TraceDecoder } from '../src/model/decoder';
+import { bytesPerStream } from '../src/model/streamBytes';
 import { TraceModel } from '../src/model/traceModel';
 import type { ProgramStatus, SessionInfo } from '../src/shared/protocol';
 
@@ -29,7 +30,7 @@ export class TraceStore {
     const total = parts.reduce((n, p) => n + p.length, 0);
     if (total > RESERVE_ABOVE_BYTES) {
       // A callback or an operation takes ~20-30 bytes of trace: sized for more than that.
-      this.model.reserve(Math.ceil(total / 16), Math.ceil(total / 16));
+      this.model.reserve(Math.ceil(total / 16), Math.ceil(total / 16), bytesPerStream(parts));
     }
     let first = true;
     for (const bytes of parts) {

@@ -27,6 +27,9 @@ export class IdIndex {
   private sparseCount: Map<number, number> | undefined;
   private lastKey = NaN;
   private lastPage: Int32Array | undefined;
+  /** The made page `set` wrote last, and how many sets it took in a row (see setSparse). */
+  private fillKey = NaN;
+  private fillCount = 0;
 
   /** Int32 slots allocated in pages (for memory bounds: 4 bytes each). */
   get pageSlots(): number {
@@ -67,12 +70,25 @@ export class IdIndex {
     const i = key - pageKey * PAGE_IDS;
     if (page![i] === 0) {
       this.size++;
+      // New ids only: setting one id again and again earns no page.
+      if (pageKey === this.fillKey) {
+        this.fillCount++;
+      } else {
+        this.fillKey = pageKey;
+        this.fillCount = 1;
+      }
     }
     page![i] = value + 1;
   }
 
   /** Sets a key of a page not made yet; makes the page (and returns it) once it has enough. */
   private setSparse(pageKey: number, key: number, value: number): Int32Array | undefined {
+    if (Math.abs(pageKey - this.fillKey) === 1 && this.fillCount >= PAGE_MIN_IDS) {
+      // Ids running on densely from the page next to it (a thread's ids rise, a promise's
+      // fall): the page is made at once, not after PAGE_MIN_IDS map entries. It took as many
+      // new ids in a row as a sparse page needs, so memory stays proportional to the ids.
+      return this.makePage(pageKey);
+    }
     const sparse = (this.sparse ??= new Map());
     const sparseCount = (this.sparseCount ??= new Map());
     if (!sparse.has(key)) {
@@ -87,8 +103,22 @@ export class IdIndex {
       sparse.set(key, value);
       return undefined;
     }
-    // The page's ids move from the map to the page (set() then adds `key` and counts it).
+    return this.makePage(pageKey);
+  }
+
+  /** Makes page `pageKey`, moving its ids from the map (set() then adds the new key). */
+  private makePage(pageKey: number): Int32Array {
     const page = new Int32Array(PAGE_IDS);
+    const sparse = this.sparse;
+    if (sparse === undefined || sparse.size === 0) {
+      this.pages.set(pageKey, page);
+      return page;
+    }
+    const sparseCount = this.sparseCount!;
+    if (!sparseCount.has(pageKey)) {
+      this.pages.set(pageKey, page);
+      return page;
+    }
     const base = pageKey * PAGE_IDS;
     if (sparse.size < PAGE_IDS) {
       // Dense ids: the map holds little more than this page's, so walk the map.
