@@ -38,47 +38,57 @@ export class IdIndex {
 
   /** The value for `key`, or undefined. */
   get(key: number): number | undefined {
+    // The page of the last lookup first, small enough for V8 to inline into the model's hot
+    // paths (a call per lookup was 4% of a 10M-span first paint).
     const pageKey = Math.floor(key / PAGE_IDS);
-    let page = this.lastPage;
-    if (pageKey !== this.lastKey) {
-      page = this.pages.get(pageKey);
-      if (page === undefined) {
-        return this.sparse?.get(key);
-      }
-      this.lastKey = pageKey;
-      this.lastPage = page;
+    if (pageKey === this.lastKey) {
+      const slot = this.lastPage![key - pageKey * PAGE_IDS];
+      return slot === 0 || slot === undefined ? undefined : slot - 1;
     }
-    const slot = page![key - pageKey * PAGE_IDS];
+    return this.getElsewhere(key, pageKey);
+  }
+
+  /** get() of a key outside the last page used. */
+  private getElsewhere(key: number, pageKey: number): number | undefined {
+    const page = this.pages.get(pageKey);
+    if (page === undefined) {
+      return this.sparse?.get(key);
+    }
+    this.lastKey = pageKey;
+    this.lastPage = page;
+    const slot = page[key - pageKey * PAGE_IDS];
     return slot === 0 || slot === undefined ? undefined : slot - 1;
   }
 
   /** Sets `key` (an integer) to `value` (a row index, 0 or more). */
   set(key: number, value: number): void {
     const pageKey = Math.floor(key / PAGE_IDS);
-    let page = this.lastPage;
     if (pageKey !== this.lastKey) {
-      page = this.pages.get(pageKey);
+      const page = this.pages.get(pageKey) ?? this.setSparse(pageKey, key, value);
       if (page === undefined) {
-        page = this.setSparse(pageKey, key, value);
-        if (page === undefined) {
-          return;
-        }
+        return;
       }
       this.lastKey = pageKey;
       this.lastPage = page;
     }
+    const page = this.lastPage!;
     const i = key - pageKey * PAGE_IDS;
-    if (page![i] === 0) {
-      this.size++;
-      // New ids only: setting one id again and again earns no page.
-      if (pageKey === this.fillKey) {
-        this.fillCount++;
-      } else {
-        this.fillKey = pageKey;
-        this.fillCount = 1;
-      }
+    if (page[i] === 0) {
+      this.counted(pageKey);
     }
-    page![i] = value + 1;
+    page[i] = value + 1;
+  }
+
+  /** A new id in made page `pageKey`: counts it, and the new ids in a row on that page. */
+  private counted(pageKey: number): void {
+    this.size++;
+    // New ids only: setting one id again and again earns no page.
+    if (pageKey === this.fillKey) {
+      this.fillCount++;
+    } else {
+      this.fillKey = pageKey;
+      this.fillCount = 1;
+    }
   }
 
   /** Sets a key of a page not made yet; makes the page (and returns it) once it has enough. */

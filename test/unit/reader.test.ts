@@ -8,6 +8,8 @@ import { CreationOrder } from '../../src/model/creationOrder';
 import { TraceChunkReader } from '../../src/model/chunkReader';
 import { TraceDecoder, TraceError } from '../../src/model/decoder';
 import { IdIndex } from '../../src/model/idIndex';
+import { bytesPerStream } from '../../src/model/streamBytes';
+import { generateTrace } from '../fixtures/traces';
 import { forBusyBuckets } from '../../src/model/busyBuckets';
 import { coresBusySeries } from '../../src/model/parallelism';
 import { formatSummary } from '../../src/cli/formatSummary';
@@ -135,6 +137,52 @@ describe('reader: values checked against what a file can hold', () => {
       assert.equal(index.get(key), reference.get(key));
     }
     assert.ok(index.pageSlots <= 64 * index.size, `${index.pageSlots} slots`);
+  });
+
+  it('IdIndex makes the next page at once for ids running on densely, never for scattered ones', () => {
+    // Rising ids (a thread's) and falling ones (promise-hook ids) over 20 pages: every page
+    // made, every id found, and the memory of 4 bytes a slot stays within 16 per id.
+    for (const sign of [1, -1]) {
+      const index = new IdIndex();
+      for (let i = 1; i <= 20 * 4096; i++) {
+        index.set(sign * i, i);
+      }
+      assert.equal(index.size, 20 * 4096);
+      assert.ok(index.pageSlots <= 4 * index.size, `${index.pageSlots} slots`);
+      for (let i = 1; i <= 20 * 4096; i += 97) {
+        assert.equal(index.get(sign * i), i);
+      }
+    }
+    // A page of ids set again and again earns its neighbour nothing; nor do 255 new ids (a page
+    // needs as many as a sparse page before it is made, PAGE_MIN_IDS).
+    const hostile = new IdIndex();
+    for (let page = 0; page < 400; page += 2) {
+      for (let i = 0; i < 255; i++) {
+        hostile.set(page * 4096 + i, i);
+        hostile.set(page * 4096, i);
+      }
+      hostile.set((page + 1) * 4096, page);
+    }
+    assert.equal(hostile.pageSlots, 0, 'no page made');
+    assert.equal(hostile.get(7 * 4096), 6);
+    assert.equal(hostile.get(8 * 4096 + 254), 254);
+  });
+
+  it("bytesPerStream reads each stream's frame bytes from the headers, in parts or whole", () => {
+    const { bytes } = generateTrace(3000, 3);
+    const sizes = bytesPerStream([bytes]);
+    assert.deepEqual([...sizes.keys()].sort(), ['4242:0', '4242:1', '4242:2']);
+    const decoder = new TraceDecoder(new TraceModel());
+    decoder.pushFile(bytes);
+    const payload = [...sizes.values()].reduce((a, b) => a + b, 0);
+    assert.equal(payload, bytes.length - 8 - 20 * decoder.frames, 'every frame counted once');
+    // Split at a frame boundary (as a hydrate message's chunks are): the same sizes.
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    const cut = 8 + 20 + view.getUint32(8, true);
+    assert.deepEqual(bytesPerStream([bytes.subarray(0, cut), bytes.subarray(cut)]), sizes);
+    // Anything that is not frames stops the count; it is a hint, the decoder reports damage.
+    assert.equal(bytesPerStream([bytes.subarray(0, 30)]).size, 0);
+    assert.equal(bytesPerStream([]).size, 0);
   });
 
   it('rejects thread metadata that is not what the format says, with a clear error', () => {

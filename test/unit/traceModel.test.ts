@@ -136,6 +136,70 @@ describe('model: derived fields and compact()', () => {
     assert.equal(reserved.spanStartNs.data[5999], 10_000_000 + 2999 * 1000);
   });
 
+  it('writes rows in place across reserve(), a late promise column, compact() and growth', () => {
+    // A model told small capacities and per-stream sizes, and one told nothing: every column
+    // must end the same, whatever capacity each had when a row was written.
+    const plain = new TraceModel();
+    const told = new TraceModel();
+    told.reserve(3, 3, new Map([[S, 48_000]]));
+    for (const m of [plain, told]) {
+      m.init(S, 0, 10, 1, 1, 'Timeout', undefined);
+      if (m === told) {
+        assert.equal(m.threads[0].ops.data.length, 3000, 'its list sized from its bytes / 16');
+      }
+      interval(m, 1000, 1000);
+      m.init(S, 2_000_000, 5000, 10, 10, 'PROMISE', {
+        file: 'a.js',
+        line: 3,
+        column: 1,
+        inferred: false,
+      });
+      m.promiseResolve(S, 2_000_010, 5000);
+      interval(m, 1000, 3_000_000, 20_000);
+      m.compact();
+      interval(m, 700, 5_000_000, 40_000);
+    }
+    const columns = [
+      'resThread',
+      'resAsyncId',
+      'resType',
+      'resLoc',
+      'resInitNs',
+      'resDestroyNs',
+      'resTrigger',
+      'resFirstSpan',
+      'spanThread',
+      'spanRes',
+      'spanStartNs',
+      'spanEndNs',
+      'spanDepth',
+      'spanNextOfRes',
+    ] as const;
+    for (const key of columns) {
+      const a = plain[key];
+      const b = told[key];
+      assert.equal(b.length, a.length, key);
+      assert.deepEqual([...b.data.subarray(0, b.length)], [...a.data.subarray(0, a.length)], key);
+    }
+    for (const m of [plain, told]) {
+      for (const key of columns) {
+        assert.ok(m[key].data.length >= m[key].length, `${key} holds every row written`);
+      }
+      // The last rows, written after compact() trimmed every column to its length.
+      const lastSpan = m.spanCount - 1;
+      assert.equal(m.spanStartNs.data[lastSpan], 5_000_000 + 699 * 1000);
+      assert.equal(m.spanEndNs.data[lastSpan], 5_000_000 + 699 * 1000 + 100);
+      assert.equal(m.resAsyncId.data[m.resourceCount - 1], 40_000 + 699);
+      assert.equal(m.resInitNs.data[m.resourceCount - 1], 5_000_000 + 699 * 1000 + 10);
+      assert.equal(m.resType.data[m.resourceCount - 1], m.resType.data[2], 'a Timeout');
+    }
+    assert.equal(told.resourceCount, 2 + 2700);
+    assert.equal(told.resolveNsOf(1001), 2_000_010, 'the promise, resolved');
+    assert.ok(Number.isNaN(told.resolveNsOf(2702)), 'an operation after the promise column came');
+    assert.equal(told.locationOf(1001)?.file, 'a.js');
+    assert.deepEqual(spansOf(told, 0).length, 2700, 'the interval chains across compact()');
+  });
+
   it("forgets an ended thread's async ids (later events for it start new operations)", () => {
     const m = new TraceModel();
     m.init(S, 0, 10, 1, 1, 'Timeout', undefined);
