@@ -32,6 +32,12 @@ export interface TraceLocation {
   line: number;
   column: number;
   inferred: boolean;
+  /**
+   * Where the sink keeps this location (its own index, set by the sink): the decoder hands each
+   * defined location out as one object, so a sink interns it by a field instead of a hash.
+   * Not enumerable (copies, JSON and messages leave it out); readonly to everyone else.
+   */
+  readonly internedAt?: number;
 }
 
 /** Receives decoded records; `stream` identifies the thread as `pid:threadId`. */

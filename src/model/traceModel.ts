@@ -457,11 +457,9 @@ export class TraceModel implements TraceSink {
     return st;
   }
 
-  /** The type and the site interned last: most operations repeat the one before. */
+  /** The type interned last: most operations repeat the one before. */
   private lastType: string | undefined;
   private lastTypeIndex = -1;
-  private lastLoc: TraceLocation | undefined;
-  private lastLocIndex = -1;
 
   private internType(type: string): number {
     if (type === this.lastType) {
@@ -483,9 +481,11 @@ export class TraceModel implements TraceSink {
   }
 
   private internLocation(loc: TraceLocation): number {
-    // The decoder hands out one object per defined location, so identity interns it.
-    if (loc === this.lastLoc) {
-      return this.lastLocIndex;
+    // The decoder hands out one object per defined location, so identity interns it: by the
+    // index this model left on it (checked: the object may have met another model), else a map.
+    const at = loc.internedAt;
+    if (at !== undefined && this.locations[at] === loc) {
+      return at;
     }
     let i = this.locIndex.get(loc);
     if (i === undefined) {
@@ -493,8 +493,8 @@ export class TraceModel implements TraceSink {
       this.locations.push(loc);
       this.locIndex.set(loc, i);
     }
-    this.lastLoc = loc;
-    this.lastLocIndex = i;
+    // Not enumerable: the location's copies, JSON and messages stay as they were.
+    Object.defineProperty(loc, 'internedAt', { value: i, writable: true, configurable: true });
     return i;
   }
 
