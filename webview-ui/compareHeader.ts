@@ -6,6 +6,7 @@
  */
 import {
   deltaText,
+  siteLabel,
   type Delta,
   type FindingsComparison,
   type TraceComparison,
@@ -56,7 +57,7 @@ function figuresTable(c: TraceComparison, f: FindingsComparison): HTMLTableEleme
     row('  total', c.blocking.totalMs, ' ms', 'blocking.totalMs'),
   );
   for (const s of c.blocking.bySite.slice(0, MAX_SITES)) {
-    const r = row(`  ${shortSite(s.site)} (${s.type}) total`, s.totalMs, ' ms');
+    const r = row(`  ${siteLabel(s.site, s.type, shortSite)} total`, s.totalMs, ' ms');
     r.title = s.site;
     rows.push(r);
   }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
   compareRuns,
   deltaText,
+  siteLabel,
   type ComparedRun,
   type Delta,
   type TraceComparison,
@@ -149,7 +150,7 @@ export function formatComparison(c: TraceComparison, cwd = ''): string {
   row('  longest', c.blocking.maxMs, ' ms');
   row('  total', c.blocking.totalMs, ' ms');
   for (const s of c.blocking.bySite.slice(0, 10)) {
-    row(`  ${shortSite(s.site)} (${s.type}) total`, s.totalMs, ' ms');
+    row(`  ${siteLabel(s.site, s.type, shortSite)} total`, s.totalMs, ' ms');
   }
   const est = c.cores.estimate ? ' (estimate)' : '';
   row(`cores busy, mean${est}`, c.cores.meanBusy);

@@ -78,6 +78,20 @@ function delta(a: number, b: number): Delta {
   return d;
 }
 
+/** A type in parentheses, once: the made-up ones, '(main script)', have theirs already. */
+function inParens(type: string): string {
+  return type.startsWith('(') ? type : `(${type})`;
+}
+
+/**
+ * A blocking site's label in a table: `site (Type)`, or `(Type)` alone for callbacks without a
+ * recorded site (the site is then the type). `short` shortens a file path for display.
+ */
+export function siteLabel(site: string, type: string, short: (site: string) => string): string {
+  const typeLabel = inParens(type);
+  return site === typeLabel ? typeLabel : `${short(site)} ${typeLabel}`;
+}
+
 /** Blocking callbacks of one run by site: count, longest and total duration (ns). */
 function blockingBySite(
   model: TraceModel,
@@ -91,7 +105,7 @@ function blockingBySite(
     const r = model.spanRes.data[s];
     const type = model.typeOf(r);
     const loc = model.locationOf(r);
-    const key = loc ? `${loc.file}:${loc.line}` : `(${type})`;
+    const key = loc ? `${loc.file}:${loc.line}` : inParens(type);
     const site = sites.get(key) ?? { type, count: 0, maxNs: 0, totalNs: 0 };
     site.count++;
     site.maxNs = Math.max(site.maxNs, durNs);
@@ -153,7 +167,8 @@ export function compareRuns(ra: ComparedRun, rb: ComparedRun): TraceComparison {
   const sum = (sites: typeof sitesA, f: (s: typeof none) => number): number =>
     [...sites.values()].reduce((n, s) => n + f(s), 0);
   const max = (sites: typeof sitesA): number =>
-    Math.max(0, ...[...sites.values()].map((s) => s.maxNs));
+    // A loop, not a spread: a hostile trace may have a site per operation.
+    [...sites.values()].reduce((m, s) => Math.max(m, s.maxNs), 0);
   const side = (r: ComparedRun) => ({
     file: r.file,
     command: r.summary.program.command,

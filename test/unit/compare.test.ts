@@ -12,6 +12,7 @@ import {
   type TraceComparison,
 } from '../../src/cli/compare';
 import { buildCli, scratchDir } from '../tracer/helpers';
+import { siteLabel } from '../../src/model/compare';
 
 /** A program that blocks its loop in one timer for argv[2] ms and starts argv[3] more timers. */
 const PROGRAM = `const blockMs = Number(process.argv[2]);
@@ -183,5 +184,15 @@ describe('compare', function () {
     );
     assert.throws(() => parseThreshold('wallMs > fast'), /cannot read/);
     assert.throws(() => parseThreshold('speed>1'), /unknown figure/);
+  });
+});
+
+describe('compare: blocking site labels', () => {
+  it('puts a type in parentheses once, and alone when the site is the type', () => {
+    const short = (site: string): string => site.split('/').pop() ?? site;
+    assert.equal(siteLabel('/a/waits.js:1', '(main script)', short), 'waits.js:1 (main script)');
+    assert.equal(siteLabel('/a/b.js:3', 'Timeout', short), 'b.js:3 (Timeout)');
+    assert.equal(siteLabel('(Timeout)', 'Timeout', short), '(Timeout)');
+    assert.equal(siteLabel('(main script)', '(main script)', short), '(main script)');
   });
 });
