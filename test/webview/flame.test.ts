@@ -45,10 +45,10 @@ setTimeout(() => {
 }, 20);
 `;
 
-/** The canvas's pixel at client (xPx, yPx) (RGBA). */
-async function pixelAt(page: Page, xPx: number, yPx: number): Promise<number[]> {
+/** The canvas's pixels at client y `yPx` from client x `x0Px` to `x1Px` (RGBA each). */
+async function pixelsAt(page: Page, x0Px: number, x1Px: number, yPx: number): Promise<number[][]> {
   return page.evaluate(
-    ({ id, xPx, yPx }) => {
+    ({ id, x0Px, x1Px, yPx }) => {
       const canvas = document.getElementById(id)!;
       const rect = canvas.getBoundingClientRect() as unknown as {
         left: number;
@@ -56,12 +56,33 @@ async function pixelAt(page: Page, xPx: number, yPx: number): Promise<number[]> 
         width: number;
       };
       const dpr = canvas.width / rect.width;
-      const x = Math.floor((xPx - rect.left) * dpr);
+      const x0 = Math.floor((x0Px - rect.left) * dpr);
+      const x1 = Math.floor((x1Px - rect.left) * dpr);
       const y = Math.floor((yPx - rect.top) * dpr);
-      return Array.from(canvas.getContext('2d')!.getImageData(x, y, 1, 1).data);
+      const data = canvas.getContext('2d')!.getImageData(x0, y, x1 - x0 + 1, 1).data;
+      const out: number[][] = [];
+      for (let i = 0; i < data.length; i += 4) {
+        out.push([data[i], data[i + 1], data[i + 2], data[i + 3]]);
+      }
+      return out;
     },
-    { id: CANVAS, xPx, yPx },
+    { id: CANVAS, x0Px, x1Px, yPx },
   );
+}
+
+/** User code is painted warm (orange): red well above blue, on the dark background. */
+const warm = ([r, , b]: number[]): boolean => r > 150 && r > b + 60;
+
+/**
+ * Whether most of a strip of 41 px centred on (xPx, yPx) is warm. A strip, not a pixel: a
+ * sample V8 took without a JS stack leaves a hole in a long box (more of them on a loaded
+ * machine), and each piece after a hole carries the name in black from its left edge, so one
+ * pixel may fall on a glyph (seen: rgb 92 .. 41 on a flaky run).
+ */
+async function mostlyWarm(page: Page, xPx: number, yPx: number): Promise<[boolean, string]> {
+  const strip = await pixelsAt(page, xPx - 20, xPx + 20, yPx);
+  const count = strip.filter(warm).length;
+  return [count >= strip.length * 0.6, `${count} of ${strip.length} px warm`];
 }
 
 describe('webview: the Stacks track (flame chart)', function () {
@@ -125,21 +146,20 @@ describe('webview: the Stacks track (flame chart)', function () {
     const canvas = (await page.locator(`#${CANVAS}`).boundingBox())!;
     const xPx = threads.x + at.x;
     const yPx = canvas.y + LABEL_PX + (stacks.frameDepth[burn] - 1) * ROW_PX + ROW_PX / 2;
-    // User code is painted warm (orange): red well above blue, on the dark background.
     // (Polled over a few frames: the track draws on the frame after its data is indexed.)
-    let [r, b] = [0, 0];
-    for (let tries = 0; tries < 60 && !(r > 150 && r > b + 60); tries++) {
+    let [drawn, seen] = [false, ''];
+    for (let tries = 0; tries < 60 && !drawn; tries++) {
       if (tries > 0) {
         await nextFrames(page);
       }
-      [r, , b] = await pixelAt(page, xPx, yPx);
+      [drawn, seen] = await mostlyWarm(page, xPx, yPx);
     }
-    assert.ok(r > 150 && r > b + 60, `burnCpu's box at (${xPx}, ${yPx}) is rgb ${r} .. ${b}`);
+    assert.ok(drawn, `burnCpu's box around (${xPx}, ${yPx}): ${seen}`);
     // Below the deepest frame there is nothing.
     const below = canvas.y + LABEL_PX + stacks.maxDepth * ROW_PX + ROW_PX / 2;
     if (below < canvas.y + canvas.height) {
-      const [r2, , b2] = await pixelAt(page, xPx, below);
-      assert.ok(!(r2 > 150 && r2 > b2 + 60), 'no box below the deepest frame');
+      const strip = await pixelsAt(page, xPx - 20, xPx + 20, below);
+      assert.equal(strip.filter(warm).length, 0, 'no box below the deepest frame');
     }
 
     await page.mouse.move(xPx, yPx);
