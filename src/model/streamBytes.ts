@@ -5,6 +5,10 @@ import {
   FRAME_HEADER_BYTES_V1,
 } from '../shared/traceFormat';
 
+/** Streams counted at most: a model holds 65,536 threads, and a hostile file of tiny frames
+ * could name a stream per frame (a map of millions before the decoder rejects it). */
+const MAX_STREAMS = 1 << 16;
+
 /**
  * Payload bytes per stream (`pid:threadId`) of a whole trace given in parts (the first starts
  * with the file header, each holds whole frames): a hint for sizing a thread's columns before
@@ -28,7 +32,11 @@ export function bytesPerStream(parts: readonly Uint8Array[]): Map<string, number
         return;
       }
       const stream = `${view.getUint32(pos + 4, true)}:${view.getUint32(pos + 8, true)}`;
-      sizes.set(stream, (sizes.get(stream) ?? 0) + length);
+      const size = sizes.get(stream);
+      if (size === undefined && sizes.size >= MAX_STREAMS) {
+        return;
+      }
+      sizes.set(stream, (size ?? 0) + length);
       pos += headerBytes + length;
     }
   });

@@ -183,6 +183,15 @@ describe('reader: values checked against what a file can hold', () => {
     // Anything that is not frames stops the count; it is a hint, the decoder reports damage.
     assert.equal(bytesPerStream([bytes.subarray(0, 30)]).size, 0);
     assert.equal(bytesPerStream([]).size, 0);
+    // A stream per frame (70,000 empty frames): counted up to the threads a model can hold.
+    const many = new Uint8Array(8 + 20 * 70_000);
+    many.set(bytes.subarray(0, 8));
+    const frames = new DataView(many.buffer);
+    for (let i = 0; i < 70_000; i++) {
+      frames.setUint32(8 + 20 * i + 4, 1, true);
+      frames.setUint32(8 + 20 * i + 8, i, true);
+    }
+    assert.equal(bytesPerStream([many]).size, 65_536);
   });
 
   it('rejects thread metadata that is not what the format says, with a clear error', () => {
