@@ -87,6 +87,21 @@ export function threadpoolWindows(model: TraceModel, pid: number): Float64Array 
   return threadpoolWindowsByPid(model).get(pid) ?? new Float64Array(0);
 }
 
+/**
+ * The end of threadpool request `r`'s wait for the pool (it starts at its creation): its first
+ * callback, else its destroy, else the trace's end.
+ */
+function requestEndNs(model: TraceModel, r: number): number {
+  let end = model.firstRunNs(r);
+  if (Number.isNaN(end)) {
+    end = model.resDestroyNs.data[r];
+  }
+  if (Number.isNaN(end)) {
+    end = model.endNs;
+  }
+  return end;
+}
+
 /** threadpoolWindows of every process, in one pass over the operations. */
 function threadpoolWindowsByPid(model: TraceModel): Map<number, Float64Array> {
   const threadpoolType = model.types.map(isThreadpoolType);
@@ -96,13 +111,7 @@ function threadpoolWindowsByPid(model: TraceModel): Map<number, Float64Array> {
       continue;
     }
     const start = model.resInitNs.data[r];
-    let end = model.firstRunNs(r);
-    if (Number.isNaN(end)) {
-      end = model.resDestroyNs.data[r];
-    }
-    if (Number.isNaN(end)) {
-      end = model.endNs;
-    }
+    const end = requestEndNs(model, r);
     if (!Number.isNaN(start) && end > start) {
       const pid = model.threads[model.resThread.data[r]].info.pid;
       let raw = rawOf.get(pid);
@@ -143,15 +152,9 @@ export function firstThreadpoolRequestNs(model: TraceModel): Map<number, number>
     if (!threadpoolType[types[r]]) {
       continue;
     }
-    // The window of threadpoolWindowsByPid: creation to first callback (or end).
+    // The window of threadpoolWindowsByPid.
     const start = model.resInitNs.data[r];
-    let end = model.firstRunNs(r);
-    if (Number.isNaN(end)) {
-      end = model.resDestroyNs.data[r];
-    }
-    if (Number.isNaN(end)) {
-      end = model.endNs;
-    }
+    const end = requestEndNs(model, r);
     if (!Number.isNaN(start) && end > start) {
       const pid = pidOfThread[model.resThread.data[r]];
       const first = out.get(pid);
