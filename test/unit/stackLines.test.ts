@@ -10,29 +10,16 @@ import { TraceModel } from '../../src/model/traceModel';
 import type { HotLine } from '../../src/shared/insights';
 import { Rec } from '../../src/shared/traceFormat';
 import type { FrameWriter } from '../../src/tracer/writer';
-import { threadInfo, traceFile, tracerFrames } from './traceBytes';
+import {
+  stackFrame as frame,
+  stackSamples as samples,
+  threadInfo,
+  traceFile,
+  tracerFrames,
+} from './traceBytes';
 
 const MS = 1e6;
 const FILE = '/app/work.js';
-
-function frame(w: FrameWriter, id: number, parent: number, name: string, line: number): void {
-  const nameId = w.stringId(name);
-  const fileId = w.stringId(FILE);
-  w.varints(Rec.StackFrame, undefined, [id, parent, nameId, fileId, line, 1]);
-}
-
-/** One StackSamples record: [startMs, frameId, durationMs] each. */
-function samples(w: FrameWriter, timeNs: number, list: Array<[number, number, number]>): void {
-  const firstUs = list[0][0] * 1000;
-  const values = [firstUs, list.length];
-  let prevUs = firstUs;
-  for (const [startMs, frameId, durMs] of list) {
-    const d = startMs * 1000 - prevUs;
-    values.push(d >= 0 ? d * 2 : -d * 2 - 1, frameId, durMs * 1000);
-    prevUs = startMs * 1000;
-  }
-  w.varints(Rec.StackSamples, timeNs, values);
-}
 
 const lineTicks = (w: FrameWriter, timeNs: number, flat: number[]): void =>
   w.json(Rec.StackInfo, timeNs, { on: true, intervalUs: 1000, lineTicks: flat });

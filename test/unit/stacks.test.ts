@@ -7,30 +7,15 @@ import { hotFunctions } from '../../src/model/stacks';
 import { summarize } from '../../src/model/summary';
 import { TraceModel } from '../../src/model/traceModel';
 import { Rec } from '../../src/shared/traceFormat';
-import type { FrameWriter } from '../../src/tracer/writer';
-import { threadInfo, traceFile, tracerFrames } from './traceBytes';
+import {
+  stackFrame as frame,
+  stackSamples as samples,
+  threadInfo,
+  traceFile,
+  tracerFrames,
+} from './traceBytes';
 
 const MS = 1e6;
-
-/** Defines frame `id` as the tracer does (profiler.ts): strings first, then the record. */
-function frame(w: FrameWriter, id: number, parent: number, name: string, line: number): void {
-  const nameId = w.stringId(name);
-  const fileId = w.stringId('/app/work.js');
-  w.varints(Rec.StackFrame, undefined, [id, parent, nameId, fileId, line, 1]);
-}
-
-/** One StackSamples record: [startMs, frameId, durationMs] each. */
-function samples(w: FrameWriter, timeNs: number, list: Array<[number, number, number]>): void {
-  const firstUs = list[0][0] * 1000;
-  const values = [firstUs, list.length];
-  let prevUs = firstUs;
-  for (const [startMs, frameId, durMs] of list) {
-    const d = startMs * 1000 - prevUs;
-    values.push(d >= 0 ? d * 2 : -d * 2 - 1, frameId, durMs * 1000);
-    prevUs = startMs * 1000;
-  }
-  w.varints(Rec.StackSamples, timeNs, values);
-}
 
 function decode(bytes: Uint8Array): TraceModel {
   const model = new TraceModel();

@@ -8,6 +8,7 @@ import { SamplerRecordWriter } from '../../src/sampler/recordWriter';
 import {
   FILE_HEADER_BYTES,
   FRAME_HEADER_BYTES,
+  Rec,
   sealFrame,
   type ThreadInfo,
 } from '../../src/shared/traceFormat';
@@ -97,4 +98,35 @@ export class Payload {
     sealFrame(out, this.bytes.length, pid, threadId, seq);
     return out;
   }
+}
+
+/** Defines stack frame `id` as the tracer does (profiler.ts): strings first, then the record. */
+export function stackFrame(
+  w: FrameWriter,
+  id: number,
+  parent: number,
+  name: string,
+  line: number,
+  file = '/app/work.js',
+): void {
+  const nameId = w.stringId(name);
+  const fileId = w.stringId(file);
+  w.varints(Rec.StackFrame, undefined, [id, parent, nameId, fileId, line, 1]);
+}
+
+/** One StackSamples record: [startMs, frameId, durationMs] each. */
+export function stackSamples(
+  w: FrameWriter,
+  timeNs: number,
+  list: Array<[number, number, number]>,
+): void {
+  const firstUs = list[0][0] * 1000;
+  const values = [firstUs, list.length];
+  let prevUs = firstUs;
+  for (const [startMs, frameId, durMs] of list) {
+    const d = startMs * 1000 - prevUs;
+    values.push(d >= 0 ? d * 2 : -d * 2 - 1, frameId, durMs * 1000);
+    prevUs = startMs * 1000;
+  }
+  w.varints(Rec.StackSamples, timeNs, values);
 }
