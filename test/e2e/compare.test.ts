@@ -25,6 +25,7 @@ import {
   threads,
   type Workbench,
   waitForExtensionCommands,
+  closeAllEditors,
 } from './workbench';
 
 /** Waits argv[2] ms in one setTimeout, then computes a little. */
@@ -106,16 +107,6 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
     await menu.waitFor({ state: 'hidden', timeout: 10000 }).catch(async (err: Error) => {
       throw new Error(`${err.message}\n  screenshot: ${await screenshot('menu-failed')}`);
     });
-  }
-
-  async function closeAllEditors(): Promise<void> {
-    await runCommand(page, 'View: Close All Editors');
-    await waitFor(
-      'no visible webview',
-      () => page.locator('iframe.webview >> visible=true').count(),
-      (n) => n === 0,
-      15000,
-    );
   }
 
   /** The Compare view's frame once it shows `names` with spans on both sides. */
@@ -200,7 +191,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   it('a) the trace editor from the explorer: a hovered span lights its line (README picture)', async function () {
     this.timeout(90000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     await row('slow.cvtrace').click();
     await waitFor(
       'the trace editor of slow.cvtrace',
@@ -230,7 +221,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   it('b) Select Trace for Compare, then Compare Trace with Selected: both runs on one axis, the deltas of compare --json', async function () {
     this.timeout(120000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     // Taller than the other tests' window, so that the README's picture holds the header and
     // both timelines.
     await page.setViewportSize({ width: 1600, height: 1250 });
@@ -294,7 +285,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   it('c) Compare Trace With… from the palette with a trace editor in front picks the other in the file dialog; a damaged file is named with its byte offset', async function () {
     this.timeout(120000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     await row('fast.cvtrace').click();
     await waitFor(
       'the trace editor of fast.cvtrace',
@@ -326,7 +317,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   it('d) `code-server slow.cvtrace` in the integrated terminal (as `code trace.cvtrace`) opens the trace editor', async function () {
     this.timeout(120000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     await runCommand(page, 'Terminal: Create New Terminal', { notText: 'Editor' });
     const terminal = page
       .locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal .xterm-helper-textarea')
@@ -362,7 +353,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   it('e) a .cvtrace dragged from the explorer onto the editor area opens in the trace editor', async function () {
     this.timeout(90000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     // A user's drag: press on the row, move over the editor area in steps (VS Code shows its
     // drop overlay on dragenter), release there.
     const from = await row('fast.cvtrace').boundingBox();
@@ -387,7 +378,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   it('f) Compare Selected Traces on two files selected in the explorer; a newer version is named', async function () {
     this.timeout(90000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     await row('fast.cvtrace').click();
     await row('newer.cvtrace').click({ modifiers: ['Control'] });
     await contextMenu('newer.cvtrace', 'Compare Selected Traces');
@@ -408,7 +399,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   it("g) the live panel's title bar button compares its run with a file picked in the dialog", async function () {
     this.timeout(120000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     await row('waits.js').click();
     await runCommand(page, 'Visualize Concurrency');
     await waitFor(
@@ -454,7 +445,7 @@ describe('e2e: Compare Trace With… in a real VS Code (code-server)', function 
 
   it('h) a window reload restores a comparison of two files, both read again', async function () {
     this.timeout(120000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     await contextMenu('fast.cvtrace', 'Select Trace for Compare');
     await contextMenu('slow.cvtrace', 'Compare Trace with Selected');
     const before = await compareView(['fast.cvtrace', 'slow.cvtrace']);

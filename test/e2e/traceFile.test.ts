@@ -31,6 +31,7 @@ import {
   clickJumpsTo,
   saveInDialog,
   waitForExtensionCommands,
+  closeAllEditors,
 } from './workbench';
 
 describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', function () {
@@ -52,17 +53,6 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
     return page.locator('.tabs-container .tab', { hasText: title }).first();
   }
 
-  /** Closes every editor, so that the next webview opened is the only one visible. */
-  async function closeAllEditors(): Promise<void> {
-    await runCommand(page, 'View: Close All Editors');
-    await waitFor(
-      'no visible webview',
-      () => page.locator('iframe.webview >> visible=true').count(),
-      (n) => n === 0,
-      15000,
-    );
-  }
-
   /**
    * Opens a trace file by clicking it in the explorer, as the only editor; waits for its panel
    * to show `ok`.
@@ -71,7 +61,7 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
     name: string,
     ok: (t: Awaited<ReturnType<typeof threads>>) => boolean,
   ): Promise<Awaited<ReturnType<typeof threads>>> {
-    await closeAllEditors();
+    await closeAllEditors(page);
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
     await row.waitFor({ state: 'visible', timeout: 30000 });
     await row.click();
@@ -159,7 +149,7 @@ describe('e2e: saved traces (.cvtrace) in a real VS Code (code-server)', functio
 
   it('c) Save from a live panel writes a .cvtrace through the save dialog; it reopens the same', async function () {
     this.timeout(120000);
-    await closeAllEditors();
+    await closeAllEditors(page);
     await openFile(page, 'timers.js');
     await runCommand(page, 'Visualize Concurrency');
     const live = await waitFor(

@@ -19,6 +19,7 @@ import {
   extensionPackage,
   launchBrowser,
   resetResults,
+  runCommand,
   waitFor,
   waitForWorkbench,
 } from './harness';
@@ -137,6 +138,17 @@ export async function openFile(page: Page, name: string): Promise<void> {
     `${name} to be the active editor`,
     () => page.locator('.editor-group-container.active .tab.active').first().innerText(),
     (t) => t.includes(name),
+  );
+}
+
+/** Closes every editor, so that the next webview opened is the only one visible. */
+export async function closeAllEditors(page: Page): Promise<void> {
+  await runCommand(page, 'View: Close All Editors');
+  await waitFor(
+    'no visible webview',
+    () => page.locator('iframe.webview >> visible=true').count(),
+    (n) => n === 0,
+    15000,
   );
 }
 
